@@ -1,0 +1,121 @@
+// Backend choice: which engine runs the kernels. 'wasm' is the SIMD module (or its scalar build), 'js' the plain
+// TypeScript kernels that double as the readable reference. Ops work before init(): the first call instantiates
+// synchronously where the engine allows it, else runs on 'js'.
+import { typeError } from './errors';
+import {
+  hasWebAssembly, instantiate, instantiateSync, loadBest, loadBestSync, supportedVariants,
+  type WasmModule, type WasmVariant, VARIANTS,
+} from './wasm';
+
+export type BackendName = 'wasm' | 'js';
+
+export interface BackendInfo {
+  name: BackendName;
+  simd: boolean;
+  relaxedSimd: boolean;
+  threads: boolean;
+  /** Which wasm build runs ('relaxed', 'simd' or 'scalar'); undefined on 'js'. */
+  variant?: WasmVariant;
+}
+
+export interface InitOptions {
+  backend?: 'auto' | BackendName;
+  /** Force one wasm build (tests and benchmarks); default: the best the engine supports. */
+  variant?: WasmVariant;
+}
+
+let wasm: WasmModule | undefined;
+let active: BackendName | undefined;
+let syncTried = false;
+
+function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
+  const o = (opts ?? {}) as InitOptions;
+  if (typeof o !== 'object') throw typeError('init', 'options', 'an object', opts);
+  const backend = o.backend ?? 'auto';
+  if (!['auto', 'wasm', 'js'].includes(backend)) throw typeError('init', 'backend', "'auto', 'wasm' or 'js'", backend);
+  if (o.variant !== undefined && !VARIANTS.includes(o.variant)) {
+    throw typeError('init', 'variant', "'relaxed', 'simd' or 'scalar'", o.variant);
+  }
+  return { backend, variant: o.variant };
+}
+
+function candidates(variant?: WasmVariant): WasmVariant[] {
+  const ok = supportedVariants();
+  if (variant === undefined) return ok;
+  if (!ok.includes(variant)) throw new Error(`init: the ${variant} wasm build is not supported by this engine`);
+  return [variant];
+}
+
+function settle(backend: 'auto' | BackendName, m: WasmModule | undefined, variant?: WasmVariant): BackendInfo {
+  if (m) wasm = m;
+  if (backend === 'wasm' && !wasm) {
+    throw new Error(`init: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine`);
+  }
+  active = backend === 'js' || !wasm ? 'js' : 'wasm';
+  return getBackend();
+}
+
+/**
+ * Load and instantiate the best wasm build this engine supports, falling back to 'js'. Idempotent.
+ * @example await init(); getBackend().name // 'wasm'
+ */
+export async function init(opts?: InitOptions): Promise<BackendInfo> {
+  const { backend, variant } = check(opts);
+  const m = backend === 'js' || !hasWebAssembly() ? undefined
+    : variant ? await instantiate(candidates(variant)[0]) : await loadBest(candidates());
+  return settle(backend, m, variant);
+}
+
+/** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
+export function initSync(opts?: InitOptions): BackendInfo {
+  const { backend, variant } = check(opts);
+  const m = backend === 'js' || !hasWebAssembly() ? undefined
+    : variant ? instantiateSync(candidates(variant)[0]) : loadBestSync(candidates());
+  return settle(backend, m, variant);
+}
+
+/** Switch the default backend. 'wasm' instantiates synchronously if init() has not run. */
+export function setBackend(name: 'auto' | BackendName): BackendInfo {
+  if (name !== 'auto' && name !== 'wasm' && name !== 'js') throw typeError('setBackend', 'name', "'auto', 'wasm' or 'js'", name);
+  if (name === 'js') {
+    active = 'js';
+    return getBackend();
+  }
+  return initSync({ backend: name, variant: wasm?.variant });
+}
+
+export function getBackend(): BackendInfo {
+  if (active === undefined) ensureInit();
+  const v = active === 'wasm' ? wasm?.variant : undefined;
+  return { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+}
+
+function ensureInit(): void {
+  if (active !== undefined) return;
+  if (!syncTried) {
+    syncTried = true;
+    try {
+      initSync();
+      return;
+    } catch {
+      // fall through to js
+    }
+  }
+  active = 'js';
+}
+
+/** The backend one call runs on: its `backend` option, else the default. */
+export function resolveBackend(op: string, requested: unknown): { name: 'js' } | { name: 'wasm'; module: WasmModule } {
+  if (requested !== undefined && requested !== 'wasm' && requested !== 'js') {
+    throw typeError(op, 'backend', "'wasm' or 'js'", requested);
+  }
+  ensureInit();
+  const name = (requested as BackendName | undefined) ?? active!;
+  if (name === 'js') return { name };
+  if (!wasm) {
+    const m = loadBestSync(supportedVariants());
+    if (!m) throw new Error(`${op}: the wasm backend is not available in this engine`);
+    wasm = m;
+  }
+  return { name, module: wasm };
+}

@@ -1,0 +1,9 @@
+// convcorr: convolution and cross-correlation with the semantics of SciPy, NumPy and PyTorch.
+export type { Float, NDArray, DType, Input } from './arrays';
+export { init, initSync, setBackend, getBackend } from './backend';
+export type { BackendInfo, BackendName, InitOptions } from './backend';
+export type { WasmVariant } from './wasm';
+export { supportedVariants } from './wasm';
+export { convolve, correlate, correlationLags, chooseConvMethod } from './signal';
+export type { Mode, Method, SignalOptions } from './signal';
+export * as numpy from './numpy';

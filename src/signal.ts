@@ -1,0 +1,128 @@
+// scipy.signal semantics (1.10): convolve, correlate, correlationLags, chooseConvMethod.
+//   full  out[k] = Σ_j in1[k + j − (N−1)] · in2[j]           k = 0 … M+N−2   (zero outside in1)
+//   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
+//   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
+// per axis, for correlate; convolve is the same with in2 reversed on every axis.
+import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { runDirect, type DirectPlan } from './direct';
+import { integer, oneOf, options, rangeError } from './errors';
+import { fftAvailable, runFft } from './fft';
+
+export type Mode = 'full' | 'same' | 'valid';
+export type Method = 'auto' | 'direct' | 'fft';
+export const MODES = ['full', 'same', 'valid'] as const;
+const METHODS = ['auto', 'direct', 'fft'] as const;
+
+export interface SignalOptions {
+  mode?: Mode;
+  method?: Method;
+  dtype?: DType;
+  backend?: 'wasm' | 'js';
+}
+
+/** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
+export function toFloat(data: Float | number[]): Float {
+  return Array.isArray(data) ? Float64Array.from(data) : data;
+}
+
+/** Per axis: output length and the full-output index it starts at, or a RangeError (SciPy's rules). */
+export function modeRanges(op: string, s1: readonly number[], s2: readonly number[], mode: Mode): { outShape: number[]; start: number[] } {
+  if (mode === 'full') return { outShape: s1.map((m, a) => m + s2[a] - 1), start: s1.map(() => 0) };
+  if (mode === 'same') return { outShape: s1.slice(), start: s2.map((n) => Math.floor((n - 1) / 2)) };
+  const in1Larger = s1.every((m, a) => m >= s2[a]);
+  const in2Larger = s1.every((m, a) => m <= s2[a]);
+  if (!in1Larger && !in2Larger) {
+    throw rangeError(op, `mode 'valid' needs one input at least as large as the other on every axis, got in1 shape [${s1.join(', ')}] and in2 shape [${s2.join(', ')}]`);
+  }
+  return {
+    outShape: s1.map((m, a) => Math.abs(m - s2[a]) + 1),
+    start: s1.map((m, a) => Math.min(m, s2[a]) - 1),
+  };
+}
+
+/** Validate two same-rank inputs and the shared options. */
+export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown) {
+  const o = options<SignalOptions>(op, opts);
+  const t1 = asTensor(op, 'in1', in1);
+  const t2 = asTensor(op, 'in2', in2);
+  if (t1.shape.length !== t2.shape.length) {
+    throw rangeError(op, `in1 has rank ${t1.shape.length} but in2 has rank ${t2.shape.length}; both inputs must have the same rank`);
+  }
+  const dtype = resultDtype(op, o.dtype, t1, t2);
+  return { o, t1, t2, dtype };
+}
+
+function hasNonFinite(t: Tensor): boolean {
+  for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return true;
+  return false;
+}
+
+function pickMethod(t1: Tensor, t2: Tensor, method: Method): 'direct' | 'fft' {
+  if (method !== 'auto') return method;
+  if (!fftAvailable() || hasNonFinite(t1) || hasNonFinite(t2)) return 'direct';
+  return 'direct';
+}
+
+function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
+  const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
+  const method = oneOf(op, 'method', o.method, METHODS, 'auto');
+  const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
+  const plan: DirectPlan = {
+    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
+    lo: start.map((s, a) => s - (t2.shape[a] - 1)), mode: 'constant', cval: 0, flip,
+  };
+  const run = pickMethod(t1, t2, method) === 'fft' ? runFft : runDirect;
+  const data = run(op, o.backend, plan, toFloat(t1.data), toFloat(t2.data));
+  return wrap(data, outShape, t1.nd || t2.nd);
+}
+
+/**
+ * Cross-correlation of two N-D arrays (no flip), as scipy.signal.correlate.
+ * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
+ */
+export function correlate(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
+export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
+export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
+  return signalOp('correlate', false, in1, in2, opts);
+}
+
+/**
+ * Convolution of two N-D arrays (in2 flipped on every axis), as scipy.signal.convolve.
+ * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
+ */
+export function convolve(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
+export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
+export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
+  return signalOp('convolve', true, in1, in2, opts);
+}
+
+/**
+ * The lag of each output of correlate(in1, in2, mode) for 1-D inputs of these lengths (scipy.signal.correlation_lags):
+ * output k of 'full' is Σ_n in1[n + lag] · in2[n] with lag = k − (in2Len − 1).
+ * @example correlationLags(4, 2, 'full') // Int32Array [-1, 0, 1, 2, 3]
+ */
+export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'full'): Int32Array {
+  const op = 'correlationLags';
+  integer(op, 'in1Len', in1Len, 1);
+  integer(op, 'in2Len', in2Len, 1);
+  const m = oneOf(op, 'mode', mode, MODES, 'full');
+  const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
+  if (m === 'full') return range(-in2Len + 1, in1Len);
+  if (m === 'valid') {
+    const bound = in1Len - in2Len;
+    return bound >= 0 ? range(0, bound + 1) : range(bound, 1);
+  }
+  // 'same': the in1Len lags centred in the full range, as SciPy slices them.
+  const full = range(-in2Len + 1, in1Len);
+  const mid = full.length >> 1;
+  const half = in1Len >> 1;
+  return full.slice(mid - half, mid + half + (in1Len % 2));
+}
+
+/** What method 'auto' picks for these inputs on this engine ('direct' until the FFT method is available). */
+export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 'direct' | 'fft' {
+  const { t1, t2 } = twoInputs('chooseConvMethod', in1, in2, opts);
+  if (opts?.mode !== undefined) oneOf('chooseConvMethod', 'mode', opts.mode, MODES, 'full');
+  return pickMethod(t1, t2, 'auto');
+}

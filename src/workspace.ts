@@ -1,0 +1,60 @@
+// Scratch memory for one call. On 'wasm' the buffers live in the module memory between an arena mark and its
+// release (in `finally`, so throwing calls give everything back); on 'js' they are one plain typed array. Either
+// way a kernel sees one `mem` array and element offsets, so the drivers are written once for both backends.
+import { ctorOf, type DType, type Float } from './arrays';
+import { resolveBackend } from './backend';
+import { rangeError } from './errors';
+import { jsKernels, wasmKernels, type Kernels } from './kernels';
+
+export interface Workspace {
+  mem: Float;
+  /** Element offset of each requested buffer, in request order (each 16-byte aligned). */
+  off: number[];
+  k: Kernels;
+  backend: 'js' | 'wasm';
+}
+
+function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
+  const per = 16 / bpe;
+  const off: number[] = [];
+  let total = 0;
+  for (const n of sizes) {
+    off.push(total);
+    total += Math.ceil(n / per) * per;
+  }
+  return { off, total };
+}
+
+/**
+ * Run `fn` with buffers of the given element counts. Sizes that cannot fit throw a RangeError before anything is
+ * allocated. Results must be copied out of `mem` inside `fn` (never return a view of it).
+ */
+export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, sizes: readonly number[], fn: (ws: Workspace) => R): R {
+  const be = resolveBackend(op, backend);
+  const Ctor = ctorOf(dtype);
+  const bpe = Ctor.BYTES_PER_ELEMENT;
+  const { off, total } = layout(sizes, bpe);
+  if (be.name === 'js') {
+    let mem: Float;
+    try {
+      mem = new Ctor(total);
+    } catch {
+      throw rangeError(op, `the call needs ${total} ${dtype} elements of scratch memory, more than a typed array can hold`);
+    }
+    return fn({ mem, off, k: jsKernels, backend: 'js' });
+  }
+  const { arena } = be.module;
+  const bytes = total * bpe;
+  if (bytes > arena.available()) {
+    throw rangeError(op, `the call needs ${bytes} bytes of wasm memory, more than the 4 GiB a wasm32 module can address`);
+  }
+  const mark = arena.mark();
+  try {
+    const base = arena.alloc(bytes);
+    // The view is made after the allocation (which may grow and so detach the memory) and is used only inside fn.
+    const mem = new Ctor(be.module.exports.memory.buffer);
+    return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(be.module, dtype), backend: 'wasm' });
+  } finally {
+    arena.release(mark);
+  }
+}
