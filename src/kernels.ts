@@ -1,26 +1,30 @@
-// The one table of kernels. Each entry has the same numeric signature on both backends: `mem` is one typed array
-// (the wasm heap view, or a plain array on 'js') and every other argument an element offset, size or flag.
-// Dispatch, tests and benchmarks go through this table; adding a variant is one function and one row.
-import type { DType, Float } from './arrays';
-import { corr2d as corr2dJs } from './kernels/corr2d';
+// The one table of kernels. Each family file (src/kernels/*.ts) lists its kernels twice with the same numeric
+// signature: a JS function, and a binder for the wasm export (`mem` is one typed array — the wasm heap view or a
+// plain array on 'js' — and every other argument an element offset, size or flag). Dispatch, tests and
+// benchmarks go through this table; adding a kernel is one function per backend and one row in its family.
+import type { DType } from './arrays';
+import * as corr from './kernels/corr';
 import type { WasmModule } from './wasm';
 
-export interface Kernels {
-  corr2d(mem: Float, x: number, xStride: number, h: number, kh: number, kw: number,
-    out: number, outH: number, outW: number, outStride: number, accumulate: number): void;
-}
+/** One row per family: add a family by importing it and adding it here and to `Kernels`. */
+const families = [corr] as const;
 
-export const jsKernels: Kernels = { corr2d: corr2dJs };
+export type Kernels = corr.Family;
 
-type Export = (...args: number[]) => void;
+export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 
-/** Bind the wasm exports for one dtype: element offsets become byte pointers. */
+const bound = new Map<string, Kernels>();
+
+/** Bind the wasm exports of one module for one dtype (cached): element offsets become byte pointers. */
 export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
-  const sfx = dtype === 'float32' ? 'f32' : 'f64';
-  const bpe = dtype === 'float32' ? 4 : 8;
-  const corr2d = m.exports[`corr2d_${sfx}`] as Export;
-  return {
-    corr2d: (_mem, x, xStride, h, kh, kw, out, outH, outW, outStride, accumulate) =>
-      corr2d(x * bpe, xStride, h * bpe, kh, kw, out * bpe, outH, outW, outStride, accumulate),
-  };
+  const key = `${m.variant}:${dtype}`;
+  let k = bound.get(key);
+  if (!k) {
+    const bpe = dtype === 'float32' ? 4 : 8;
+    const sfx = dtype === 'float32' ? 'f32' : 'f64';
+    const exp = (name: string) => m.exports[`${name}_${sfx}`] as (...args: number[]) => void;
+    k = Object.assign({}, ...families.map((f) => f.wasm(exp, bpe))) as Kernels;
+    bound.set(key, k);
+  }
+  return k;
 }

@@ -50,6 +50,7 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
  * @example numpy.convolve([1, 2, 3], [0, 1, 0.5]) // Float64Array [0, 1, 2.5, 4, 1.5]
  */
 export function convolve(a: Float | number[], v: Float | number[], opts?: NumpyOptions): Float;
+export function convolve(a: NDArray, v: NDArray, opts?: NumpyOptions): NDArray;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
   return npOp('numpy.convolve', true, 'full', a, v, opts);
@@ -60,6 +61,7 @@ export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArr
  * @example numpy.correlate([1, 2, 3], [0, 1, 0.5]) // Float64Array [3.5]
  */
 export function correlate(a: Float | number[], v: Float | number[], opts?: NumpyOptions): Float;
+export function correlate(a: NDArray, v: NDArray, opts?: NumpyOptions): NDArray;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
   return npOp('numpy.correlate', false, 'valid', a, v, opts);

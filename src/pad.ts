@@ -42,23 +42,27 @@ export function padInto(
   lo: readonly number[], mode: BoundaryMode, cval: number,
 ): void {
   const d = srcShape.length;
-  const maps = padShape.map((p, a) => Int32Array.from({ length: p }, (_, i) => sourceIndex(i + lo[a], srcShape[a], mode)));
+  const last = d - 1;
+  // Source index per padded position for the leading axes (rows); the last axis only needs its two edges.
+  const maps = padShape.slice(0, last).map((p, a) => Int32Array.from({ length: p }, (_, i) => sourceIndex(i + lo[a], srcShape[a], mode)));
   const ss = stridesOf(srcShape);
   const ds = stridesOf(padShape);
-  const last = d - 1;
   const P = padShape[last];
   const n = srcShape[last];
-  const i0 = Math.min(P, Math.max(0, -lo[last]));
-  const i1 = Math.max(i0, Math.min(P, n - lo[last]));
-  const lastMap = maps[last];
+  const l = lo[last];
+  const i0 = Math.min(P, Math.max(0, -l));
+  const i1 = Math.max(i0, Math.min(P, n - l));
+  const edge = (i: number) => sourceIndex(i + l, n, mode);
+  const head = Int32Array.from({ length: i0 }, (_, i) => edge(i));
+  const tail = Int32Array.from({ length: P - i1 }, (_, i) => edge(i1 + i));
   const row = (srcOff: number, dstOff: number, constant: boolean): void => {
     if (constant) {
       dst.fill(cval, dstOff, dstOff + P);
       return;
     }
-    if (i1 > i0) dst.set(src.subarray(srcOff + i0 + lo[last], srcOff + i1 + lo[last]), dstOff + i0);
-    for (let i = 0; i < i0; i++) dst[dstOff + i] = lastMap[i] < 0 ? cval : src[srcOff + lastMap[i]];
-    for (let i = i1; i < P; i++) dst[dstOff + i] = lastMap[i] < 0 ? cval : src[srcOff + lastMap[i]];
+    if (i1 > i0) dst.set(src.subarray(srcOff + i0 + l, srcOff + i1 + l), dstOff + i0);
+    for (let i = 0; i < i0; i++) dst[dstOff + i] = head[i] < 0 ? cval : src[srcOff + head[i]];
+    for (let i = 0; i < tail.length; i++) dst[dstOff + i1 + i] = tail[i] < 0 ? cval : src[srcOff + tail[i]];
   };
   const rec = (a: number, srcOff: number, dstOff: number, constant: boolean): void => {
     if (a === last) return row(srcOff, dstOff, constant);

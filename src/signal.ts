@@ -82,6 +82,7 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
  * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
  */
 export function correlate(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
+export function correlate(in1: NDArray, in2: NDArray, opts?: SignalOptions): NDArray;
 export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
 export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
   return signalOp('correlate', false, in1, in2, opts);
@@ -92,6 +93,7 @@ export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float |
  * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
  */
 export function convolve(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
+export function convolve(in1: NDArray, in2: NDArray, opts?: SignalOptions): NDArray;
 export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
 export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
   return signalOp('convolve', true, in1, in2, opts);

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+// Three projects run the same suite: Node (js + scalar + SIMD wasm), Node with relaxed SIMD switched on (the
+// relaxed build only), and headless Chromium (every variant; relaxed SIMD is on there by default). The browser
+// project runs where a chromium binary is on PATH (or CHROMIUM_PATH names one): test tools cannot download one.
+function findChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      if (dir && existsSync(join(dir, name))) return join(dir, name);
+    }
+  }
+  return undefined;
+}
+
+const include = ['test/**/*.test.ts'];
+const chromium = process.env.CONVCORR_NO_BROWSER ? undefined : findChromium();
+
+const projects: TestProjectInlineConfiguration[] = [
+  { extends: true, test: { name: 'node', include, provide: { variants: ['js', 'scalar', 'simd'] } } },
+  {
+    extends: true,
+    test: {
+      name: 'node-relaxed', include, execArgv: ['--experimental-wasm-relaxed-simd'],
+      provide: { variants: ['relaxed'] },
+    },
+  },
+];
+if (chromium) {
+  projects.push({
+    extends: true,
+    test: {
+      name: 'chromium', include,
+      provide: { variants: ['js', 'scalar', 'simd', 'relaxed'] },
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({
+          launchOptions: {
+            executablePath: chromium,
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+              '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+          },
+        }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  });
+}
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects,
+  },
+});
