@@ -153,3 +153,8 @@ export async function loadBest(candidates: readonly WasmVariant[]): Promise<Wasm
   }
   return undefined;
 }
+
+/** The instantiated module of a variant, if any (tests use it to check the arena returns to its mark). */
+export function loadedModule(variant: WasmVariant): WasmModule | undefined {
+  return modules.get(variant);
+}

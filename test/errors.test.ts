@@ -1,0 +1,52 @@
+// Bad input: a TypeError or RangeError naming the argument, thrown before any work. One shared table.
+import { describe, expect, it } from 'vitest';
+import { chooseConvMethod, convolve, correlate, correlationLags, init, initSync, numpy, setBackend } from '../src/index';
+
+const x = new Float64Array([1, 2, 3, 4]);
+const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
+  ['in1 of the wrong kind', () => correlate('abc' as never, x), TypeError, /correlate: in1 must be/],
+  ['in2 missing', () => convolve(x, undefined as never), TypeError, /convolve: in2 must be/],
+  ['a non-number element', () => correlate([1, 'a' as never], x), TypeError, /in1\[1\] must be a number/],
+  ['an Int32Array', () => correlate(new Int32Array(3) as never, x), TypeError, /in1 must be a Float32Array/],
+  ['NDArray data of the wrong kind', () => correlate({ data: [1, 2] as never, shape: [2] }, x), TypeError, /in1\.data must be/],
+  ['NDArray data/shape mismatch', () => correlate({ data: new Float64Array(5), shape: [2, 2] }, { data: x, shape: [2, 2] }), RangeError, /in1\.data has length 5 but in1\.shape \[2, 2\] holds 4/],
+  ['negative size', () => correlate({ data: new Float64Array(0), shape: [-1] }, x), RangeError, /in1\.shape\[0\] must be ≥ 0/],
+  ['non-integer size', () => correlate({ data: new Float64Array(2), shape: [1.5] }, x), RangeError, /in1\.shape\[0\] must be an integer/],
+  ['empty input', () => correlate(new Float64Array(0), x), RangeError, /in1 is empty/],
+  ['empty number[]', () => numpy.convolve([], [1]), RangeError, /numpy.convolve: a is empty/],
+  ['rank mismatch', () => correlate({ data: x, shape: [2, 2] }, x), RangeError, /in1 has rank 2 but in2 has rank 1/],
+  ['unknown mode', () => correlate(x, x, { mode: 'middle' as never }), TypeError, /mode must be one of 'full', 'same', 'valid'/],
+  ['unknown method', () => convolve(x, x, { method: 'magic' as never }), TypeError, /method must be one of/],
+  ['unknown dtype', () => convolve(x, x, { dtype: 'int8' as never }), TypeError, /dtype must be 'float32' or 'float64'/],
+  ['unknown backend', () => convolve(x, x, { backend: 'gpu' as never }), TypeError, /backend must be 'wasm' or 'js'/],
+  ['options not an object', () => convolve(x, x, 5 as never), TypeError, /options must be an object/],
+  ["'valid' with neither input larger", () => correlate({ data: new Float64Array(6), shape: [2, 3] }, { data: new Float64Array(6), shape: [3, 2] }, { mode: 'valid' }), RangeError, /mode 'valid' needs one input at least as large as the other on every axis/],
+  ['numpy: 2-D input', () => numpy.correlate({ data: x, shape: [2, 2] }, x), RangeError, /numpy.correlate: a must be 1-D/],
+  ['lags: zero length', () => correlationLags(0, 3), RangeError, /in1Len must be ≥ 1/],
+  ['lags: fractional length', () => correlationLags(3, 2.5), RangeError, /in2Len must be an integer/],
+  ['lags: unknown mode', () => correlationLags(3, 2, 'x' as never), TypeError, /mode must be one of/],
+  ['chooseConvMethod: bad mode', () => chooseConvMethod(x, x, { mode: 'x' as never }), TypeError, /chooseConvMethod: mode/],
+  ['initSync: unknown backend', () => initSync({ backend: 'gpu' as never }), TypeError, /init: backend must be/],
+  ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],
+  ['setBackend: unknown name', () => setBackend('gpu' as never), TypeError, /setBackend: name must be/],
+];
+
+describe('bad input throws a clear error naming the argument', () => {
+  for (const [what, fn, Err, msg] of cases) {
+    it(what, () => {
+      expect(fn).toThrow(Err);
+      expect(fn).toThrow(msg);
+    });
+  }
+  it('init() rejects bad options asynchronously', async () => {
+    await expect(init({ backend: 'gpu' as never })).rejects.toThrow(TypeError);
+  });
+  it('sizes that cannot fit in memory are refused before any work, on both backends', () => {
+    // in1 [65536, 1] with in2 [1, 65536] in 'full' mode: a 65536 × 65536 output (34 GB in float64) from small inputs.
+    const a = { data: new Float64Array(1 << 16), shape: [1 << 16, 1] };
+    const b = { data: new Float64Array(1 << 16), shape: [1, 1 << 16] };
+    expect(() => correlate(a, b, { backend: 'wasm' })).toThrow(/correlate: the call needs \d+ bytes of wasm memory, more than the 4 GiB/);
+    expect(() => correlate(a, b, { backend: 'js' })).toThrow(RangeError);
+    expect(() => correlate(a, b, { backend: 'js' })).toThrow(/correlate: the call needs \d+ float64 elements/);
+  });
+});

@@ -1,0 +1,107 @@
+// Wasm memory: the arena returns to its mark after every call (returning or throwing), growth in the middle of a
+// call is safe, inputs that start mid-buffer work, outputs never alias the heap, kernels never write past their output.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convolve, correlate, numpy } from '../src/index';
+import { jsKernels } from '../src/kernels';
+import { loadedModule } from '../src/wasm';
+import { withWorkspace } from '../src/workspace';
+import { backendCases, randomArray, relErr, useBackend, type BackendCase } from './helpers';
+import { scipyCorrelate } from './reference/correlate';
+
+const wasmCases = backendCases().filter((c): c is Exclude<BackendCase, 'js'> => c !== 'js');
+
+describe.each(wasmCases)('wasm memory on %s', (variant) => {
+  beforeAll(() => useBackend(variant));
+  const arena = () => loadedModule(variant)!.arena;
+
+  it('the arena is back at its mark after 10,000 calls, a fifth of them throwing', () => {
+    const x = randomArray(37, 1, 'float32');
+    const h = randomArray(5, 2, 'float32');
+    const start = arena().top;
+    let thrown = 0;
+    for (let i = 0; i < 10_000; i++) {
+      try {
+        switch (i % 5) {
+          case 0: correlate(x, h, { mode: 'same' }); break;
+          case 1: convolve({ data: x, shape: [37] }, { data: h, shape: [5] }); break;
+          case 2: numpy.correlate(x, h, { mode: 'full' }); break;
+          case 3: convolve(x, h, { mode: 'valid', dtype: 'float64' }); break;
+          default: correlate(x, { data: h, shape: [5, 1] });
+        }
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+        thrown++;
+      }
+      if (arena().top !== start) throw new Error(`arena moved at call ${i}`);
+    }
+    expect(thrown).toBe(2_000);
+    expect(arena().top).toBe(start);
+  });
+
+  it('a call that throws inside its workspace gives the memory back', () => {
+    const start = arena().top;
+    expect(() => withWorkspace('t', 'wasm', 'float64', [1000, 10], () => { throw new Error('boom'); })).toThrow('boom');
+    expect(arena().top).toBe(start);
+  });
+
+  it('memory growth in the middle of a call (it detaches old views) gives correct results', () => {
+    const before = loadedModule(variant)!.exports.memory.buffer.byteLength;
+    const n = Math.max(before / 4, 1 << 20) + 12_345; // needs more than the current memory holds
+    const x = randomArray(n, 3, 'float32');
+    const h = randomArray(9, 4, 'float32');
+    const got = correlate(x, h, { mode: 'full' });
+    expect(loadedModule(variant)!.exports.memory.buffer.byteLength).toBeGreaterThan(before);
+    const want = correlate(x, h, { mode: 'full', backend: 'js' });
+    expect(relErr(got, want)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('outputs are fresh arrays: not views of the wasm heap, not changed by later calls', () => {
+    const heap = loadedModule(variant)!.exports.memory.buffer;
+    const a = correlate([1, 2, 3], [1, 1]);
+    expect(a.buffer).not.toBe(heap);
+    const copy = Array.from(a);
+    correlate([9, 9, 9, 9], [5, 5]);
+    expect(Array.from(a)).toEqual(copy);
+  });
+
+  it('the kernel writes nothing past its output (guard words)', () => {
+    withWorkspace('guard', 'wasm', 'float32', [64 * 8, 9, 40 * 6 + 16], ({ mem, off, k }) => {
+      const [x, h, out] = off;
+      mem.set(randomArray(64 * 8, 5, 'float32'), x);
+      mem.set(randomArray(9, 6, 'float32'), h);
+      for (const w of [1, 3, 4, 5, 15, 16, 17, 33, 38]) {
+        const outH = 6;
+        mem.fill(123.5, out, out + 40 * 6 + 16);
+        k.corr2d(mem, x, 64, h, 3, 3, out, outH, w, 40, 0);
+        for (let r = 0; r < outH; r++) for (let c = w; c < 40; c++) expect(mem[out + r * 40 + c]).toBe(123.5);
+        for (let g = 40 * 6; g < 40 * 6 + 16; g++) expect(mem[out + g]).toBe(123.5);
+        // and the written part matches the plain JS kernel
+        const ref = new Float32Array(64 * 8 + 9 + 40 * 6);
+        ref.set(mem.subarray(x, x + 64 * 8), 0);
+        ref.set(mem.subarray(h, h + 9), 64 * 8);
+        jsKernels.corr2d(ref, 0, 64, 64 * 8, 3, 3, 64 * 8 + 9, outH, w, 40, 0);
+        for (let r = 0; r < outH; r++) {
+          for (let c = 0; c < w; c++) expect(Math.abs(mem[out + r * 40 + c] - ref[64 * 8 + 9 + r * 40 + c])).toBeLessThan(1e-4);
+        }
+      }
+    });
+  });
+});
+
+describe.each(backendCases())('inputs on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  it('typed arrays that start mid-buffer, and inputs are never modified', () => {
+    const buf = new ArrayBuffer(8 * 64);
+    const x = new Float64Array(buf, 8 * 3, 20);
+    x.set(randomArray(20, 9));
+    const h = new Float32Array(new ArrayBuffer(4 * 16), 4 * 5, 6);
+    h.set(randomArray(6, 10, 'float32'));
+    const xs = Array.from(x);
+    const hs = Array.from(h);
+    const got = correlate(x, h, { mode: 'same' });
+    const want = scipyCorrelate({ data: xs, shape: [20] }, { data: hs, shape: [6] }, 'same');
+    expect(relErr(got, want.data)).toBeLessThanOrEqual(1e-12);
+    expect(Array.from(x)).toEqual(xs);
+    expect(Array.from(h)).toEqual(hs);
+  });
+});
