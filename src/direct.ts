@@ -1,7 +1,8 @@
 // Direct N-D cross-correlation from a plan. Every direct op (scipy.signal, numpy, convolve2d, ndimage) lowers to:
 //   xp[i] = x[i + lo]  (through the boundary mode),   out[o] = Σ_j xp[o + j] · h'[j],   h' = h or h reversed
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
-import { product, stridesOf, type DType, type Float } from './arrays';
+import { ctorOf, product, stridesOf, type DType, type Float } from './arrays';
+import { rangeError } from './errors';
 import { padInto, type BoundaryMode } from './pad';
 import { withWorkspace, type Workspace } from './workspace';
 
@@ -20,6 +21,8 @@ export interface DirectPlan {
 
 /** Run a plan on one backend; returns a fresh array of the output (never a view of scratch memory). */
 export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+  // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
@@ -63,4 +66,64 @@ function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, h
     }
   };
   rec(0, x, h, out, 0);
+}
+
+interface NodeBuffer {
+  allocUnsafeSlow(bytes: number): Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * A fresh typed array whose every element the caller overwrites. Node's Buffer.allocUnsafeSlow skips the zero fill
+ * (a tenth of a 3×3 filter's time at 1024²) and owns its ArrayBuffer alone; elsewhere a plain typed array.
+ */
+function uninitialized(dtype: DType, n: number): Float {
+  const Ctor = ctorOf(dtype);
+  const B = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+  if (B && typeof B.allocUnsafeSlow === 'function' && n >= 4096) {
+    const bytes = B.allocUnsafeSlow(n * Ctor.BYTES_PER_ELEMENT);
+    if (bytes.byteOffset === 0 && bytes.buffer.byteLength === n * Ctor.BYTES_PER_ELEMENT) return new Ctor(bytes.buffer, 0, n);
+  }
+  return new Ctor(n);
+}
+
+const STRIP_MAX_OUTPUT = 1 << 27;
+
+/** Elements of scratch (padded input + output) one strip aims at: small enough to stay in a core's L2. */
+const STRIP_ELEMENTS = 1 << 16;
+
+/**
+ * Rank 2 in strips of output rows: each strip's rows are padded into scratch, correlated, and copied straight to
+ * the result, so the padded copy and the kernel's output never leave the cache (whole-image buffers would make
+ * three extra trips through memory, which cost as much as the arithmetic of a 3×3 filter).
+ */
+function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+  const [oh, ow] = plan.outShape;
+  const [kh, kw] = plan.hShape;
+  const pw = ow + kw - 1;
+  // An even number of rows (the kernel pairs output rows); never so few that re-padding the kh − 1 halo rows dominates.
+  let rows = Math.max(4, Math.floor(STRIP_ELEMENTS / (pw + ow) / 4) * 4, 2 * (kh - 1));
+  if (rows >= oh) rows = oh;
+  const nh = kh * kw;
+  return withWorkspace(op, backend, plan.dtype, [(rows + kh - 1) * pw, nh, rows * ow], (ws) => {
+    const [xo, ho, oo] = ws.off;
+    const { mem, k } = ws;
+    let result: Float;
+    try {
+      result = uninitialized(plan.dtype, oh * ow);
+    } catch {
+      throw rangeError(op, `the output of ${oh * ow} elements is more than a typed array can hold`);
+    }
+    if (plan.flip) {
+      for (let i = 0; i < nh; i++) mem[ho + i] = h[nh - 1 - i];
+    } else {
+      mem.set(h, ho);
+    }
+    for (let r0 = 0; r0 < oh; r0 += rows) {
+      const n = Math.min(rows, oh - r0);
+      padInto(mem, xo, x, plan.xShape, [n + kh - 1, pw], [plan.lo[0] + r0, plan.lo[1]], plan.mode, plan.cval);
+      k.corr2d(mem, xo, pw, ho, kh, kw, oo, n, ow, ow, 0);
+      result.set(mem.subarray(oo, oo + n * ow), r0 * ow);
+    }
+    return result;
+  });
 }

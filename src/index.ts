@@ -7,3 +7,6 @@ export { supportedVariants } from './wasm';
 export { convolve, correlate, correlationLags, chooseConvMethod } from './signal';
 export type { Mode, Method, SignalOptions } from './signal';
 export * as numpy from './numpy';
+export { convolve2d, correlate2d } from './signal2d';
+export type { Boundary, Signal2dOptions } from './signal2d';
+export * as ndimage from './ndimage';

@@ -33,6 +33,13 @@ export function sourceIndex(i: number, n: number, mode: BoundaryMode): number {
   }
 }
 
+/** sourceIndex(from + i, n, mode) for i < length (a plain loop: callers run it once per strip of rows). */
+function indexMap(length: number, from: number, n: number, mode: BoundaryMode): Int32Array {
+  const m = new Int32Array(length);
+  for (let i = 0; i < length; i++) m[i] = sourceIndex(from + i, n, mode);
+  return m;
+}
+
 /**
  * dst[dstOff + …] = src at index (i + lo) on each axis, through the boundary mode, for every i < padShape.
  * The in-range run of each row is one `set` (the bulk of the copy); only the edges go element by element.
@@ -44,7 +51,7 @@ export function padInto(
   const d = srcShape.length;
   const last = d - 1;
   // Source index per padded position for the leading axes (rows); the last axis only needs its two edges.
-  const maps = padShape.slice(0, last).map((p, a) => Int32Array.from({ length: p }, (_, i) => sourceIndex(i + lo[a], srcShape[a], mode)));
+  const maps = padShape.slice(0, last).map((p, a) => indexMap(p, lo[a], srcShape[a], mode));
   const ss = stridesOf(srcShape);
   const ds = stridesOf(padShape);
   const P = padShape[last];
@@ -52,9 +59,8 @@ export function padInto(
   const l = lo[last];
   const i0 = Math.min(P, Math.max(0, -l));
   const i1 = Math.max(i0, Math.min(P, n - l));
-  const edge = (i: number) => sourceIndex(i + l, n, mode);
-  const head = Int32Array.from({ length: i0 }, (_, i) => edge(i));
-  const tail = Int32Array.from({ length: P - i1 }, (_, i) => edge(i1 + i));
+  const head = indexMap(i0, l, n, mode);
+  const tail = indexMap(P - i1, i1 + l, n, mode);
   const row = (srcOff: number, dstOff: number, constant: boolean): void => {
     if (constant) {
       dst.fill(cval, dstOff, dstOff + P);

@@ -1,0 +1,105 @@
+// scipy.ndimage.correlate / convolve (1.10), any rank; the output has the shape of the input. Per axis, with
+// weights of length M, origin o and the input extended by `mode`:
+//   correlate  out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]
+//   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
+// Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
+import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
+import { runDirect, type DirectPlan } from './direct';
+import { options, rangeError, typeError } from './errors';
+import type { BoundaryMode } from './pad';
+import { toFloat } from './signal';
+
+export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
+
+export interface NdimageOptions {
+  /** How the input is extended beyond its edges (default 'reflect', scipy.ndimage's names). */
+  mode?: NdimageMode;
+  /** The value of the 'constant' extension (default 0). */
+  cval?: number;
+  /** Shift of the weights' centre, one for every axis or one per axis (default 0). */
+  origin?: number | readonly number[];
+  dtype?: DType;
+  backend?: 'wasm' | 'js';
+}
+
+// scipy.ndimage's 'grid-*' names are the same extensions as their plain twins for filters (they differ only in
+// interpolation), so they map to the same padding mode.
+const MODES: Record<NdimageMode, BoundaryMode> = {
+  reflect: 'reflect', constant: 'constant', nearest: 'nearest', mirror: 'mirror', wrap: 'wrap',
+  'grid-mirror': 'reflect', 'grid-constant': 'constant', 'grid-wrap': 'wrap',
+};
+
+function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, opts: unknown): Float | NDArray {
+  const o = options<NdimageOptions>(op, opts);
+  const x = asTensor(op, 'input', input);
+  const w = asTensor(op, 'weights', weights);
+  const d = x.shape.length;
+  if (w.shape.length !== d) {
+    throw rangeError(op, `weights has rank ${w.shape.length} but input has rank ${d}; both must have the same rank`);
+  }
+  const mode = o.mode === undefined ? 'reflect' : o.mode;
+  if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(MODES, mode)) {
+    throw typeError(op, 'mode', "one of 'reflect', 'constant', 'nearest', 'mirror', 'wrap' (or 'grid-mirror', 'grid-constant', 'grid-wrap')", mode);
+  }
+  const cval = o.cval === undefined ? 0 : o.cval;
+  if (typeof cval !== 'number') throw typeError(op, 'cval', 'a number', cval);
+  const origin = origins(op, o.origin, w.shape);
+  const dtype = resultDtype(op, o.dtype, x, w);
+  const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
+  const plan: DirectPlan = {
+    dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: MODES[mode as NdimageMode], cval, flip,
+  };
+  return wrap(runDirect(op, o.backend, plan, toFloat(x.data), toFloat(w.data)), x.shape.slice(), x.nd || w.nd);
+}
+
+/** One integer origin per axis, each inside scipy's range for that axis's weights length. */
+function origins(op: string, origin: unknown, wShape: readonly number[]): number[] {
+  const d = wShape.length;
+  let list: unknown[];
+  if (origin === undefined) {
+    list = wShape.map(() => 0);
+  } else if (typeof origin === 'number') {
+    list = wShape.map(() => origin);
+  } else if (Array.isArray(origin)) {
+    if (origin.length !== d) {
+      throw rangeError(op, `origin has ${origin.length} entries, expected ${d} (one per axis)`);
+    }
+    list = origin;
+  } else {
+    throw typeError(op, 'origin', 'a number or an array of numbers (one per axis)', origin);
+  }
+  return list.map((v, a) => {
+    const name = typeof origin === 'number' ? 'origin' : `origin[${a}]`;
+    if (typeof v !== 'number') throw typeError(op, name, 'a number', v);
+    if (!Number.isInteger(v)) throw rangeError(op, `${name} must be an integer, got ${v}`);
+    const m = wShape[a];
+    const min = -(m >> 1);
+    const max = (m - 1) >> 1;
+    if (v < min || v > max) {
+      throw rangeError(op, `${name} = ${v} on axis ${a} is outside [${min}, ${max}], the range allowed for weights of length ${m}`);
+    }
+    return v;
+  });
+}
+
+/**
+ * Multidimensional correlation, as scipy.ndimage.correlate: output shape = input shape, edges by `mode`.
+ * @example ndimage.correlate([1, 2, 3, 4], [1, 1, 1]) // Float64Array [4, 6, 9, 11]  (mode 'reflect')
+ */
+export function correlate(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
+export function correlate(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
+export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
+  return filterOp('ndimage.correlate', false, input, weights, opts);
+}
+
+/**
+ * Multidimensional convolution, as scipy.ndimage.convolve (weights reversed on every axis).
+ * @example ndimage.convolve([1, 2, 3, 4], [1, 0, -1], { mode: 'nearest' }) // Float64Array [1, 2, 2, 1]
+ */
+export function convolve(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
+export function convolve(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
+export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
+  return filterOp('ndimage.convolve', true, input, weights, opts);
+}

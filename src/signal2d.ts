@@ -1,0 +1,77 @@
+// scipy.signal.convolve2d / correlate2d (1.10): rank-2 inputs with a boundary extension of in1.
+//   full  out[k] = Σ_j ext(in1)[k + j − (M−1)] · in2[j]        k = 0 … N+M−2        (per axis, correlate2d)
+//   same  the full output from k = ⌊M/2⌋ (correlate2d) or ⌊(M−1)/2⌋ (convolve2d), N long
+//   valid the full output from k = min(N,M)−1, |N−M|+1 long; the boundary is never read (zeros if in2 is larger)
+// ext() is periodic on every side, also when in2 is larger than in1: fill = fillvalue, wrap = x[k mod N],
+// symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
+import { asTensor, resultDtype, type DType, type NDArray } from './arrays';
+import { runDirect, type DirectPlan } from './direct';
+import { oneOf, options, rangeError, typeError } from './errors';
+import type { BoundaryMode } from './pad';
+import { MODES, modeRanges, toFloat, type Mode } from './signal';
+
+export type Boundary = 'fill' | 'wrap' | 'symm';
+
+export interface Signal2dOptions {
+  mode?: Mode;
+  /** How in1 is extended beyond its edges in 'full' and 'same' (default 'fill'). */
+  boundary?: Boundary;
+  /** The value of the 'fill' boundary (default 0). */
+  fillvalue?: number;
+  dtype?: DType;
+  backend?: 'wasm' | 'js';
+}
+
+// SciPy's spellings of each boundary, its aliases included, and the padding mode (src/pad.ts) that implements it.
+const BOUNDARIES: Record<string, BoundaryMode> = {
+  fill: 'constant', pad: 'constant', wrap: 'wrap', circular: 'wrap', symm: 'reflect', symmetric: 'reflect',
+};
+
+function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): NDArray {
+  const o = options<Signal2dOptions>(op, opts);
+  const t1 = asTensor(op, 'in1', in1);
+  const t2 = asTensor(op, 'in2', in2);
+  for (const [name, t] of [['in1', t1], ['in2', t2]] as const) {
+    if (t.shape.length !== 2) throw rangeError(op, `${name} must be 2-D, got shape [${t.shape.join(', ')}]`);
+  }
+  const dtype = resultDtype(op, o.dtype, t1, t2);
+  const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
+  const boundary = o.boundary === undefined ? 'fill' : o.boundary;
+  if (typeof boundary !== 'string' || !Object.prototype.hasOwnProperty.call(BOUNDARIES, boundary)) {
+    throw typeError(op, 'boundary', "one of 'fill', 'wrap', 'symm'", boundary);
+  }
+  const fillvalue = o.fillvalue === undefined ? 0 : o.fillvalue;
+  if (typeof fillvalue !== 'number') throw typeError(op, 'fillvalue', 'a number', fillvalue);
+  const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
+  // correlate2d centres 'same' one index later than correlate for even kernel lengths (scipy's own choice).
+  const from = mode === 'same' && !flip ? t2.shape.map((m) => m >> 1) : start;
+  const valid = mode === 'valid';
+  const plan: DirectPlan = {
+    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
+    lo: from.map((s, a) => s - (t2.shape[a] - 1)),
+    mode: valid ? 'constant' : BOUNDARIES[boundary], cval: valid ? 0 : fillvalue, flip,
+  };
+  return { data: runDirect(op, o.backend, plan, toFloat(t1.data), toFloat(t2.data)), shape: outShape };
+}
+
+/**
+ * 2-D convolution with a boundary extension, as scipy.signal.convolve2d. Both inputs are rank-2 NDArrays.
+ * @example
+ * const img = { data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), shape: [3, 3] };
+ * const k = { data: new Float32Array([0, 1, 0, 1, -4, 1, 0, 1, 0]), shape: [3, 3] };
+ * convolve2d(img, k, { mode: 'same', boundary: 'symm' }).data // Float32Array [4, 3, 2, 1, 0, -1, -2, -3, -4]
+ */
+export function convolve2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray {
+  return signal2dOp('convolve2d', true, in1, in2, opts);
+}
+
+/**
+ * 2-D cross-correlation with a boundary extension, as scipy.signal.correlate2d (in2 is not flipped).
+ * @example
+ * const img = { data: new Float64Array([1, 2, 3, 4]), shape: [2, 2] };
+ * correlate2d(img, { data: new Float64Array([1, 1]), shape: [1, 2] }, { mode: 'same', boundary: 'wrap' }).data
+ * // Float64Array [3, 3, 7, 7]
+ */
+export function correlate2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray {
+  return signal2dOp('correlate2d', false, in1, in2, opts);
+}
