@@ -1,12 +1,534 @@
-// FFT-based correlation and convolution: the FFT method lands with its own issue. Until then method 'fft' is
-// refused with a clear error rather than silently computed another way.
-import type { Float } from './arrays';
-import type { DirectPlan } from './direct';
+// FFT convolution engine, shared by fftconvolve, oaconvolve and method 'fft' of convolve/correlate:
+//   out = IFFT(FFT(in1, f) · FFT(in2, f))  over the transformed axes, with f ≥ s1 + s2 − 1 per axis (no wrap-around),
+// optionally tiled (overlap-add): in1 is cut into blocks of b samples per axis, each block is convolved with in2 at a
+// smaller FFT size f ≥ b + s2 − 1, and the pieces are added at their offsets. Axes that are not transformed broadcast
+// (sizes equal or 1). Everything is computed in one dtype inside one workspace: staging copies of both inputs, the
+// spectrum of in2 (once), the spectrum of the current in1 tile, twiddle tables and the output window.
+// The last transformed axis is real (half-length complex FFT + split), the others complex; see src/kernels/fft.ts.
+import { ctorOf, product, stridesOf, type DType, type Float } from './arrays';
+import { resolveBackend } from './backend';
+import { runDirect, type DirectPlan } from './direct';
+import { FFT_CHUNK, rowWork } from './kernels/fft';
+import { withWorkspace } from './workspace';
 
 export function fftAvailable(): boolean {
-  return false;
+  return true;
 }
 
-export function runFft(op: string, _backend: unknown, _plan: DirectPlan, _x: Float, _h: Float): Float {
-  throw new Error(`${op}: method 'fft' is not available in this version; use method 'direct' or 'auto'`);
+/**
+ * The smallest n' ≥ n of the form 2^a·3^b·5^c that is a multiple of `multiple` (a power of two).
+ * @example nextFastLen(1001) // 1024; nextFastLen(1001, 8) // 1024; nextFastLen(121) // 125
+ */
+export function nextFastLen(n: number, multiple = 1): number {
+  if (n <= multiple) return multiple;
+  let best = Infinity;
+  for (let p5 = 1; p5 < 2 * n; p5 *= 5) {
+    for (let p35 = p5; p35 < 2 * n; p35 *= 3) {
+      let v = p35 * multiple;
+      while (v < n) v *= 2;
+      if (v < best) best = v;
+    }
+  }
+  return best;
+}
+
+/** FFT length of the real (last transformed) axis: even, and a multiple of 8 once large so that m = f/2 starts with radix 4. */
+export function realFastLen(n: number): number {
+  return nextFastLen(n, n >= 64 ? 8 : 2);
+}
+
+const twiddles = new Map<string, Float>();
+
+/**
+ * Table of w_T^j = e^{−2πij/T}, j < T, as (cos, −sin) pairs, computed once per (T, dtype) in float64 and kept on the
+ * JS side; each call copies it into its workspace (O(T), small beside the O(T log T) transform). Keeping it in wasm
+ * memory instead would need a region outside the per-call arena, which the loader does not have.
+ */
+function twiddleTable(T: number, dtype: DType): Float {
+  const key = `${T}:${dtype}`;
+  let t = twiddles.get(key);
+  if (!t) {
+    t = new (ctorOf(dtype))(2 * T);
+    for (let j = 0; j < T; j++) {
+      const a = (-2 * Math.PI * j) / T;
+      t[2 * j] = Math.cos(a);
+      t[2 * j + 1] = Math.sin(a);
+    }
+    if (twiddles.size > 64) twiddles.clear();
+    twiddles.set(key, t);
+  }
+  return t;
+}
+
+/** Overlap-add block for one axis as scipy.signal's _calc_oa_lens: the FFT length, or 0 for no split. */
+export function oaFftLen(s1: number, s2: number, real: boolean, minOverlap = 0): number {
+  if (s1 === s2 || s1 === 1 || s2 === 1 || s2 > s1 || s2 >= s1 / 2) return 0;
+  // Minimum of N/(N−K)·log2(2N) with K = s2 − 1: N = K·(ln(2N) + 1), solved by fixed-point iteration (scipy uses
+  // the Lambert W function; both give the same root). minOverlap > K gives larger blocks (fewer per-block costs).
+  const K = Math.max(s2 - 1, minOverlap);
+  let N = K * (Math.log(2 * K) + 1) + 1;
+  for (let i = 0; i < 50; i++) N = K * (Math.log(2 * N) + 1);
+  const f = real ? realFastLen(Math.ceil(N)) : nextFastLen(Math.ceil(N));
+  return f >= s1 ? 0 : f;
+}
+
+export interface FftProblem {
+  dtype: DType;
+  x1: Float | number[];
+  s1: number[];
+  x2: Float | number[];
+  s2: number[];
+  /** Correlation: in2 reversed on every axis. */
+  reverse2: boolean;
+  /** Axes transformed (ascending); the others broadcast. Each has s1 > 1 and s2 > 1. */
+  axes: number[];
+  /** Per axis, the full-output index where the output window starts, and the window's length. */
+  start: number[];
+  outShape: number[];
+  /** 'none': one transform per axis; 'oa': overlap-add blocks by scipy's rule (oaconvolve); 'auto': the cheaper. */
+  tiling: 'none' | 'oa' | 'auto';
+  /** Give up (return undefined) when an input holds NaN or ±Infinity: method 'auto' then runs direct. */
+  finiteOnly?: boolean;
+}
+
+/** Per transformed axis: in1 tile step, FFT length; shared by the engine and the cost model. */
+export function fftGeometry(s1: number[], s2: number[], axes: number[], blocks: number[]) {
+  const T = axes.length;
+  return axes.map((a, t) => {
+    const real = t === T - 1;
+    const full = s1[a] + s2[a] - 1;
+    const f0 = blocks[t] > 0 ? blocks[t] : real ? realFastLen(full) : nextFastLen(full);
+    const step = blocks[t] > 0 ? f0 - s2[a] + 1 : s1[a];
+    return { step, f: f0, tiles: Math.ceil(s1[a] / step) };
+  });
+}
+
+/** Whether in2 is at least as large as in1 on every transformed axis and larger on one (then the inputs swap roles). */
+export function swapPays(s1: number[], s2: number[], axes: number[]): boolean {
+  return axes.every((a) => s2[a] >= s1[a]) && axes.some((a) => s2[a] > s1[a]);
+}
+
+/** Block FFT lengths per transformed axis (0: no split) for a tiling policy, in1 being the larger input. */
+export function blocksFor(tiling: FftProblem['tiling'], s1: number[], s2: number[], axes: number[]): number[] {
+  if (tiling === 'oa') return axes.map((a, t) => oaFftLen(s1[a], s2[a], t === axes.length - 1));
+  if (tiling === 'auto') return chooseBlocks(s1, s2, axes);
+  return axes.map(() => 0);
+}
+
+/** Visit every index in the box [lo_t, hi_t) (t < lo.length), last axis fastest. */
+function box(lo: number[], hi: number[], fn: (idx: number[]) => void): void {
+  const d = lo.length;
+  if (lo.some((l, t) => l >= hi[t])) return;
+  const idx = lo.slice();
+  for (;;) {
+    fn(idx);
+    let t = d - 1;
+    while (t >= 0) {
+      idx[t]++;
+      if (idx[t] < hi[t]) break;
+      idx[t] = lo[t];
+      t--;
+    }
+    if (t < 0) return;
+  }
+}
+
+const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+/** Copy x (shape s) into mem at off with its axes in `perm` order, optionally reversed on every axis. */
+function stage(mem: Float, off: number, x: Float | number[], s: number[], perm: number[], reverse: boolean): void {
+  const n = x.length;
+  const identity = perm.every((p, i) => p === i);
+  if (identity && !reverse) {
+    mem.set(x, off);
+    return;
+  }
+  if (identity) {
+    for (let i = 0; i < n; i++) mem[off + i] = x[n - 1 - i];
+    return;
+  }
+  const ps = perm.map((p) => s[p]);
+  const srcStrides = stridesOf(s);
+  const pst = perm.map((p) => srcStrides[p]);
+  let o = off;
+  box(ps.map(() => 0), ps, (idx) => {
+    const src = dot(idx, pst);
+    mem[o++] = x[reverse ? n - 1 - src : src];
+  });
+}
+
+/** Run an FFT convolution problem; returns the output window, C-order in the original axis order. */
+export function runFftProblem(op: string, backend: unknown, P: FftProblem & { finiteOnly: true }): Float | undefined;
+export function runFftProblem(op: string, backend: unknown, P: FftProblem): Float;
+export function runFftProblem(op: string, backend: unknown, P: FftProblem): Float | undefined {
+  const d = P.s1.length;
+  const { axes } = P;
+  const T = axes.length;
+  if (T === 0) return broadcastProduct(P);
+  // Convolution commutes: when in2 is the larger input on every transformed axis, it is the one cut into blocks.
+  const swap = swapPays(P.s1, P.s2, axes);
+  const [x1, x2] = swap ? [P.x2, P.x1] : [P.x1, P.x2];
+  const [s1, s2] = swap ? [P.s2, P.s1] : [P.s1, P.s2];
+  const blocks = blocksFor(P.tiling, s1, s2, axes);
+  const batch = [...Array(d).keys()].filter((a) => !axes.includes(a));
+  const perm = [...batch, ...axes];
+  const geo = fftGeometry(s1, s2, axes, blocks);
+  const f = geo.map((g) => g.f);
+  const m = f[T - 1] / 2;
+  // Spectrum layout of one batch element: [f_0, …, f_{T−2}, m + 1] complex, split planes.
+  const specShape = [...f.slice(0, T - 1), m + 1];
+  const S = product(specShape);
+  const specStrides = stridesOf(specShape);
+  const B1 = batch.map((a) => s1[a]);
+  const B2 = batch.map((a) => s2[a]);
+  const T1 = axes.map((a) => s1[a]);
+  const T2 = axes.map((a) => s2[a]);
+  const n1 = product(T1);
+  const n2 = product(T2);
+  const outP = perm.map((a) => P.outShape[a]);
+  const startP = perm.map((a) => P.start[a]);
+  const outStrides = stridesOf(outP);
+  const nOut = product(outP);
+  const nb2 = product(B2);
+  const C = FFT_CHUNK;
+  const workSize = Math.max(rowWork(m), ...f.slice(0, T - 1).map((n) => 4 * n * C));
+  const twSize = f.map((n) => 2 * n);
+  const tiled = geo.some((g) => g.tiles > 1);
+  // 1-D blocks are batched as rows of one kernel call, G at a time (their spectra stay in cache).
+  const G = T === 1 && tiled ? Math.max(1, Math.min(32, Math.floor(65536 / S))) : 1;
+  const sizes = [x1.length, x2.length, 2 * S * nb2, 2 * S * G, workSize, ...twSize, nOut];
+  const scale = 1 / (m * product(f.slice(0, T - 1)));
+
+  return withWorkspace(op, backend, P.dtype, sizes, (ws): Float | undefined => {
+    const { mem, k } = ws;
+    const [st1, st2, spec2, spec1, work, ...rest] = ws.off;
+    const tw = rest.slice(0, T);
+    const out = rest[T];
+    stage(mem, st1, x1, s1, perm, swap && P.reverse2);
+    stage(mem, st2, x2, s2, perm, !swap && P.reverse2);
+    // Checked on the staged copies, in wasm SIMD where available: ~20× faster than a JS loop over the inputs.
+    if (P.finiteOnly && (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length))) return undefined;
+    f.forEach((n, t) => mem.set(twiddleTable(n, P.dtype), tw[t]));
+
+    // Forward transform of the block of `src` (shape srcShape over the transformed axes) at `origin`, `len` samples
+    // per axis, into the spectrum at re (im = re + S). Rows and column blocks that only hold padding are skipped.
+    const forward = (re: number, src: number, srcShape: number[], origin: number[], len: number[]) => {
+      const im = re + S;
+      const srcStrides = stridesOf(srcShape);
+      const base = src + dot(origin, srcStrides);
+      // Zero the rows that hold only padding; real rows are all written by rfftRows.
+      const zero = (t: number, off: number): void => {
+        if (t === T - 1) return;
+        const sub = specStrides[t];
+        for (let i = 0; i < len[t]; i++) zero(t + 1, off + i * sub);
+        mem.fill(0, re + off + len[t] * sub, re + off + f[t] * sub);
+        mem.fill(0, im + off + len[t] * sub, im + off + f[t] * sub);
+      };
+      zero(0, 0);
+      const xStride = T >= 2 ? srcStrides[T - 2] : 0;
+      const rows = T >= 2 ? len[T - 2] : 1;
+      box(len.slice(0, Math.max(0, T - 2)).map(() => 0), len.slice(0, Math.max(0, T - 2)), (idx) => {
+        const so = dot(idx, srcStrides);
+        const sp = dot(idx, specStrides);
+        k.rfftRows(mem, base + so, len[T - 1], xStride, rows, re + sp, im + sp, m + 1, work, tw[T - 1], m);
+      });
+      for (let t = T - 2; t >= 0; t--) {
+        const inner = specStrides[t];
+        const pre = len.slice(0, Math.max(0, t - 1));
+        box(pre.map(() => 0), pre, (idx) => {
+          const sp = dot(idx, specStrides);
+          const count = t >= 1 ? len[t - 1] : 1;
+          k.fftCols(mem, re + sp, im + sp, f[t], inner, count, f[t] * inner, work, tw[t], 1);
+        });
+      }
+    };
+
+    // Inverse transform of the spectrum at re, keeping local samples [jlo, jhi) per axis, written (or added) to out.
+    const inverse = (re: number, jlo: number[], jhi: number[], outBase: number, accumulate: number) => {
+      const im = re + S;
+      for (let t = 0; t <= T - 2; t++) {
+        const inner = specStrides[t];
+        const preLo = jlo.slice(0, Math.max(0, t - 1));
+        const preHi = jhi.slice(0, Math.max(0, t - 1));
+        box(preLo, preHi, (idx) => {
+          const count = t >= 1 ? jhi[t - 1] - jlo[t - 1] : 1;
+          const sp = dot(idx, specStrides) + (t >= 1 ? jlo[t - 1] * specStrides[t - 1] : 0);
+          // Planes swapped: the forward transform of swap(X) is swap(IDFT(X)).
+          k.fftCols(mem, im + sp, re + sp, f[t], inner, count, f[t] * inner, work, tw[t], 1);
+        });
+      }
+      const preLo = jlo.slice(0, Math.max(0, T - 2));
+      const preHi = jhi.slice(0, Math.max(0, T - 2));
+      const oS = outStrides.slice(batch.length);
+      box(preLo, preHi, (idx) => {
+        const rows = T >= 2 ? jhi[T - 2] - jlo[T - 2] : 1;
+        const rowLo = T >= 2 ? jlo[T - 2] : 0;
+        const sp = dot(idx, specStrides) + rowLo * (m + 1);
+        const op = outBase + dot(idx, oS) + (T >= 2 ? rowLo * oS[T - 2] : 0) + jlo[T - 1];
+        k.irfftRows(mem, re + sp, im + sp, m + 1, rows, op, jlo[T - 1], jhi[T - 1] - jlo[T - 1], T >= 2 ? oS[T - 2] : 0,
+          accumulate, work, tw[T - 1], m);
+      });
+    };
+
+    // Spectra of in2, one per batch element.
+    const zeros = T2.map(() => 0);
+    box(B2.map(() => 0), B2, (b) => {
+      const bi = dot(b, stridesOf(B2));
+      forward(spec2 + 2 * S * bi, st2 + n2 * bi, T2, zeros, T2);
+    });
+
+    if (tiled) mem.fill(0, out, out + nOut);
+    const outB = outP.slice(0, batch.length);
+    const startB = startP.slice(0, batch.length);
+    const startT = startP.slice(batch.length);
+    const outT = outP.slice(batch.length);
+    const B1s = stridesOf(B1);
+    const B2s = stridesOf(B2);
+    box(outB.map(() => 0), outB, (ob) => {
+      const b = ob.map((v, i) => v + startB[i]);
+      const b1 = dot(b.map((v, i) => (B1[i] === 1 ? 0 : v)), B1s);
+      const b2 = dot(b.map((v, i) => (B2[i] === 1 ? 0 : v)), B2s);
+      const outBase = out + dot(ob, outStrides.slice(0, batch.length)) - dot(startT, outStrides.slice(batch.length));
+      if (G > 1) {
+        // Blocks whose whole result lies inside the window run G rows per call; the edge blocks run one by one below.
+        const { step } = geo[0];
+        const k2 = T2[0];
+        const lenOf = (r: number) => Math.min(step, T1[0] - r * step);
+        const inside = (r: number) => lenOf(r) === step && r * step >= startT[0] && r * step + step + k2 - 1 <= startT[0] + outT[0];
+        const nt = geo[0].tiles;
+        let firstTile = 0;
+        while (firstTile < nt && !inside(firstTile)) firstTile++;
+        let end = firstTile;
+        while (end < nt && inside(end)) end++;
+        const x = st1 + n1 * b1;
+        const sp2 = spec2 + 2 * S * b2;
+        const sp1i = spec1 + S * G;
+        for (let r0 = firstTile; r0 < end; r0 += G) {
+          const rows = Math.min(G, end - r0);
+          k.rfftRows(mem, x + r0 * step, step, step, rows, spec1, sp1i, S, work, tw[0], m);
+          for (let r = 0; r < rows; r++) k.cmul(mem, spec1 + r * S, sp1i + r * S, sp2, sp2 + S, S, scale);
+          k.irfftRows(mem, spec1, sp1i, S, rows, outBase + r0 * step, 0, step + k2 - 1, step, 1, work, tw[0], m);
+        }
+        if (end > firstTile) {
+          for (let r = 0; r < firstTile; r++) edge([r]);
+          for (let r = end; r < nt; r++) edge([r]);
+          return;
+        }
+      }
+      box(geo.map(() => 0), geo.map((g) => g.tiles), edge);
+      function edge(tile: number[]) {
+        const origin = tile.map((i, t) => i * geo[t].step);
+        const len = origin.map((o, t) => Math.min(geo[t].step, T1[t] - o));
+        // Local samples of this tile's result that fall inside the output window.
+        const jlo = origin.map((o, t) => Math.max(0, startT[t] - o));
+        const jhi = origin.map((o, t) => Math.min(len[t] + T2[t] - 1, startT[t] + outT[t] - o));
+        if (jlo.some((l, t) => l >= jhi[t])) return;
+        forward(spec1, st1 + n1 * b1, T1, origin, len);
+        k.cmul(mem, spec1, spec1 + S, spec2 + 2 * S * b2, spec2 + 2 * S * b2 + S, S, scale);
+        inverse(spec1, jlo, jhi, outBase + dot(origin, outStrides.slice(batch.length)), tiled ? 1 : 0);
+      }
+    });
+    const identity = perm.every((p, i) => p === i);
+    const res = new (ctorOf(P.dtype))(nOut);
+    // new + set: V8's slice() of a view on wasm memory is ~4× slower (measured: 2 ms against 0.5 ms for 4 MB).
+    if (identity) {
+      res.set(mem.subarray(out, out + nOut));
+      return res;
+    }
+    const origStrides = stridesOf(P.outShape);
+    const ps = perm.map((a) => origStrides[a]);
+    let o = out;
+    box(outP.map(() => 0), outP, (idx) => {
+      res[dot(idx, ps)] = mem[o++];
+    });
+    return res;
+  });
+}
+
+/** No transformed axis: the result is the broadcast product in1 · in2 over the window. */
+function broadcastProduct(P: FftProblem): Float {
+  const res = new (ctorOf(P.dtype))(product(P.outShape));
+  const s1 = stridesOf(P.s1);
+  const s2 = stridesOf(P.s2);
+  const n2 = P.x2.length;
+  let o = 0;
+  box(P.outShape.map(() => 0), P.outShape, (idx) => {
+    let i1 = 0;
+    let i2 = 0;
+    idx.forEach((v, a) => {
+      const g = v + P.start[a];
+      if (P.s1[a] > 1) i1 += g * s1[a];
+      if (P.s2[a] > 1) i2 += g * s2[a];
+    });
+    res[o++] = P.x1[i1] * P.x2[P.reverse2 ? n2 - 1 - i2 : i2];
+  });
+  return res;
+}
+
+/**
+ * Method 'fft' of convolve/correlate: the direct plan's window, computed by FFT (tiled when that is cheaper).
+ * `auto`: method 'auto' chose the FFT by cost; if an input turns out to hold NaN or ±Infinity, run direct instead.
+ */
+export function runFft(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, auto = false): Float {
+  const s1 = plan.xShape;
+  const s2 = plan.hShape;
+  const axes = s1.map((_, a) => a).filter((a) => s1[a] > 1 && s2[a] > 1);
+  const res = runFftProblem(op, backend, {
+    dtype: plan.dtype, x1: x, s1, x2: h, s2, reverse2: !plan.flip, axes,
+    start: plan.lo.map((l, a) => l + s2[a] - 1), outShape: plan.outShape, tiling: 'auto', finiteOnly: auto,
+  });
+  return res ?? runDirect(op, backend, plan, x, h);
+}
+
+/**
+ * Block FFT lengths for method 'fft': overlap-add (scipy's block rule) on the axes where it finds a useful block, or
+ * one transform, whichever the operation count says is less work.
+ */
+export function chooseBlocks(s1: number[], s2: number[], axes: number[]): number[] {
+  const none = axes.map(() => 0);
+  // Blocks of a few dozen samples per axis cost more in per-block work than the operation count says (measured: a
+  // 1024² image with a 7×7 kernel runs 5× slower in 36×40 blocks than the count predicts), so blocks are kept larger.
+  const minOverlap = axes.length === 1 ? 16 : 32;
+  const oa = axes.map((a, t) => oaFftLen(s1[a], s2[a], t === axes.length - 1, minOverlap));
+  if (oa.every((b) => b === 0)) return none;
+  return fftUnits(s1, s2, axes, oa) < fftUnits(s1, s2, axes, none) ? oa : none;
+}
+
+/** Σ F·log2 F over every transform of a problem (F = the real FFT size of one block), batch included. */
+export function fftUnits(s1: number[], s2: number[], axes: number[], blocks: number[]): number {
+  const geo = fftGeometry(s1, s2, axes, blocks);
+  const F = product(geo.map((g) => g.f));
+  const tiles = product(geo.map((g) => g.tiles));
+  let b1 = 1;
+  let b2 = 1;
+  s1.forEach((v, a) => {
+    if (!axes.includes(a)) {
+      b1 = Math.max(b1, v, s2[a]);
+      b2 *= s2[a];
+    }
+  });
+  return (2 * b1 * tiles + b2) * F * Math.log2(Math.max(2, F));
+}
+
+// ---- method 'auto': an operation-count model with constants measured on this engine ----
+//   direct ≈ cMac · (outputs · kernel size) + cElem · (padded input + output elements)
+//   fft    ≈ cFft · Σ F·log2 F over the transforms (fftUnits) + cElem · (inputs + output elements)
+// The three constants are measured once per backend build and dtype, lazily on the first 'auto' call that is not
+// decided by size alone: the time of two direct correlations (n = 32768, k = 2 and k = 130) gives cMac and cElem, one
+// FFT correlation of the same n gives cFft (each the best of 4 batches of ≥ 1 ms: ~10–40 ms once per build and
+// dtype). Below AUTO_TINY multiply-adds the direct method always wins (fixed costs dominate) and nothing is measured.
+
+export interface CostModel {
+  /** ns per multiply-add of the direct method. */
+  mac: number;
+  /** ns per element copied in or out (padding, staging, results). */
+  elem: number;
+  /** ns per F·log2 F unit of the FFT method. */
+  fft: number;
+}
+
+export const AUTO_TINY = 1 << 17;
+const models = new Map<string, CostModel>();
+
+/** ns per call: the best of `reps` batches, each repeating fn for ≥ 1 ms (browsers coarsen performance.now()). */
+function timeMin(fn: () => void, reps: number): number {
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t = t0;
+    do {
+      fn();
+      calls++;
+      t = performance.now();
+    } while (t - t0 < 1);
+    best = Math.min(best, (t - t0) / calls);
+  }
+  return best * 1e6;
+}
+
+/** The cost model of one backend build and dtype, measured on first use. */
+export function costModel(backend: unknown, dtype: DType): CostModel {
+  const be = resolveBackend('chooseConvMethod', backend);
+  const key = `${be.name === 'js' ? 'js' : be.module.variant}:${dtype}`;
+  let c = models.get(key);
+  if (!c) {
+    const n = 32768;
+    const Ctor = ctorOf(dtype);
+    const make = (len: number, f: (i: number) => number) => {
+      const a = new Ctor(len);
+      for (let i = 0; i < len; i++) a[i] = f(i);
+      return a;
+    };
+    const x = make(n, (i) => Math.sin(i * 0.37));
+    const direct = (k: number) => {
+      const h = make(k, (i) => Math.cos(i * 0.11));
+      const plan: DirectPlan = { dtype, xShape: [n], hShape: [k], outShape: [n - k + 1], lo: [0], mode: 'constant', cval: 0, flip: false };
+      return () => void runDirect('chooseConvMethod', be.name, plan, x, h);
+    };
+    const k = 130; // a wide spread of kernel sizes, so that the multiply-adds dominate the difference
+    const h = make(k, (i) => Math.cos(i * 0.11));
+    const xf = x.subarray(0, n - k + 1);
+    const fft = () => void runFftProblem('chooseConvMethod', be.name, {
+      dtype, x1: xf, s1: [xf.length], x2: h, s2: [k], reverse2: true, axes: [0], start: [k - 1],
+      outShape: [xf.length - k + 1], tiling: 'none',
+    });
+    const reps = 4;
+    direct(2)(); direct(k)(); fft(); // warm up: compile, tier up
+    const t2 = timeMin(direct(2), reps);
+    const tk = timeMin(direct(k), reps);
+    const tf = timeMin(fft, reps);
+    const mac = Math.max(1e-3, (tk - t2) / ((n - k + 1) * (k - 2)));
+    const elem = Math.max(1e-3, (t2 - mac * 2 * n) / (2 * n));
+    const fftUnit = Math.max(1e-3, (tf - elem * 3 * n) / fftUnits([xf.length], [k], [0], [0]));
+    c = { mac, elem, fft: fftUnit };
+    models.set(key, c);
+  }
+  return c;
+}
+
+/** Predicted ns of both methods for a plan (the model's constants are measured on first use). */
+export function predictCosts(plan: DirectPlan, backend: unknown): { direct: number; fft: number } {
+  const c = costModel(backend, plan.dtype);
+  const s1 = plan.xShape;
+  const s2 = plan.hShape;
+  const axes = s1.map((_, a) => a).filter((a) => s1[a] > 1 && s2[a] > 1);
+  const nOut = product(plan.outShape);
+  const macs = nOut * product(s2);
+  const padded = product(plan.outShape.map((o, a) => o + s2[a] - 1));
+  const direct = c.mac * macs + c.elem * (padded + nOut);
+  const [a1, a2] = swapPays(s1, s2, axes) ? [s2, s1] : [s1, s2];
+  const units = fftUnits(a1, a2, axes, chooseBlocks(a1, a2, axes));
+  const fft = c.fft * units + c.elem * (product(s1) + product(s2) + nOut);
+  return { direct, fft };
+}
+
+/** Whether any value is NaN or ±Infinity: x·0 is 0 for every finite x and NaN otherwise (four sums, no branch). */
+export function anyNonFinite(d: ArrayLike<number>): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = d.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += d[i] * 0;
+    s1 += d[i + 1] * 0;
+    s2 += d[i + 2] * 0;
+    s3 += d[i + 3] * 0;
+  }
+  for (; i < n; i++) s0 += d[i] * 0;
+  return s0 + s1 + s2 + s3 !== 0;
+}
+
+/**
+ * What method 'auto' runs for finite inputs: direct for tiny problems (and when no axis needs a transform), else the
+ * cheaper by the model. `sizeOnly`: answer 'fft' for anything not tiny, without measuring or predicting.
+ */
+export function autoMethod(plan: DirectPlan, backend: unknown, sizeOnly = false): 'direct' | 'fft' {
+  const macs = product(plan.outShape) * product(plan.hShape);
+  if (macs < AUTO_TINY || plan.xShape.every((v, a) => v === 1 || plan.hShape[a] === 1)) return 'direct';
+  if (sizeOnly) return 'fft';
+  const { direct, fft } = predictCosts(plan, backend);
+  return fft < direct ? 'fft' : 'direct';
 }

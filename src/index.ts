@@ -10,3 +10,5 @@ export * as numpy from './numpy';
 export { convolve2d, correlate2d } from './signal2d';
 export type { Boundary, Signal2dOptions } from './signal2d';
 export * as ndimage from './ndimage';
+export { fftconvolve, oaconvolve } from './fftconv';
+export type { FftConvOptions } from './fftconv';

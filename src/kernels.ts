@@ -4,12 +4,13 @@
 // benchmarks go through this table; adding a kernel is one function per backend and one row in its family.
 import type { DType } from './arrays';
 import * as corr from './kernels/corr';
+import * as fft from './kernels/fft';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr] as const;
+const families = [corr, fft] as const;
 
-export type Kernels = corr.Family;
+export type Kernels = corr.Family & fft.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 

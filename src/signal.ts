@@ -3,10 +3,10 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { runDirect, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
-import { fftAvailable, runFft } from './fft';
+import { anyNonFinite, autoMethod, fftAvailable, runFft } from './fft';
 
 export type Mode = 'full' | 'same' | 'valid';
 export type Method = 'auto' | 'direct' | 'fft';
@@ -52,15 +52,13 @@ export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown)
   return { o, t1, t2, dtype };
 }
 
-function hasNonFinite(t: Tensor): boolean {
-  for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) return true;
-  return false;
-}
-
-function pickMethod(t1: Tensor, t2: Tensor, method: Method): 'direct' | 'fft' {
+// 'auto': direct for tiny problems, else the cheaper method by an operation-count model measured on this engine
+// (src/fft.ts). Inputs holding NaN or ±Infinity always run direct (an FFT would smear them over the whole output):
+// runFft(…, auto) checks the staged inputs and falls back to direct.
+function pickMethod(method: Method, plan: DirectPlan, backend: unknown): 'direct' | 'fft' {
   if (method !== 'auto') return method;
-  if (!fftAvailable() || hasNonFinite(t1) || hasNonFinite(t2)) return 'direct';
-  return 'direct';
+  if (!fftAvailable()) return 'direct';
+  return autoMethod(plan, backend);
 }
 
 function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
@@ -72,8 +70,11 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
     dtype, xShape: t1.shape, hShape: t2.shape, outShape,
     lo: start.map((s, a) => s - (t2.shape[a] - 1)), mode: 'constant', cval: 0, flip,
   };
-  const run = pickMethod(t1, t2, method) === 'fft' ? runFft : runDirect;
-  const data = run(op, o.backend, plan, toFloat(t1.data), toFloat(t2.data));
+  const x = toFloat(t1.data);
+  const h = toFloat(t2.data);
+  const data = pickMethod(method, plan, o.backend) === 'fft'
+    ? runFft(op, o.backend, plan, x, h, method === 'auto')
+    : runDirect(op, o.backend, plan, x, h);
   return wrap(data, outShape, t1.nd || t2.nd);
 }
 
@@ -122,9 +123,20 @@ export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'fu
   return full.slice(mid - half, mid + half + (in1Len % 2));
 }
 
-/** What method 'auto' picks for these inputs on this engine ('direct' until the FFT method is available). */
+/**
+ * What method 'auto' picks for these inputs (and `mode`, `dtype`, `backend`) on this engine: 'direct' for tiny
+ * problems and for inputs holding NaN or ±Infinity, else the cheaper by a cost model measured once on this engine.
+ * @example chooseConvMethod(new Float32Array(100000), new Float32Array(4000)) // 'fft'
+ */
 export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 'direct' | 'fft' {
-  const { t1, t2 } = twoInputs('chooseConvMethod', in1, in2, opts);
-  if (opts?.mode !== undefined) oneOf('chooseConvMethod', 'mode', opts.mode, MODES, 'full');
-  return pickMethod(t1, t2, 'auto');
+  const op = 'chooseConvMethod';
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
+  const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
+  const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
+  const plan: DirectPlan = {
+    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
+    lo: start.map((s, a) => s - (t2.shape[a] - 1)), mode: 'constant', cval: 0, flip: false,
+  };
+  if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
+  return 'fft';
 }
