@@ -2,6 +2,10 @@
 // places every buffer above heapBase() and never lets a kernel allocate.
 export * from './corr2d';
 export * from './fft';
+export * from './gemm';
+export * from './dwconv';
+export * from './nn_transpose';
+export * from './nn_winograd';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {

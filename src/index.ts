@@ -7,6 +7,8 @@ export { supportedVariants } from './wasm';
 export { convolve, correlate, correlationLags, chooseConvMethod } from './signal';
 export type { Mode, Method, SignalOptions } from './signal';
 export * as numpy from './numpy';
+export { conv1d, conv2d, conv3d } from './nn';
+export type { ConvOptions, Layout, Padding, PaddingMode } from './nn';
 export { convolve2d, correlate2d } from './signal2d';
 export type { Boundary, Signal2dOptions } from './signal2d';
 export * as ndimage from './ndimage';

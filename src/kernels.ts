@@ -5,12 +5,13 @@
 import type { DType } from './arrays';
 import * as corr from './kernels/corr';
 import * as fft from './kernels/fft';
+import * as gemm from './kernels/gemm';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr, fft] as const;
+const families = [corr, gemm, fft] as const;
 
-export type Kernels = corr.Family & fft.Family;
+export type Kernels = corr.Family & gemm.Family & fft.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 

@@ -1,0 +1,170 @@
+// Depthwise convolution, channels-last, one input channel per output channel (groups = C):
+//   out[z, y, x, c] = bias[c] + Σ_{a<kd, b<kh, e<kw} xpad[z·sd + a·dd, y·sh + b·dh, x·sw + e·dw, c] · w[a, b, e, c]
+// Channels sit in SIMD lanes (as XNNPACK's dwconv): each tap's weight vector is loaded once and multiplied into
+// 4 neighbouring output pixels, so a multiply-add costs 1.25 loads instead of 2 (3×3 at unit stride: 0.75, as the
+// 4 outputs share their input columns). w is packed [bias C][taps × C]; padding is already in xpad [dp, hp, wp, C].
+// Channel counts that are not a multiple of the lanes end in scalars.
+import { lanes, madd } from './simd';
+
+// @ts-ignore: decorator
+@inline function dwconv<T>(
+  x: usize, hp: i32, wp: i32, C: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32, w: usize, out: usize,
+): void {
+  const size = <usize>sizeof<T>();
+  const sW = <usize>C * size;
+  const sH = <usize>wp * sW;
+  const sD = <usize>hp * sH;
+  const pix = <usize>sw * sW; // step between neighbouring output pixels in the input
+  const tapW = <usize>dw * sW;
+  const wTap = <usize>C * size;
+  for (let z = 0; z < od; z++) {
+    for (let y = 0; y < oh; y++) {
+      const xrow = x + <usize>(z * sd) * sD + <usize>(y * sh) * sH;
+      const orow = out + <usize>((z * oh + y) * ow) * sW;
+      let o = 0;
+      if (ASC_FEATURE_SIMD) {
+        const L = lanes<T>();
+        if (kd == 1 && kh == 3 && kw == 3 && sw == 1 && dw == 1) {
+          // 3×3 at unit stride along W: 4 neighbouring outputs read 6 input columns per row, each loaded once.
+          for (; o + 4 <= ow; o += 4) {
+            const xo = xrow + <usize>o * pix;
+            const op = orow + <usize>o * sW;
+            for (let c = 0; c + L <= C; c += L) {
+              const cb = <usize>c * size;
+              let acc0 = v128.load(w + cb);
+              let acc1 = acc0, acc2 = acc0, acc3 = acc0;
+              let wr = w + wTap + cb;
+              let xr = xo + cb;
+              for (let b = 0; b < 3; b++) {
+                const w0 = v128.load(wr), w1 = v128.load(wr + wTap), w2 = v128.load(wr + 2 * wTap);
+                let xv = v128.load(xr);
+                acc0 = madd<T>(acc0, xv, w0);
+                xv = v128.load(xr + sW);
+                acc0 = madd<T>(acc0, xv, w1);
+                acc1 = madd<T>(acc1, xv, w0);
+                xv = v128.load(xr + 2 * sW);
+                acc0 = madd<T>(acc0, xv, w2);
+                acc1 = madd<T>(acc1, xv, w1);
+                acc2 = madd<T>(acc2, xv, w0);
+                xv = v128.load(xr + 3 * sW);
+                acc1 = madd<T>(acc1, xv, w2);
+                acc2 = madd<T>(acc2, xv, w1);
+                acc3 = madd<T>(acc3, xv, w0);
+                xv = v128.load(xr + 4 * sW);
+                acc2 = madd<T>(acc2, xv, w2);
+                acc3 = madd<T>(acc3, xv, w1);
+                xv = v128.load(xr + 5 * sW);
+                acc3 = madd<T>(acc3, xv, w2);
+                wr += 3 * wTap;
+                xr += <usize>dh * sH;
+              }
+              v128.store(op + cb, acc0);
+              v128.store(op + sW + cb, acc1);
+              v128.store(op + 2 * sW + cb, acc2);
+              v128.store(op + 3 * sW + cb, acc3);
+            }
+            for (let c = C - C % L; c < C; c++) {
+              for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
+            }
+          }
+        }
+        for (; o + 4 <= ow; o += 4) {
+          const xo = xrow + <usize>o * pix;
+          const op = orow + <usize>o * sW;
+          let c = 0;
+          for (; c + L <= C; c += L) {
+            const cb = <usize>c * size;
+            let acc0 = v128.load(w + cb);
+            let acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            let wp2 = w + wTap + cb;
+            for (let a = 0; a < kd; a++) {
+              for (let b = 0; b < kh; b++) {
+                let xp = xo + <usize>(a * dd) * sD + <usize>(b * dh) * sH + cb;
+                for (let e = 0; e < kw; e++) {
+                  const wv = v128.load(wp2);
+                  acc0 = madd<T>(acc0, v128.load(xp), wv);
+                  acc1 = madd<T>(acc1, v128.load(xp + pix), wv);
+                  acc2 = madd<T>(acc2, v128.load(xp + 2 * pix), wv);
+                  acc3 = madd<T>(acc3, v128.load(xp + 3 * pix), wv);
+                  wp2 += wTap;
+                  xp += tapW;
+                }
+              }
+            }
+            v128.store(op + cb, acc0);
+            v128.store(op + sW + cb, acc1);
+            v128.store(op + 2 * sW + cb, acc2);
+            v128.store(op + 3 * sW + cb, acc3);
+          }
+          for (; c < C; c++) {
+            for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
+          }
+        }
+        for (; o < ow; o++) {
+          const xo = xrow + <usize>o * pix;
+          const op = orow + <usize>o * sW;
+          let c = 0;
+          for (; c + L <= C; c += L) {
+            const cb = <usize>c * size;
+            let acc = v128.load(w + cb);
+            let wp2 = w + wTap + cb;
+            for (let a = 0; a < kd; a++) {
+              for (let b = 0; b < kh; b++) {
+                let xp = xo + <usize>(a * dd) * sD + <usize>(b * dh) * sH + cb;
+                for (let e = 0; e < kw; e++) {
+                  acc = madd<T>(acc, v128.load(xp), v128.load(wp2));
+                  wp2 += wTap;
+                  xp += tapW;
+                }
+              }
+            }
+            v128.store(op + cb, acc);
+          }
+          for (; c < C; c++) dwPixel<T>(xo, op, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
+        }
+      }
+      for (; o < ow; o++) {
+        const xo = xrow + <usize>o * pix;
+        const op = orow + <usize>o * sW;
+        for (let c = 0; c < C; c++) dwPixel<T>(xo, op, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
+      }
+    }
+  }
+}
+
+/** One output value in scalars: channel c of the pixel whose first tap is at xo. */
+// @ts-ignore: decorator
+@inline function dwPixel<T>(
+  xo: usize, op: usize, c: i32, kd: i32, kh: i32, kw: i32, dd: i32, dh: i32,
+  sD: usize, sH: usize, tapW: usize, w: usize, wTap: usize,
+): void {
+  const cb = <usize>c * sizeof<T>();
+  let s = load<T>(w + cb);
+  let wp2 = w + wTap + cb;
+  for (let a = 0; a < kd; a++) {
+    for (let b = 0; b < kh; b++) {
+      let xp = xo + <usize>(a * dd) * sD + <usize>(b * dh) * sH + cb;
+      for (let e = 0; e < kw; e++) {
+        s += load<T>(xp) * load<T>(wp2);
+        wp2 += wTap;
+        xp += tapW;
+      }
+    }
+  }
+  store<T>(op + cb, s);
+}
+
+export function dwconv_f32(
+  x: usize, hp: i32, wp: i32, C: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32, w: usize, out: usize,
+): void {
+  dwconv<f32>(x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out);
+}
+
+export function dwconv_f64(
+  x: usize, hp: i32, wp: i32, C: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32, w: usize, out: usize,
+): void {
+  dwconv<f64>(x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out);
+}

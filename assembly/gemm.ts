@@ -1,0 +1,195 @@
+// Packed GEMM with bias, and convolution as GEMM over im2col tiles:
+//   C[i, j] = bias[j] + Σ_{k<K} A[i, k] · B[k, j]
+//   conv:  out[p, co] = bias[co] + Σ_{tap, ci} xpad[p·s + tap·d, cOff + ci] · w[tap, ci, co]   (channels-last)
+// B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
+// XNNPACK packs its GEMM weights; the microkernels are in nn_gemm_core.ts. Stride, dilation and padding are done in
+// packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
+import { copyElems, gemmRows, rows4, rows6 } from './nn_gemm_core';
+import { lanes } from './simd';
+
+/**
+ * Convolution of one batch element and one group, channels-last, through im2col tiles of `tileRows` output pixels
+ * (the col buffer holds tileRows × K, K = kd·kh·kw·cinG, plus 16 bytes). x: padded input [dp, hp, wp, C] followed
+ * by 16 readable bytes; the group reads channels cOff .. cOff + cinG. out: [od·oh·ow rows, ldo] with this group's
+ * columns at out (the caller offsets by group).
+ */
+// @ts-ignore: decorator
+@inline function convGemm<T>(
+  x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32,
+  w: usize, coutG: i32, out: usize, ldo: i32, col: usize, tileRows: i32,
+): void {
+  const size = <usize>sizeof<T>();
+  const K = kd * kh * kw * cinG;
+  const P = od * oh * ow;
+  const sW = <usize>C * size;
+  const sH = <usize>wp * sW;
+  const sD = <usize>hp * sH;
+  // With unit dilation along W and one group, the kw taps of a row are one contiguous run of kw·C values.
+  const runs = dw == 1 && cinG == C;
+  const seg = runs ? kw * C : cinG;
+  const segs = runs ? 1 : kw;
+  const segStep = <usize>dw * sW;
+  const segBytes = <usize>seg * size;
+  if (runs && kd == 1 && kh == 1) {
+    // Each output row's A rows are already contiguous in x (kw·C values, sw·C apart): GEMM in place, no im2col.
+    for (let z = 0; z < od; z++) {
+      for (let y = 0; y < oh; y++) {
+        const a = x + <usize>(z * sd) * sD + <usize>(y * sh) * sH;
+        gemmRows<T>(ow, coutG, K, a, sw * C, w, out + <usize>((z * oh + y) * ow) * <usize>ldo * size, ldo);
+      }
+    }
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (seg >= 8) {
+      // Runs long enough for the k loop: the microkernel reads the taps in place (implicit GEMM, no im2col copy).
+      // The block's pixel pointers go through col; rows past the edge repeat the last pixel.
+      const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+      const pix = <usize>sw * sW;
+      const ps = <usize>sizeof<usize>();
+      let zBase = x + <usize>cOff * size;
+      let rowBase = zBase;
+      let xx = 0;
+      let yy = 0;
+      for (let p = 0; p < P; p += MR) {
+        const mr = min(MR, P - p);
+        for (let i = 0; i < MR; i++) {
+          if (i >= mr) {
+            store<usize>(col + <usize>i * ps, load<usize>(col + <usize>(i - 1) * ps));
+            continue;
+          }
+          store<usize>(col + <usize>i * ps, rowBase + <usize>xx * pix);
+          if (++xx == ow) {
+            xx = 0;
+            if (++yy == oh) {
+              yy = 0;
+              zBase += <usize>sd * sD;
+              rowBase = zBase;
+            } else {
+              rowBase += <usize>sh * sH;
+            }
+          }
+        }
+        const ldoB = <usize>ldo * size;
+        const c0 = out + <usize>p * ldoB;
+        const c1 = mr > 1 ? c0 + ldoB : c0;
+        const c2 = mr > 2 ? c1 + ldoB : c1;
+        const c3 = mr > 3 ? c2 + ldoB : c2;
+        if (ASC_FEATURE_RELAXED_SIMD) {
+          const c4 = mr > 4 ? c3 + ldoB : c3;
+          const c5 = mr > 5 ? c4 + ldoB : c4;
+          rows6<T>(coutG, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
+            load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps),
+            load<usize>(col + 4 * ps), load<usize>(col + 5 * ps), w, c0, c1, c2, c3, c4, c5);
+        } else {
+          rows4<T>(coutG, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
+            load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps), w, c0, c1, c2, c3);
+        }
+      }
+      return;
+    }
+  }
+  for (let p0 = 0; p0 < P; p0 += tileRows) {
+    const rows = min(tileRows, P - p0);
+    let z = p0 / (oh * ow);
+    let y = (p0 / ow) % oh;
+    let xx = p0 % ow;
+    let dst = col;
+    for (let r = 0; r < rows; r++) {
+      const base = x + <usize>(z * sd) * sD + <usize>(y * sh) * sH + <usize>(xx * sw) * sW + <usize>cOff * size;
+      for (let a = 0; a < kd; a++) {
+        for (let b = 0; b < kh; b++) {
+          let src = base + <usize>(a * dd) * sD + <usize>(b * dh) * sH;
+          for (let s = 0; s < segs; s++) {
+            if (ASC_FEATURE_SIMD) {
+              // Whole vectors, spilling up to one vector past the run: the next run (or the next row, or the
+              // caller's slack after col and x) takes those lanes, so short runs cost no scalar tail.
+              for (let i: usize = 0; i < segBytes; i += 16) v128.store(dst + i, v128.load(src + i));
+            } else {
+              copyElems<T>(dst, src, seg);
+            }
+            dst += <usize>seg * size;
+            src += segStep;
+          }
+        }
+      }
+      if (++xx == ow) {
+        xx = 0;
+        if (++y == oh) {
+          y = 0;
+          z++;
+        }
+      }
+    }
+    gemmRows<T>(rows, coutG, K, col, K, w, out + <usize>p0 * <usize>ldo * size, ldo);
+  }
+}
+
+export function gemm_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  gemmRows<f32>(M, N, K, a, lda, w, c, ldc);
+}
+
+export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  gemmRows<f64>(M, N, K, a, lda, w, c, ldc);
+}
+
+export function conv_gemm_f32(
+  x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32,
+  w: usize, coutG: i32, out: usize, ldo: i32, col: usize, tileRows: i32,
+): void {
+  convGemm<f32>(x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows);
+}
+
+export function conv_gemm_f64(
+  x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,
+  sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32,
+  w: usize, coutG: i32, out: usize, ldo: i32, col: usize, tileRows: i32,
+): void {
+  convGemm<f64>(x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows);
+}
+
+/**
+ * Pack one group's weights for gemm: panels of NR output channels, [bias NR][K × NR] with row k = tap·cinG + ci,
+ * zeros past coutG. The source is strided (either layout): w(co, ci, tap) at src + co·coS + ci·ciS + tap·tapS;
+ * flip reads tap taps−1−t (the kernel reversed on every spatial axis). bias: NaN-free pointer, used when hasBias.
+ */
+// @ts-ignore: decorator
+@inline function packGemm<T>(
+  src: usize, coS: i32, ciS: i32, tapS: i32, cinG: i32, taps: i32, coutG: i32, flip: i32, bias: usize, hasBias: i32, dst: usize,
+): void {
+  const size = <usize>sizeof<T>();
+  const NR = 2 * lanes<T>();
+  let d = dst;
+  for (let c0 = 0; c0 < coutG; c0 += NR) {
+    for (let r = 0; r < NR; r++) store<T>(d + <usize>r * size, hasBias && c0 + r < coutG ? load<T>(bias + <usize>(c0 + r) * size) : <T>0);
+    d += <usize>NR * size;
+    const n = min(NR, coutG - c0);
+    for (let t = 0; t < taps; t++) {
+      const tt = flip ? taps - 1 - t : t;
+      for (let ci = 0; ci < cinG; ci++) {
+        const s = src + <usize>(c0 * coS + ci * ciS + tt * tapS) * size;
+        if (coS == 1 && n == NR) {
+          copyElems<T>(d, s, NR);
+        } else {
+          for (let r = 0; r < n; r++) store<T>(d + <usize>r * size, load<T>(s + <usize>(r * coS) * size));
+          for (let r = n; r < NR; r++) store<T>(d + <usize>r * size, <T>0);
+        }
+        d += <usize>NR * size;
+      }
+    }
+  }
+}
+
+export function nn_pack_gemm_f32(
+  src: usize, coS: i32, ciS: i32, tapS: i32, cinG: i32, taps: i32, coutG: i32, flip: i32, bias: usize, hasBias: i32, dst: usize,
+): void {
+  packGemm<f32>(src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst);
+}
+
+export function nn_pack_gemm_f64(
+  src: usize, coS: i32, ciS: i32, tapS: i32, cinG: i32, taps: i32, coutG: i32, flip: i32, bias: usize, hasBias: i32, dst: usize,
+): void {
+  packGemm<f64>(src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst);
+}

@@ -1,0 +1,413 @@
+// The packed GEMM microkernels shared by every convolution kernel (not an entry module: its generics never become
+// exports). C[i, j] = bias[j] + Σ_{k<K} A[i, k] · B[k, j], B packed in panels of NR = 2 vectors of columns, each
+// [bias NR][K × NR]. The MR × NR tile lives in 2·MR accumulators: per k one A splat per row (a broadcast load), two B
+// vectors, 2·MR multiply-adds — XNNPACK's x86 choice. MR = 4 (8 accumulators fit V8's 16 xmm registers), 6 on
+// relaxed SIMD where FMA frees the temporaries. Rows past the edge alias the last real row (branch-free tiles), and
+// k is unrolled by 4 so that every load takes an immediate offset.
+import { lanes, madd } from './simd';
+
+// @ts-ignore: decorator
+@inline function splatLoad<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(p);
+  return v128.load64_splat(p);
+}
+
+// Splat of element u (0…3) after p, with the offset as an immediate so an unrolled k loop needs no address adds.
+// @ts-ignore: decorator
+@inline function splat1<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(p, 4);
+  return v128.load64_splat(p, 8);
+}
+
+// @ts-ignore: decorator
+@inline function splat2<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(p, 8);
+  return v128.load64_splat(p, 16);
+}
+
+// @ts-ignore: decorator
+@inline function splat3<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(p, 12);
+  return v128.load64_splat(p, 24);
+}
+
+/** Store the first r (< lanes) lanes of v at p. */
+// @ts-ignore: decorator
+@inline function storeFew<T>(p: usize, v: v128, r: i32): void {
+  if (sizeof<T>() == 4) {
+    if (r & 2) {
+      v128.store64_lane(p, v, 0);
+      v = v128.shuffle<f32>(v, v, 2, 3, 2, 3);
+      p += 8;
+    }
+    if (r & 1) v128.store32_lane(p, v, 0);
+  } else {
+    if (r & 1) v128.store64_lane(p, v, 0);
+  }
+}
+
+/** Store the first r columns of the two-vector row (v0, v1) at p. */
+// @ts-ignore: decorator
+@inline function storeRow<T>(p: usize, v0: v128, v1: v128, r: i32): void {
+  const L = lanes<T>();
+  if (r >= 2 * L) {
+    v128.store(p, v0);
+    v128.store(p, v1, 16);
+    return;
+  }
+  if (r >= L) {
+    v128.store(p, v0);
+    p += 16;
+    v0 = v1;
+    r -= L;
+  }
+  storeFew<T>(p, v0, r);
+}
+
+/**
+ * One block of 4 rows (row pointers a0…, c0…; repeat a pointer for rows past the edge) across all nc columns.
+ * The K values of a row are runs of `seg` elements at offsets i·offA + j·offB + l·offE (bytes) from its pointer,
+ * for i < nA, j < nB, l < nE: one run for a plain GEMM, the taps of a convolution read in place otherwise.
+ */
+// @ts-ignore: decorator
+@inline export function rows4<T>(
+  nc: i32, nA: i32, offA: usize, nB: i32, offB: usize, nE: i32, offE: usize, seg: i32,
+  a0: usize, a1: usize, a2: usize, a3: usize, w: usize, c0: usize, c1: usize, c2: usize, c3: usize,
+): void {
+  const size = <usize>sizeof<T>();
+  const NR = 2 * lanes<T>();
+  const kEnd = <usize>seg * size;
+  let wp = w;
+  for (let j = 0; j < nc; j += NR) {
+    let v0x0 = v128.load(wp);
+    let v0x1 = v128.load(wp, 16);
+    let v1x0 = v0x0, v1x1 = v0x1;
+    let v2x0 = v0x0, v2x1 = v0x1;
+    let v3x0 = v0x0, v3x1 = v0x1;
+    wp += 32;
+    let b0: v128, b1: v128, x: v128;
+    let oa: usize = 0;
+    for (let ia = 0; ia < nA; ia++, oa += offA) {
+      let ob = oa;
+      for (let ib = 0; ib < nB; ib++, ob += offB) {
+        let oe = ob;
+        for (let ie = 0; ie < nE; ie++, oe += offE) {
+          const r0 = a0 + oe;
+          const r1 = a1 + oe;
+          const r2 = a2 + oe;
+          const r3 = a3 + oe;
+          let k: usize = 0;
+          // Four k per pass: A splats and B loads take immediate offsets.
+          for (; k + 4 * size <= kEnd; k += 4 * size) {
+            b0 = v128.load(wp, 0);
+            b1 = v128.load(wp, 16);
+            x = splatLoad<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splatLoad<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splatLoad<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splatLoad<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            b0 = v128.load(wp, 32);
+            b1 = v128.load(wp, 48);
+            x = splat1<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat1<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat1<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat1<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            b0 = v128.load(wp, 64);
+            b1 = v128.load(wp, 80);
+            x = splat2<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat2<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat2<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat2<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            b0 = v128.load(wp, 96);
+            b1 = v128.load(wp, 112);
+            x = splat3<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat3<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat3<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat3<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            wp += 128;
+          }
+          for (; k < kEnd; k += size) {
+            b0 = v128.load(wp);
+            b1 = v128.load(wp, 16);
+            x = splatLoad<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splatLoad<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splatLoad<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splatLoad<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            wp += 32;
+          }
+        }
+      }
+    }
+    const off = <usize>j * size;
+    const r = nc - j;
+    storeRow<T>(c3 + off, v3x0, v3x1, r);
+    storeRow<T>(c2 + off, v2x0, v2x1, r);
+    storeRow<T>(c1 + off, v1x0, v1x1, r);
+    storeRow<T>(c0 + off, v0x0, v0x1, r);
+  }
+}
+
+/**
+ * One block of 6 rows (row pointers a0…, c0…; repeat a pointer for rows past the edge) across all nc columns.
+ * The K values of a row are runs of `seg` elements at offsets i·offA + j·offB + l·offE (bytes) from its pointer,
+ * for i < nA, j < nB, l < nE: one run for a plain GEMM, the taps of a convolution read in place otherwise.
+ */
+// @ts-ignore: decorator
+@inline export function rows6<T>(
+  nc: i32, nA: i32, offA: usize, nB: i32, offB: usize, nE: i32, offE: usize, seg: i32,
+  a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, w: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, c5: usize,
+): void {
+  const size = <usize>sizeof<T>();
+  const NR = 2 * lanes<T>();
+  const kEnd = <usize>seg * size;
+  let wp = w;
+  for (let j = 0; j < nc; j += NR) {
+    let v0x0 = v128.load(wp);
+    let v0x1 = v128.load(wp, 16);
+    let v1x0 = v0x0, v1x1 = v0x1;
+    let v2x0 = v0x0, v2x1 = v0x1;
+    let v3x0 = v0x0, v3x1 = v0x1;
+    let v4x0 = v0x0, v4x1 = v0x1;
+    let v5x0 = v0x0, v5x1 = v0x1;
+    wp += 32;
+    let b0: v128, b1: v128, x: v128;
+    let oa: usize = 0;
+    for (let ia = 0; ia < nA; ia++, oa += offA) {
+      let ob = oa;
+      for (let ib = 0; ib < nB; ib++, ob += offB) {
+        let oe = ob;
+        for (let ie = 0; ie < nE; ie++, oe += offE) {
+          const r0 = a0 + oe;
+          const r1 = a1 + oe;
+          const r2 = a2 + oe;
+          const r3 = a3 + oe;
+          const r4 = a4 + oe;
+          const r5 = a5 + oe;
+          let k: usize = 0;
+          // Four k per pass: A splats and B loads take immediate offsets.
+          for (; k + 4 * size <= kEnd; k += 4 * size) {
+            b0 = v128.load(wp, 0);
+            b1 = v128.load(wp, 16);
+            x = splatLoad<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splatLoad<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splatLoad<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splatLoad<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            x = splatLoad<T>(r4 + k);
+            v4x0 = madd<T>(v4x0, x, b0);
+            v4x1 = madd<T>(v4x1, x, b1);
+            x = splatLoad<T>(r5 + k);
+            v5x0 = madd<T>(v5x0, x, b0);
+            v5x1 = madd<T>(v5x1, x, b1);
+            b0 = v128.load(wp, 32);
+            b1 = v128.load(wp, 48);
+            x = splat1<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat1<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat1<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat1<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            x = splat1<T>(r4 + k);
+            v4x0 = madd<T>(v4x0, x, b0);
+            v4x1 = madd<T>(v4x1, x, b1);
+            x = splat1<T>(r5 + k);
+            v5x0 = madd<T>(v5x0, x, b0);
+            v5x1 = madd<T>(v5x1, x, b1);
+            b0 = v128.load(wp, 64);
+            b1 = v128.load(wp, 80);
+            x = splat2<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat2<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat2<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat2<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            x = splat2<T>(r4 + k);
+            v4x0 = madd<T>(v4x0, x, b0);
+            v4x1 = madd<T>(v4x1, x, b1);
+            x = splat2<T>(r5 + k);
+            v5x0 = madd<T>(v5x0, x, b0);
+            v5x1 = madd<T>(v5x1, x, b1);
+            b0 = v128.load(wp, 96);
+            b1 = v128.load(wp, 112);
+            x = splat3<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splat3<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splat3<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splat3<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            x = splat3<T>(r4 + k);
+            v4x0 = madd<T>(v4x0, x, b0);
+            v4x1 = madd<T>(v4x1, x, b1);
+            x = splat3<T>(r5 + k);
+            v5x0 = madd<T>(v5x0, x, b0);
+            v5x1 = madd<T>(v5x1, x, b1);
+            wp += 128;
+          }
+          for (; k < kEnd; k += size) {
+            b0 = v128.load(wp);
+            b1 = v128.load(wp, 16);
+            x = splatLoad<T>(r0 + k);
+            v0x0 = madd<T>(v0x0, x, b0);
+            v0x1 = madd<T>(v0x1, x, b1);
+            x = splatLoad<T>(r1 + k);
+            v1x0 = madd<T>(v1x0, x, b0);
+            v1x1 = madd<T>(v1x1, x, b1);
+            x = splatLoad<T>(r2 + k);
+            v2x0 = madd<T>(v2x0, x, b0);
+            v2x1 = madd<T>(v2x1, x, b1);
+            x = splatLoad<T>(r3 + k);
+            v3x0 = madd<T>(v3x0, x, b0);
+            v3x1 = madd<T>(v3x1, x, b1);
+            x = splatLoad<T>(r4 + k);
+            v4x0 = madd<T>(v4x0, x, b0);
+            v4x1 = madd<T>(v4x1, x, b1);
+            x = splatLoad<T>(r5 + k);
+            v5x0 = madd<T>(v5x0, x, b0);
+            v5x1 = madd<T>(v5x1, x, b1);
+            wp += 32;
+          }
+        }
+      }
+    }
+    const off = <usize>j * size;
+    const r = nc - j;
+    storeRow<T>(c5 + off, v5x0, v5x1, r);
+    storeRow<T>(c4 + off, v4x0, v4x1, r);
+    storeRow<T>(c3 + off, v3x0, v3x1, r);
+    storeRow<T>(c2 + off, v2x0, v2x1, r);
+    storeRow<T>(c1 + off, v1x0, v1x1, r);
+    storeRow<T>(c0 + off, v0x0, v0x1, r);
+  }
+}
+
+/** C (M × N, row stride ldc) = A (M × K, row stride lda) · packed B + bias. Strides in elements. */
+// @ts-ignore: decorator
+@inline export function gemmRows<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  const size = <usize>sizeof<T>();
+  const NR = 2 * lanes<T>();
+  const ldaB = <usize>lda * size;
+  const ldcB = <usize>ldc * size;
+  if (ASC_FEATURE_SIMD) {
+    const kB = <usize>K * size;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      for (let i = 0; i < M; i += 6) {
+        const mr = min(6, M - i);
+        const a0 = a + <usize>i * ldaB;
+        const a1 = mr > 1 ? a0 + ldaB : a0;
+        const a2 = mr > 2 ? a1 + ldaB : a1;
+        const a3 = mr > 3 ? a2 + ldaB : a2;
+        const a4 = mr > 4 ? a3 + ldaB : a3;
+        const a5 = mr > 5 ? a4 + ldaB : a4;
+        const c0 = c + <usize>i * ldcB;
+        const c1 = mr > 1 ? c0 + ldcB : c0;
+        const c2 = mr > 2 ? c1 + ldcB : c1;
+        const c3 = mr > 3 ? c2 + ldcB : c2;
+        const c4 = mr > 4 ? c3 + ldcB : c3;
+        const c5 = mr > 5 ? c4 + ldcB : c4;
+        rows6<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, a4, a5, w, c0, c1, c2, c3, c4, c5);
+      }
+    } else {
+      for (let i = 0; i < M; i += 4) {
+        const mr = min(4, M - i);
+        const a0 = a + <usize>i * ldaB;
+        const a1 = mr > 1 ? a0 + ldaB : a0;
+        const a2 = mr > 2 ? a1 + ldaB : a1;
+        const a3 = mr > 3 ? a2 + ldaB : a2;
+        const c0 = c + <usize>i * ldcB;
+        const c1 = mr > 1 ? c0 + ldcB : c0;
+        const c2 = mr > 2 ? c1 + ldcB : c1;
+        const c3 = mr > 3 ? c2 + ldcB : c2;
+        rows4<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, w, c0, c1, c2, c3);
+      }
+    }
+    return;
+  }
+  const panel = <usize>(NR + K * NR) * size;
+  for (let i = 0; i < M; i++) {
+    const ar = a + <usize>i * ldaB;
+    const cr = c + <usize>i * ldcB;
+    for (let j = 0; j < N; j++) {
+      const wp = w + <usize>(j / NR) * panel + <usize>(j % NR) * size;
+      let s = load<T>(wp);
+      for (let k = 0; k < K; k++) s += load<T>(ar + <usize>k * size) * load<T>(wp + <usize>((k + 1) * NR) * size);
+      store<T>(cr + <usize>j * size, s);
+    }
+  }
+}
+
+/** Copy n elements of T from src to dst (non-overlapping). */
+// @ts-ignore: decorator
+@inline export function copyElems<T>(dst: usize, src: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
+  const bytes = <usize>n * size;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  }
+  for (; i < bytes; i += size) store<T>(dst + i, load<T>(src + i));
+}
+

@@ -1,0 +1,127 @@
+// Layout kernels of the convolution layers. The strided 2-D transpose between channels-first and channels-last:
+//   dst[j·ldd + i] = src[i·lds + j]   for i < rows, j < cols
+// (SIMD moves L × L blocks, 4×4 f32 or 2×2 f64, through registers with shuffles, in tiles of 32 columns so that
+// the written lines stay in cache; edges go in scalars), and the
+// padding of channels-first planes through torch's padding modes (padPlanes, below).
+
+/** Columns per tile: the tile's destination rows (TILE × rows) stay in cache while every row block writes them. */
+const TILE = 32;
+
+// @ts-ignore: decorator
+@inline function transpose<T>(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+  const size = <usize>sizeof<T>();
+  const ls = <usize>lds * size;
+  const ld = <usize>ldd * size;
+  for (let j0 = 0; j0 < cols; j0 += TILE) {
+    const j1 = min(cols, j0 + TILE);
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (sizeof<T>() == 4) {
+        for (; i + 4 <= rows; i += 4) {
+          const s0 = src + <usize>i * ls;
+          const d0 = dst + <usize>i * size;
+          let j = j0;
+          for (; j + 4 <= j1; j += 4) {
+            const sp = s0 + <usize>j * size;
+            const r0 = v128.load(sp);
+            const r1 = v128.load(sp + ls);
+            const r2 = v128.load(sp + 2 * ls);
+            const r3 = v128.load(sp + 3 * ls);
+            const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+            const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+            const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+            const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+            const dp = d0 + <usize>j * ld;
+            v128.store(dp, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+            v128.store(dp + ld, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+            v128.store(dp + 2 * ld, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+            v128.store(dp + 3 * ld, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+          }
+          for (; j < j1; j++) {
+            for (let r = 0; r < 4; r++) store<T>(d0 + <usize>j * ld + <usize>r * size, load<T>(s0 + <usize>r * ls + <usize>j * size));
+          }
+        }
+      } else {
+        for (; i + 2 <= rows; i += 2) {
+          const s0 = src + <usize>i * ls;
+          const d0 = dst + <usize>i * size;
+          let j = j0;
+          for (; j + 2 <= j1; j += 2) {
+            const sp = s0 + <usize>j * size;
+            const r0 = v128.load(sp);
+            const r1 = v128.load(sp + ls);
+            const dp = d0 + <usize>j * ld;
+            v128.store(dp, v128.shuffle<f64>(r0, r1, 0, 2));
+            v128.store(dp + ld, v128.shuffle<f64>(r0, r1, 1, 3));
+          }
+          for (; j < j1; j++) {
+            for (let r = 0; r < 2; r++) store<T>(d0 + <usize>j * ld + <usize>r * size, load<T>(s0 + <usize>r * ls + <usize>j * size));
+          }
+        }
+      }
+    }
+    for (; i < rows; i++) {
+      const s0 = src + <usize>i * ls;
+      const d0 = dst + <usize>i * size;
+      for (let j = j0; j < j1; j++) store<T>(d0 + <usize>j * ld, load<T>(s0 + <usize>j * size));
+    }
+  }
+}
+
+export function nn_transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+  transpose<f32>(src, rows, cols, lds, dst, ldd);
+}
+
+export function nn_transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+  transpose<f64>(src, rows, cols, lds, dst, ldd);
+}
+
+/** Source index of padded position i (may be outside [0, n)) for the padding modes 1 reflect, 2 replicate, 3 circular. */
+// @ts-ignore: decorator
+@inline function source(i: i32, n: i32, mode: i32): i32 {
+  if (i >= 0 && i < n) return i;
+  if (mode == 2) return i < 0 ? 0 : n - 1;
+  if (mode == 3) return ((i % n) + n) % n;
+  if (n == 1) return 0;
+  const p = 2 * n - 2;
+  const m = ((i % p) + p) % p;
+  return m < n ? m : p - m;
+}
+
+/**
+ * Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left:
+ *   dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)]   with s the mode's source index (mode 0: zeros outside)
+ * Modes: 0 zeros, 1 reflect (edge not repeated), 2 replicate, 3 circular — torch's F.pad.
+ */
+// @ts-ignore: decorator
+@inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  const size = <usize>sizeof<T>();
+  const row = <usize>pw * size;
+  for (let p = 0; p < P; p++) {
+    const s = src + <usize>(p * h * w) * size;
+    const d = dst + <usize>(p * ph) * row;
+    // Interior rows with their left and right edges.
+    for (let y = 0; y < h; y++) {
+      const dr = d + <usize>(y + pbH) * row;
+      const sr = s + <usize>(y * w) * size;
+      memory.copy(dr + <usize>pbW * size, sr, <usize>w * size);
+      for (let x = 0; x < pbW; x++) store<T>(dr + <usize>x * size, mode == 0 ? <T>0 : load<T>(sr + <usize>source(x - pbW, w, mode) * size));
+      for (let x = pbW + w; x < pw; x++) store<T>(dr + <usize>x * size, mode == 0 ? <T>0 : load<T>(sr + <usize>source(x - pbW, w, mode) * size));
+    }
+    // Border rows: zeros, or a copy of the complete interior row they read.
+    for (let y = 0; y < ph; y++) {
+      if (y >= pbH && y < pbH + h) continue;
+      const dr = d + <usize>y * row;
+      if (mode == 0) memory.fill(dr, 0, row);
+      else memory.copy(dr, d + <usize>(source(y - pbH, h, mode) + pbH) * row, row);
+    }
+  }
+}
+
+export function nn_pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  padPlanes<f32>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
+}
+
+export function nn_pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  padPlanes<f64>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
+}

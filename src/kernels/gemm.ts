@@ -1,0 +1,265 @@
+// Convolution-layer kernels, the JS twins of assembly/gemm.ts (+ nn_gemm_core.ts), dwconv.ts, nn_transpose.ts and
+// nn_winograd.ts:
+//   gemm:      C[i, j] = bias[j] + Σ_k A[i, k] · B[k, j]               (B packed in panels of `nr` columns)
+//   convGemm:  out[p, co] = bias[co] + Σ_{tap, ci} xpad[p·s + tap·d, cOff + ci] · w[tap, ci, co]   (im2col tiles)
+//   dwconv:    out[p, c] = bias[c] + Σ_tap xpad[p·s + tap·d, c] · w[tap, c]
+//   transpose: dst[j·ldd + i] = src[i·lds + j]
+//   padPlanes: channels-first planes padded through torch's padding modes
+//   packGemm:  the weight panels below, from either layout (strided source)
+//   winograd:  F(2×2, 3×3) for 3×3 kernels at stride 1 (16 GEMMs between input and output transforms)
+// The wasm convGemm also reads A in place (no im2col) when a row's taps are contiguous (1-D, 1 × k kernels).
+// Packed GEMM weights: per panel of nr output columns, [bias nr][K × nr], zeros past the last column; nr = 8 for
+// float32 and 4 for float64 (two SIMD vectors, see panelWidth). Every offset and stride is in elements of `mem`.
+import type { DType, Float } from '../arrays';
+
+/** Columns per packed weight panel: two v128 vectors of the dtype. */
+export function panelWidth(dtype: DType): number {
+  return dtype === 'float32' ? 8 : 4;
+}
+
+export interface Family {
+  gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void;
+  convGemm(
+    mem: Float, x: number, hp: number, wp: number, C: number, cOff: number, cinG: number, kd: number, kh: number, kw: number,
+    sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
+    w: number, coutG: number, out: number, ldo: number, col: number, tileRows: number, nr: number,
+  ): void;
+  dwconv(
+    mem: Float, x: number, hp: number, wp: number, C: number, kd: number, kh: number, kw: number,
+    sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
+    w: number, out: number,
+  ): void;
+  transpose(mem: Float, src: number, rows: number, cols: number, lds: number, dst: number, ldd: number): void;
+  packGemm(
+    mem: Float, src: number, coS: number, ciS: number, tapS: number, cinG: number, taps: number, coutG: number,
+    flip: number, bias: number, hasBias: number, dst: number, nr: number,
+  ): void;
+  padPlanes(mem: Float, src: number, P: number, h: number, w: number, dst: number, ph: number, pw: number, pbH: number, pbW: number, mode: number): void;
+  winogradWeights(mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, nr: number): void;
+  winograd(
+    mem: Float, x: number, pw: number, C: number, th: number, tw: number, oh: number, ow: number, u: number, Cout: number,
+    bias: number, hasBias: number, out: number, v: number, m: number, tileBlock: number, nr: number,
+  ): void;
+}
+
+function gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void {
+  const panel = nr + K * nr;
+  for (let i = 0; i < M; i++) {
+    const ar = a + i * lda;
+    const cr = c + i * ldc;
+    for (let j = 0; j < N; j++) {
+      const wp = w + Math.floor(j / nr) * panel + (j % nr);
+      let s = mem[wp];
+      for (let k = 0; k < K; k++) s += mem[ar + k] * mem[wp + (k + 1) * nr];
+      mem[cr + j] = s;
+    }
+  }
+}
+
+function convGemm(
+  mem: Float, x: number, hp: number, wp: number, C: number, cOff: number, cinG: number, kd: number, kh: number, kw: number,
+  sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
+  w: number, coutG: number, out: number, ldo: number, col: number, tileRows: number, nr: number,
+): void {
+  const K = kd * kh * kw * cinG;
+  const P = od * oh * ow;
+  const sW = C;
+  const sH = wp * sW;
+  const sD = hp * sH;
+  for (let p0 = 0; p0 < P; p0 += tileRows) {
+    const rows = Math.min(tileRows, P - p0);
+    // im2col: row r of the tile lists, tap by tap, the cinG channels that output pixel p0 + r multiplies.
+    let dst = col;
+    for (let p = p0; p < p0 + rows; p++) {
+      const z = Math.floor(p / (oh * ow));
+      const y = Math.floor(p / ow) % oh;
+      const xx = p % ow;
+      for (let a = 0; a < kd; a++) {
+        for (let b = 0; b < kh; b++) {
+          for (let e = 0; e < kw; e++) {
+            const src = x + (z * sd + a * dd) * sD + (y * sh + b * dh) * sH + (xx * sw + e * dw) * sW + cOff;
+            for (let ci = 0; ci < cinG; ci++) mem[dst++] = mem[src + ci];
+          }
+        }
+      }
+    }
+    gemm(mem, rows, coutG, K, col, K, w, out + p0 * ldo, ldo, nr);
+  }
+}
+
+function dwconv(
+  mem: Float, x: number, hp: number, wp: number, C: number, kd: number, kh: number, kw: number,
+  sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
+  w: number, out: number,
+): void {
+  const sH = wp * C;
+  const sD = hp * sH;
+  for (let z = 0; z < od; z++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        const o = out + ((z * oh + y) * ow + xx) * C;
+        for (let c = 0; c < C; c++) {
+          let s = mem[w + c];
+          let tap = 1;
+          for (let a = 0; a < kd; a++) {
+            for (let b = 0; b < kh; b++) {
+              for (let e = 0; e < kw; e++, tap++) {
+                s += mem[x + (z * sd + a * dd) * sD + (y * sh + b * dh) * sH + (xx * sw + e * dw) * C + c] * mem[w + tap * C + c];
+              }
+            }
+          }
+          mem[o + c] = s;
+        }
+      }
+    }
+  }
+}
+
+function transpose(mem: Float, src: number, rows: number, cols: number, lds: number, dst: number, ldd: number): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) mem[dst + j * ldd + i] = mem[src + i * lds + j];
+  }
+}
+
+/** Padding modes of padPlanes: 0 zeros, 1 reflect (edge not repeated), 2 replicate, 3 circular (torch's F.pad). */
+function source(i: number, n: number, mode: number): number {
+  if (i >= 0 && i < n) return i;
+  if (mode === 0) return -1;
+  if (mode === 2) return i < 0 ? 0 : n - 1;
+  if (mode === 3) return ((i % n) + n) % n;
+  if (n === 1) return 0;
+  const p = 2 * n - 2;
+  const m = ((i % p) + p) % p;
+  return m < n ? m : p - m;
+}
+
+/** dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)] for P planes [h, w] padded to [ph, pw] (zeros where s = −1). */
+function padPlanes(mem: Float, src: number, P: number, h: number, w: number, dst: number, ph: number, pw: number, pbH: number, pbW: number, mode: number): void {
+  for (let p = 0; p < P; p++) {
+    for (let y = 0; y < ph; y++) {
+      const sy = source(y - pbH, h, mode);
+      for (let x = 0; x < pw; x++) {
+        const sx = source(x - pbW, w, mode);
+        mem[dst + (p * ph + y) * pw + x] = sy < 0 || sx < 0 ? 0 : mem[src + (p * h + sy) * w + sx];
+      }
+    }
+  }
+}
+
+/**
+ * One group's GEMM weights: panels of nr output channels, [bias nr][K × nr] with row k = tap·cinG + ci, zeros past
+ * coutG. Source element (co, ci, tap) is at src + co·coS + ci·ciS + tap·tapS (either layout); flip reverses the taps.
+ */
+function packGemm(
+  mem: Float, src: number, coS: number, ciS: number, tapS: number, cinG: number, taps: number, coutG: number,
+  flip: number, bias: number, hasBias: number, dst: number, nr: number,
+): void {
+  let d = dst;
+  for (let c0 = 0; c0 < coutG; c0 += nr) {
+    for (let r = 0; r < nr; r++) mem[d++] = hasBias && c0 + r < coutG ? mem[bias + c0 + r] : 0;
+    for (let t = 0; t < taps; t++) {
+      const tt = flip ? taps - 1 - t : t;
+      for (let ci = 0; ci < cinG; ci++) {
+        for (let r = 0; r < nr; r++) mem[d++] = c0 + r < coutG ? mem[src + (c0 + r) * coS + ci * ciS + tt * tapS] : 0;
+      }
+    }
+  }
+}
+
+// Winograd F(2×2, 3×3): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+// Aᵀ = [1 1 1 0; 0 1 −1 −1]; 16 GEMMs M_ξ = V_ξ · U_ξ per block of 2×2 output tiles (see assembly/nn_winograd.ts).
+const BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]];
+const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+const AT = [[1, 1, 1, 0], [0, 1, -1, -1]];
+
+/** U_ξ = (G g Gᵀ)[ξ] for every (co, ci), as 16 GEMM weight sets of panels [zero bias nr][C × nr]. */
+function winogradWeights(
+  mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, nr: number,
+): void {
+  const panel = nr + C * nr;
+  const uS = Math.ceil(Cout / nr) * panel;
+  mem.fill(0, dst, dst + 16 * uS);
+  for (let co = 0; co < Cout; co++) {
+    for (let ci = 0; ci < C; ci++) {
+      const g = (ky: number, kx: number) => mem[src + co * coS + ci * ciS + (flip ? 8 - (3 * ky + kx) : 3 * ky + kx) * tapS];
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) {
+          let u = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) u += G[i][a] * g(a, b) * G[j][b];
+          mem[dst + (4 * i + j) * uS + Math.floor(co / nr) * panel + nr + ci * nr + (co % nr)] = u;
+        }
+      }
+    }
+  }
+}
+
+function winograd(
+  mem: Float, x: number, pw: number, C: number, th: number, tw: number, oh: number, ow: number, u: number, Cout: number,
+  bias: number, hasBias: number, out: number, v: number, m: number, tileBlock: number, nr: number,
+): void {
+  const uS = Math.ceil(Cout / nr) * (nr + C * nr);
+  const tiles = th * tw;
+  for (let t0 = 0; t0 < tiles; t0 += tileBlock) {
+    const nt = Math.min(tileBlock, tiles - t0);
+    // V_ξ[t, c] = (Bᵀ d B)[ξ] of the 4×4 input tile at (2·ty, 2·tx).
+    for (let t = 0; t < nt; t++) {
+      const ty = Math.floor((t0 + t) / tw);
+      const tx = (t0 + t) % tw;
+      for (let c = 0; c < C; c++) {
+        const d = (r: number, q: number) => mem[x + ((2 * ty + r) * pw + 2 * tx + q) * C + c];
+        for (let i = 0; i < 4; i++) {
+          for (let j = 0; j < 4; j++) {
+            let s = 0;
+            for (let r = 0; r < 4; r++) for (let q = 0; q < 4; q++) s += BT[i][r] * d(r, q) * BT[j][q];
+            mem[v + (4 * i + j) * nt * C + t * C + c] = s;
+          }
+        }
+      }
+    }
+    for (let k = 0; k < 16; k++) gemm(mem, nt, Cout, C, v + k * nt * C, C, u + k * uS, m + k * nt * Cout, Cout, nr);
+    // out = Aᵀ M A + bias on the 2×2 tile, clipped at the bottom and right edges.
+    for (let t = 0; t < nt; t++) {
+      const ty = Math.floor((t0 + t) / tw);
+      const tx = (t0 + t) % tw;
+      for (let co = 0; co < Cout; co++) {
+        for (let a = 0; a < 2; a++) {
+          for (let b = 0; b < 2; b++) {
+            if (2 * ty + a >= oh || 2 * tx + b >= ow) continue;
+            let s = 0;
+            for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += AT[a][i] * mem[m + (4 * i + j) * nt * Cout + t * Cout + co] * AT[b][j];
+            mem[out + ((2 * ty + a) * ow + 2 * tx + b) * Cout + co] = (hasBias ? mem[bias + co] : 0) + s;
+          }
+        }
+      }
+    }
+  }
+}
+
+export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd };
+
+export type WasmExport = (name: string) => (...args: number[]) => void;
+
+export function wasm(exp: WasmExport, bpe: number): Family {
+  const g = exp('gemm');
+  const cg = exp('conv_gemm');
+  const dwc = exp('dwconv');
+  const tr = exp('nn_transpose');
+  const pk = exp('nn_pack_gemm');
+  const ww = exp('nn_winograd_weights');
+  const pp = exp('nn_pad_planes');
+  const wg = exp('nn_winograd');
+  return {
+    gemm: (_mem, M, N, K, a, lda, w, c, ldc) => g(M, N, K, a * bpe, lda, w * bpe, c * bpe, ldc),
+    convGemm: (_mem, x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows) =>
+      cg(x * bpe, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w * bpe, coutG, out * bpe, ldo, col * bpe, tileRows),
+    dwconv: (_mem, x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out) =>
+      dwc(x * bpe, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w * bpe, out * bpe),
+    transpose: (_mem, src, rows, cols, lds, dst, ldd) => tr(src * bpe, rows, cols, lds, dst * bpe, ldd),
+    packGemm: (_mem, src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst) =>
+      pk(src * bpe, coS, ciS, tapS, cinG, taps, coutG, flip, bias * bpe, hasBias, dst * bpe),
+    padPlanes: (_mem, src, P, h, w, dst, ph, pw, pbH, pbW, mode) => pp(src * bpe, P, h, w, dst * bpe, ph, pw, pbH, pbW, mode),
+    winogradWeights: (_mem, src, coS, ciS, tapS, C, Cout, flip, dst) => ww(src * bpe, coS, ciS, tapS, C, Cout, flip, dst * bpe),
+    winograd: (_mem, x, pw, C, th, tw, oh, ow, u, Cout, bias, hasBias, out, v, m, tileBlock) =>
+      wg(x * bpe, pw, C, th, tw, oh, ow, u * bpe, Cout, bias * bpe, hasBias, out * bpe, v * bpe, m * bpe, tileBlock),
+  };
+}

@@ -1,0 +1,338 @@
+// conv1d / conv2d / conv3d with torch.nn.functional semantics (cross-correlation; `flip` for true convolution):
+//   out[n, co, o] = bias[co] + Σ_{ci < C/groups} Σ_j xpad[n, g·C/groups + ci, o·s + j·d] · w[co, ci, j],  g = co / (Cout/groups)
+// Every rank runs as 3-D (missing leading axes of size 1), channels-last inside: the input is copied once into a
+// padded [N, D', H', W', C] buffer (transposed on the way in when channels-first, the border filled through
+// paddingMode), the weights are packed, and one kernel runs (convPath): depthwise with channels in lanes, a plain
+// GEMM for 1×1 kernels, Winograd F(2×2, 3×3) for 3×3 (and 1-D 9-tap) kernels at unit stride, or im2col + GEMM.
+// Channels-first depthwise layers skip the layout change: per-channel 2-D correlations of padded planes.
+import { asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { options, rangeError } from '../errors';
+import { panelWidth } from '../kernels/gemm';
+import { sourceIndex, type BoundaryMode } from '../pad';
+import { withWorkspace } from '../workspace';
+import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
+
+export interface ConvOptions extends GeometryOptions {
+  /** One value per output channel, added to every output. */
+  bias?: Float | number[];
+  dtype?: DType;
+  backend?: 'wasm' | 'js';
+}
+
+/** torch's padding_mode names → src/pad.ts (scipy.ndimage) boundary modes. */
+export const BOUNDARY: Record<PaddingMode, BoundaryMode> = {
+  zeros: 'constant', reflect: 'mirror', replicate: 'nearest', circular: 'wrap',
+};
+
+/** Mode numbers of the padPlanes kernel. */
+const PAD_MODE: Record<PaddingMode, number> = { zeros: 0, reflect: 1, replicate: 2, circular: 3 };
+
+/** Elements of im2col scratch per tile: 64 KiB of float32 keeps a tile of A in L2 next to the packed weights. */
+const COL_BUDGET = 16384;
+/** Tile rows are a multiple of both microkernel heights (4 and 6). */
+const ROW_STEP = 12;
+
+/** The plan padded to three spatial axes (leading axes of size 1), the form every kernel takes. */
+export interface Geometry3 {
+  inSize: number[];
+  padded: number[];
+  kernel: number[];
+  stride: number[];
+  dilation: number[];
+  padBefore: number[];
+  outSize: number[];
+}
+
+export function geometry3(plan: ConvPlan): Geometry3 {
+  const lead = 3 - plan.rank;
+  const ext = (a: readonly number[], v: number) => [...new Array<number>(lead).fill(v), ...a];
+  const inSize = ext(plan.inSize, 1);
+  const padBefore = ext(plan.padBefore, 0);
+  const padAfter = ext(plan.padAfter, 0);
+  return {
+    inSize, padBefore, padded: inSize.map((n, a) => n + padBefore[a] + padAfter[a]),
+    kernel: ext(plan.kernel, 1), stride: ext(plan.stride, 1), dilation: ext(plan.dilation, 1), outSize: ext(plan.outSize, 1),
+  };
+}
+
+/** Validate, plan and run one forward convolution. */
+export function convNd(op: string, rank: number, input: unknown, weight: unknown, opts: unknown): NDArray {
+  const o = options<ConvOptions>(op, opts);
+  const x = asTensor(op, 'input', input);
+  const w = asTensor(op, 'weight', weight);
+  const plan = planConv(op, rank, x.shape, w.shape, o);
+  let bias: Float | number[] | undefined;
+  const tensors = [x, w];
+  if (o.bias !== undefined) {
+    const b = asTensor(op, 'bias', o.bias);
+    if (b.shape.length !== 1) throw rangeError(op, `bias must be 1-D, got shape [${b.shape.join(', ')}]`);
+    if (b.shape[0] !== plan.outChannels) {
+      throw rangeError(op, `bias has ${b.shape[0]} entries, expected ${plan.outChannels} (one per output channel)`);
+    }
+    bias = b.data;
+    tensors.push(b);
+  }
+  const dtype = resultDtype(op, o.dtype, ...tensors);
+  const data = runConv(plan, dtype, o.backend, x.data as Float, w.data as Float, bias);
+  return { data, shape: plan.outputShape.slice() };
+}
+
+export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'im2col';
+
+/**
+ * Which kernel runs a plan: channels-first depthwise at unit stride and dilation as per-channel 2-D correlations
+ * of planes (no layout change), other depthwise channels-last with channels in lanes, 1×1 GEMM, Winograd
+ * F(2×2, 3×3), or im2col + GEMM.
+ */
+export function convPath(plan: ConvPlan): ConvPath {
+  const g3 = geometry3(plan);
+  const unit = (a: number[]) => a.every((v) => v === 1);
+  if (plan.inPerGroup === 1 && plan.outPerGroup === 1) {
+    return plan.layout === 'channels-first' && plan.rank <= 2 && unit(g3.stride) && unit(g3.dilation) ? 'planes' : 'depthwise';
+  }
+  if (product(g3.kernel) === 1 && unit(g3.stride)) return 'pointwise';
+  const [kd, kh, kw] = g3.kernel;
+  const wide = plan.inChannels >= WINOGRAD_MIN_CHANNELS && plan.outChannels >= WINOGRAD_MIN_CHANNELS;
+  if (plan.groups === 1 && wide && unit(g3.stride) && g3.dilation[1] === 1 && g3.dilation[2] === 1) {
+    if (kd === 1 && kh === 3 && kw === 3) return 'winograd';
+    // 1-D with 9 taps: folded into 3×3 (see runConv).
+    if (plan.rank === 1 && kw === 9) return 'winograd';
+  }
+  return 'im2col';
+}
+
+/** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
+const WINOGRAD_MIN_CHANNELS = 8;
+/** Elements of V and M per block of Winograd tiles (both in cache at once). */
+const WINOGRAD_BUDGET = 98304;
+
+/**
+ * Execute a plan on one backend; returns a fresh array in the plan's output layout. `path` overrides the kernel
+ * choice (tests and benchmarks; it must be one that convPath could pick for this geometry, or 'im2col', which runs any).
+ */
+export function runConv(
+  plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[], path: ConvPath = convPath(plan),
+): Float {
+  const g3 = geometry3(plan);
+  const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
+  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias);
+  const cf = plan.layout === 'channels-first';
+  const nr = panelWidth(dtype);
+  const [od, oh, ow] = g3.outSize;
+  // A 1-D correlation with 9 taps is a 3×3 one on the signal folded into rows of 3 (row i = x[3i … 3i + 4], the
+  // rows overlapping in memory): y[3r + s] = Σ_{a,b<3} x[3(r + a) + s + b] · w[3a + b], so Winograd runs on an
+  // oh1 × 3 output whose rows are consecutive in y (the last row may run up to two samples past the end).
+  const fold = path === 'winograd' && plan.rank === 1;
+  const wOh = fold ? Math.ceil(ow / 3) : oh;
+  const wOw = fold ? 3 : ow;
+  const th = Math.ceil(wOh / 2);
+  const tw = Math.ceil(wOw / 2);
+  if (fold) {
+    // The tiles read up to sample 6·th + 8: the padded buffer reaches that far (extra samples only feed dropped outputs).
+    g3.padded[2] = Math.max(g3.padded[2], 6 * th + 9);
+  } else if (path === 'winograd') {
+    // Whole 4×4 input tiles: one more padded row/column where the output size is odd (its outputs are dropped).
+    g3.padded[1] += oh % 2;
+    g3.padded[2] += ow % 2;
+  }
+  const inVol = product(g3.inSize);
+  const padVol = product(g3.padded);
+  const outVol = product(g3.outSize);
+  const taps = product(g3.kernel);
+  const K = taps * cinG;
+  const panels = Math.ceil(coutG / nr);
+  const groupStride = panels * (nr + K * nr);
+  const tileRows = path !== 'im2col' ? 0 : Math.min(outVol, Math.max(ROW_STEP, Math.floor(COL_BUDGET / K / ROW_STEP) * ROW_STEP));
+  const tileBlock = path !== 'winograd' ? 0
+    : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
+  const nOut = N * outVol * Cout;
+  const wSize = path === 'depthwise' ? C + taps * C : path === 'winograd' ? 16 * Math.ceil(Cout / nr) * (nr + C * nr) : G * groupStride;
+  const sizes = [
+    cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
+    N * padVol * C + 4, // padded channels-last input (+ 16 bytes that im2col may read past the end)
+    wSize, // packed weights
+    nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
+    cf ? nOut : 0, // channels-first output
+    tileRows * K + 4 + 16 * tileBlock * C, // im2col tile (+ 16 bytes it may write past the end), or Winograd V
+    16 * tileBlock * Cout, // Winograd M
+    path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
+    path === 'depthwise' || !bias ? 0 : Cout, // bias
+  ];
+  return withWorkspace(plan.op, backend, dtype, sizes, (ws) => {
+    const { mem, k } = ws;
+    const [xin, xpad, wk, out, outT, col, wm, wraw, braw] = ws.off;
+    const [D, H, W] = g3.inSize;
+    const [, Ph, Pw] = g3.padded;
+    const [pbD, pbH, pbW] = g3.padBefore;
+    // 1. The input, channels-last, into the interior of the padded buffer.
+    if (cf) {
+      mem.set(x, xin);
+      // With no padding on H and W a whole D-plane is one transpose; otherwise one per image row.
+      const merge = Ph === H && Pw === W;
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < D; z++) {
+          for (let y = 0; y < (merge ? 1 : H); y++) {
+            const src = xin + n * C * inVol + (z * H + y) * W;
+            const dst = xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C;
+            k.transpose(mem, src, C, merge ? H * W : W, inVol, dst, C);
+          }
+        }
+      }
+    } else {
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < D; z++) {
+          for (let y = 0; y < H; y++) {
+            const src = ((n * D + z) * H + y) * W * C;
+            mem.set(x.subarray(src, src + W * C), xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C);
+          }
+        }
+      }
+    }
+    fillBorders(mem, xpad, N, C, g3, BOUNDARY[plan.paddingMode]);
+    // 2. Weights, packed from the caller's layout (strides of (co, ci, tap)).
+    const [coS, ciS, tapS] = cf ? [cinG * taps, taps, 1] : [1, Cout, cinG * Cout];
+    const flip = plan.flip ? 1 : 0;
+    if (path === 'depthwise') {
+      packDepthwise(mem, wk, plan, taps, w, bias);
+    } else {
+      mem.set(w, wraw);
+      if (bias) mem.set(bias, braw);
+      if (path === 'winograd') {
+        k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, wk, nr);
+      } else {
+        for (let g = 0; g < G; g++) {
+          k.packGemm(mem, wraw + g * coutG * coS, coS, ciS, tapS, cinG, taps, coutG, flip, braw + g * coutG, bias ? 1 : 0, wk + g * groupStride, nr);
+        }
+      }
+    }
+    // 3. The convolution, channels-last.
+    const [kd, kh, kw] = g3.kernel;
+    const [sd, sh, sw] = g3.stride;
+    const [dd, dh, dw] = g3.dilation;
+    if (path === 'depthwise') {
+      for (let n = 0; n < N; n++) {
+        k.dwconv(mem, xpad + n * padVol * C, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, wk, out + n * outVol * C);
+      }
+    } else if (path === 'pointwise') {
+      // A 1×1 kernel at unit stride reads every padded pixel once: the padded input is the GEMM's A as it is.
+      for (let g = 0; g < G; g++) k.gemm(mem, N * padVol, coutG, cinG, xpad + g * cinG, C, wk + g * groupStride, out + g * coutG, Cout, nr);
+    } else if (path === 'winograd') {
+      // kd = 1 and unit stride: output plane z reads padded plane z. Images go in order, so that the rows a folded
+      // 1-D image writes past its end are overwritten by the next image.
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < od; z++) {
+          k.winograd(mem, xpad + (n * padVol + z * Ph * Pw) * C, fold ? 3 : Pw, C, th, tw, wOh, wOw, wk, Cout, braw, bias ? 1 : 0,
+            out + (n * outVol + z * oh * ow) * Cout, col, wm, tileBlock, nr);
+        }
+      }
+    } else {
+      for (let n = 0; n < N; n++) {
+        for (let g = 0; g < G; g++) {
+          k.convGemm(mem, xpad + n * padVol * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow,
+            wk + g * groupStride, coutG, out + n * outVol * Cout + g * coutG, Cout, col, tileRows, nr);
+        }
+      }
+    }
+    if (!cf) return mem.slice(out, out + nOut);
+    for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
+    return mem.slice(outT, outT + nOut);
+  });
+}
+
+/**
+ * Channels-first depthwise convolution at unit stride and dilation (ranks 1 and 2): each channel's padded plane is
+ * correlated with its own kernel by the 2-D correlation kernel of scipy.signal, starting from the bias. No layout
+ * change at all, which is what channels-first depthwise layers need.
+ */
+function runPlanes(plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[]): Float {
+  const { batch: N, inChannels: C } = plan;
+  const [, H, W] = g3.inSize;
+  const [, Ph, Pw] = g3.padded;
+  const [, kh, kw] = g3.kernel;
+  const [, oh, ow] = g3.outSize;
+  const taps = kh * kw;
+  const nOut = N * C * oh * ow;
+  return withWorkspace(plan.op, backend, dtype, [N * C * H * W, N * C * Ph * Pw, C * taps, nOut], (ws) => {
+    const { mem, k } = ws;
+    const [xin, xpad, h, out] = ws.off;
+    mem.set(x, xin);
+    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], PAD_MODE[plan.paddingMode]);
+    if (plan.flip) {
+      for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) mem[h + c * taps + t] = w[c * taps + taps - 1 - t];
+    } else {
+      mem.set(w, h);
+    }
+    for (let p = 0; p < N * C; p++) {
+      const c = p % C;
+      const o = out + p * oh * ow;
+      mem.fill(bias ? bias[c] : 0, o, o + oh * ow);
+      k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, o, oh, ow, ow, 1);
+    }
+    return mem.slice(out, out + nOut);
+  });
+}
+
+/**
+ * Fill the border of a padded channels-last buffer [N, D', H', W', C] whose interior is in place: W edges of each
+ * interior row first, then whole rows along H, then whole planes along D, each copied from an already complete
+ * row/plane (the modes are separable per axis, as torch's F.pad), or zeros.
+ */
+export function fillBorders(mem: Float, base: number, N: number, C: number, g3: Geometry3, mode: BoundaryMode): void {
+  const [D, H, W] = g3.inSize;
+  const [Pd, Ph, Pw] = g3.padded;
+  const [pbD, pbH, pbW] = g3.padBefore;
+  const row = Pw * C;
+  const plane = Ph * row;
+  const outside = (P: number, pb: number, n: number) => Array.from({ length: P }, (_, i) => i).filter((i) => i < pb || i >= pb + n);
+  const edgeW = outside(Pw, pbW, W);
+  const edgeH = outside(Ph, pbH, H);
+  const edgeD = outside(Pd, pbD, D);
+  for (let n = 0; n < N; n++) {
+    const xb = base + n * Pd * plane;
+    if (edgeW.length) {
+      for (let z = 0; z < D; z++) {
+        for (let y = 0; y < H; y++) {
+          const r = xb + (z + pbD) * plane + (y + pbH) * row;
+          if (mode === 'constant') {
+            mem.fill(0, r, r + pbW * C);
+            mem.fill(0, r + (pbW + W) * C, r + row);
+            continue;
+          }
+          for (const i of edgeW) {
+            const s = sourceIndex(i - pbW, W, mode) + pbW;
+            mem.copyWithin(r + i * C, r + s * C, r + (s + 1) * C);
+          }
+        }
+      }
+    }
+    for (let z = 0; z < D; z++) {
+      const pz = xb + (z + pbD) * plane;
+      for (const i of edgeH) {
+        const s = sourceIndex(i - pbH, H, mode);
+        if (s < 0) mem.fill(0, pz + i * row, pz + (i + 1) * row);
+        else mem.copyWithin(pz + i * row, pz + (s + pbH) * row, pz + (s + pbH + 1) * row);
+      }
+    }
+    for (const i of edgeD) {
+      const s = sourceIndex(i - pbD, D, mode);
+      if (s < 0) mem.fill(0, xb + i * plane, xb + (i + 1) * plane);
+      else mem.copyWithin(xb + i * plane, xb + (s + pbD) * plane, xb + (s + pbD + 1) * plane);
+    }
+  }
+}
+
+/** Index of weight (co, ci, tap) in the caller's layout; tap is the C-order index over the kernel's spatial axes. */
+function weightIndex(plan: ConvPlan, taps: number, co: number, ci: number, tap: number): number {
+  return plan.layout === 'channels-last' ? (tap * plan.inPerGroup + ci) * plan.outChannels + co : (co * plan.inPerGroup + ci) * taps + tap;
+}
+
+/** Depthwise weights: [bias C][taps × C], channels innermost so that a tap's weights are one vector load. */
+export function packDepthwise(mem: Float, off: number, plan: ConvPlan, taps: number, w: Float, bias?: Float | number[]): void {
+  const C = plan.outChannels;
+  for (let c = 0; c < C; c++) {
+    mem[off + c] = bias ? bias[c] : 0;
+    for (let tap = 0; tap < taps; tap++) {
+      mem[off + C + tap * C + c] = w[weightIndex(plan, taps, c, 0, plan.flip ? taps - 1 - tap : tap)];
+    }
+  }
+}

@@ -1,0 +1,284 @@
+// The convolution kernels and every fast path of conv1d/2d/3d against naive loops: the packed GEMM microkernel and
+// the transpose on sizes either side of the SIMD tiles (1, 3, 4, 5, 7, 8, 9, 17) with guard values around the
+// output, and seeded random convolutions (fast-check) per path — depthwise, 1×1 GEMM, im2col GEMM — against
+// test/reference/conv.ts, in both layouts, with flip; plus the identity flip = correlation with the reversed kernel.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
+import { panelWidth } from '../src/kernels/gemm';
+import { convPath, type ConvPath } from '../src/nn/conv';
+import { planConv } from '../src/nn/plan';
+import { withWorkspace } from '../src/workspace';
+import { backendCases, randomArray, relErr, TOL, useBackend } from './helpers';
+import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
+
+const EDGE = [1, 3, 4, 5, 7, 8, 9, 17];
+const GUARD = 12345.5;
+const ops = [conv1d, conv2d, conv3d];
+
+describe.each(backendCases())('conv kernels on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`gemm ${dtype}: every M, N, K in ${EDGE.join(', ')} with lda/ldc > width and guards`, () => {
+      const nr = panelWidth(dtype);
+      for (const M of EDGE) {
+        for (const N of EDGE) {
+          for (const K of [1, 4, 9, 17]) {
+            const lda = K + 3;
+            const ldc = N + 2;
+            const A = randomArray(M * lda, M * 100 + K, 'float64');
+            const B = randomArray(K * N, N * 7 + K, 'float64');
+            const bias = randomArray(N, N + 1, 'float64');
+            const panels = Math.ceil(N / nr);
+            const wSize = panels * (nr + K * nr);
+            const cSize = M * ldc;
+            const got = withWorkspace('test', undefined, dtype, [M * lda, wSize, cSize], (ws) => {
+              const [a, w, c] = ws.off;
+              ws.mem.set(A, a);
+              for (let p = 0; p < panels; p++) {
+                for (let r = 0; r < nr; r++) {
+                  const j = p * nr + r;
+                  const base = w + p * (nr + K * nr);
+                  ws.mem[base + r] = j < N ? bias[j] : 0;
+                  for (let k = 0; k < K; k++) ws.mem[base + nr + k * nr + r] = j < N ? B[k * N + j] : 0;
+                }
+              }
+              ws.mem.fill(GUARD, c, c + cSize);
+              ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
+              return ws.mem.slice(c, c + cSize);
+            });
+            for (let i = 0; i < M; i++) {
+              for (let j = 0; j < ldc; j++) {
+                if (j >= N) {
+                  expect(got[i * ldc + j], `guard at row ${i} column ${j} (M=${M} N=${N} K=${K})`).toBe(GUARD);
+                  continue;
+                }
+                let s = bias[j];
+                for (let k = 0; k < K; k++) s += A[i * lda + k] * B[k * N + j];
+                expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual(TOL[dtype] * (1 + Math.abs(s)) * 4);
+              }
+            }
+          }
+        }
+      }
+    });
+
+    it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles) with strides and guards`, () => {
+      for (const rows of EDGE) {
+        for (const cols of [...EDGE, 33, 70]) {
+          const lds = cols + 2;
+          const ldd = rows + 1;
+          const src = randomArray(rows * lds, rows * 31 + cols, dtype);
+          const got = withWorkspace('test', undefined, dtype, [rows * lds, cols * ldd], (ws) => {
+            const [s, d] = ws.off;
+            ws.mem.set(src, s);
+            ws.mem.fill(GUARD, d, d + cols * ldd);
+            ws.k.transpose(ws.mem, s, rows, cols, lds, d, ldd);
+            return ws.mem.slice(d, d + cols * ldd);
+          });
+          for (let j = 0; j < cols; j++) {
+            for (let i = 0; i < ldd; i++) expect(got[j * ldd + i]).toBe(i < rows ? src[i * lds + j] : GUARD);
+          }
+        }
+      }
+    });
+  }
+});
+
+type Path = ConvPath;
+
+interface Case {
+  rank: number;
+  N: number;
+  groups: number;
+  cinG: number;
+  coutG: number;
+  size: number[];
+  kernel: number[];
+  stride: number[];
+  dilation: number[];
+  padding: number[] | 'same' | 'valid';
+  paddingMode: RefPaddingMode;
+  bias: boolean;
+  layout: 'channels-first' | 'channels-last';
+  seed: number;
+}
+
+/** Padding before/after per axis, recomputed here from the documented rules (TensorFlow SAME for 'same'). */
+function pads(c: Case): { before: number[]; after: number[] } {
+  if (c.padding === 'valid') return { before: c.size.map(() => 0), after: c.size.map(() => 0) };
+  if (c.padding === 'same') {
+    const total = c.size.map((n, a) => Math.max((Math.ceil(n / c.stride[a]) - 1) * c.stride[a] + c.dilation[a] * (c.kernel[a] - 1) + 1 - n, 0));
+    return { before: total.map((t) => Math.floor(t / 2)), after: total.map((t) => t - Math.floor(t / 2)) };
+  }
+  return { before: c.padding, after: c.padding };
+}
+
+/** Cases the op accepts: positive output, torch's limits on reflect/circular padding, a bounded reference cost. */
+function valid(c: Case): boolean {
+  const { before, after } = pads(c);
+  let outVol = 1;
+  for (let a = 0; a < c.rank; a++) {
+    const out = Math.floor((c.size[a] + before[a] + after[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
+    if (out < 1) return false;
+    const p = Math.max(before[a], after[a]);
+    if (c.paddingMode === 'reflect' && p >= c.size[a]) return false;
+    if (c.paddingMode === 'circular' && p > c.size[a]) return false;
+    outVol *= out;
+  }
+  const taps = c.kernel.reduce((x, y) => x * y, 1);
+  return c.N * outVol * c.groups * c.coutG * c.cinG * taps <= 150_000;
+}
+
+function arbCase(path: Path): fc.Arbitrary<Case> {
+  if (path === 'winograd') {
+    // 3×3, unit stride and dilation, one group, ≥ 8 channels each way (src/nn/conv.ts convPath); 3-D with kD = 1;
+    // 1-D with 9 taps (folded into 3×3).
+    const chans = fc.constantFrom(8, 9, 12, 17);
+    const oneD = fc.record({
+      rank: fc.constant(1),
+      N: fc.integer({ min: 1, max: 3 }),
+      groups: fc.constant(1),
+      cinG: chans,
+      coutG: chans,
+      size: fc.integer({ min: 1, max: 40 }).map((n) => [n]),
+      kernel: fc.constant([9]).map((a) => [...a]),
+      stride: fc.constant([1]).map((a) => [...a]),
+      dilation: fc.constant([1]).map((a) => [...a]),
+      padding: fc.oneof(fc.integer({ min: 0, max: 6 }).map((p): Case['padding'] => [p]), fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
+      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
+      bias: fc.boolean(),
+      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    }).filter(valid);
+    return fc.oneof(oneD, fc.integer({ min: 2, max: 3 }).chain((rank) => fc.record({
+      rank: fc.constant(rank),
+      N: fc.integer({ min: 1, max: 2 }),
+      groups: fc.constant(1),
+      cinG: chans,
+      coutG: chans,
+      size: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })).map((t) => [...t])
+        : fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })).map((t) => [...t]),
+      kernel: fc.constant(rank === 2 ? [3, 3] : [1, 3, 3]).map((a) => [...a]),
+      stride: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
+      dilation: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
+      padding: fc.oneof(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map((t): Case['padding'] => (rank === 2 ? [...t] : [0, ...t])),
+        fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
+      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
+      bias: fc.boolean(),
+      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    })).filter(valid));
+  }
+  const dw = path === 'depthwise' || path === 'planes';
+  // 'planes' (channels-first depthwise) needs unit stride and dilation: draw those more often for it.
+  const unitish = <T>(a: fc.Arbitrary<T>, one: T) => (path === 'planes' ? fc.constant(one) : a);
+  const edge = fc.constantFrom(...EDGE);
+  const small = fc.constantFrom(1, 3, 4, 5);
+  return fc.integer({ min: 1, max: 3 }).chain((rank) => {
+    const axes = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: rank, maxLength: rank });
+    const sizeArb = rank === 1 ? axes(edge) : rank === 2 ? axes(fc.constantFrom(1, 3, 4, 5, 7, 8, 9)) : axes(small);
+    const kernelArb = path === 'pointwise' ? axes(fc.constant(1)) : axes(fc.integer({ min: 1, max: rank === 1 ? 5 : 3 }));
+    const strideArb = path === 'pointwise' ? axes(fc.constant(1)) : axes(unitish(fc.integer({ min: 1, max: 3 }), 1));
+    const chans = rank === 3 ? fc.constantFrom(1, 3, 4, 5) : edge;
+    return fc.record({
+      rank: fc.constant(rank),
+      N: fc.integer({ min: 1, max: 2 }),
+      groups: dw ? chans : fc.constantFrom(1, 1, 2, 3),
+      cinG: dw ? fc.constant(1) : chans,
+      coutG: dw ? fc.constant(1) : chans,
+      size: sizeArb,
+      kernel: kernelArb,
+      stride: strideArb,
+      dilation: path === 'pointwise' ? axes(fc.constant(1)) : axes(unitish(fc.integer({ min: 1, max: 2 }), 1)),
+      padding: fc.oneof(axes(fc.integer({ min: 0, max: 2 })), fc.constant('same' as const), fc.constant('valid' as const)),
+      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
+      bias: fc.boolean(),
+      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    });
+  }).filter((c) => valid(c) && pathOf(c) === path);
+}
+
+/** The kernel the op will pick for this case (src/nn/conv.ts convPath). */
+function pathOf(c: Case): Path {
+  const cl = c.layout === 'channels-last';
+  const x = cl ? [c.N, ...c.size, c.groups * c.cinG] : [c.N, c.groups * c.cinG, ...c.size];
+  const w = cl ? [...c.kernel, c.cinG, c.groups * c.coutG] : [c.groups * c.coutG, c.cinG, ...c.kernel];
+  return convPath(planConv('test', c.rank, x, w, { stride: c.stride, dilation: c.dilation, padding: c.padding, groups: c.groups, layout: c.layout }));
+}
+
+function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], flip: boolean, path?: Path): void {
+  const C = c.groups * c.cinG;
+  const Cout = c.groups * c.coutG;
+  let x: NDArray = { data: randomArray(c.N * C * c.size.reduce((a, b) => a * b, 1), c.seed, dtype), shape: [c.N, C, ...c.size] };
+  const w0: NDArray = { data: randomArray(Cout * c.cinG * c.kernel.reduce((a, b) => a * b, 1), c.seed + 1, dtype), shape: [Cout, c.cinG, ...c.kernel] };
+  const bias = c.bias ? randomArray(Cout, c.seed + 2, dtype) : undefined;
+  const { before, after } = pads(c);
+  const ref = refConv(x.data, x.shape as number[], w0.data, w0.shape as number[], {
+    stride: c.stride, dilation: c.dilation, padBefore: before, padAfter: after, groups: c.groups, paddingMode: c.paddingMode, bias, flip,
+  });
+  let w = w0;
+  let expected: NDArray = ref;
+  if (layout === 'channels-last') {
+    x = permute(x, toChannelsLast(c.rank));
+    w = permute(w0, weightToChannelsLast(c.rank));
+    expected = permute(ref, toChannelsLast(c.rank));
+  }
+  const opts = { stride: c.stride, dilation: c.dilation, padding: c.padding, groups: c.groups, paddingMode: c.paddingMode, bias, flip, layout };
+  if (path) expect(pathOf({ ...c, layout })).toBe(path);
+  const out = ops[c.rank - 1](x, w, opts);
+  expect(out.shape).toEqual(expected.shape);
+  expect(relErr(out.data, expected.data)).toBeLessThanOrEqual(TOL[dtype]);
+}
+
+describe.each(backendCases())('conv paths against the reference on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  for (const path of ['planes', 'depthwise', 'pointwise', 'winograd', 'im2col'] as const) {
+    it(`${path}: random shapes, both layouts, float32 and float64, flip`, () => {
+      fc.assert(
+        fc.property(arbCase(path), fc.boolean(), fc.boolean(), (c, f32, flip) => {
+          check(c, f32 ? 'float32' : 'float64', c.layout, flip, path);
+        }),
+        { numRuns: 40, seed: 20261123 },
+      );
+    });
+  }
+
+  it('identity: flip: true equals correlation with the kernel reversed on every spatial axis', () => {
+    fc.assert(
+      fc.property(arbCase('im2col'), (c) => {
+        const C = c.groups * c.cinG;
+        const Cout = c.groups * c.coutG;
+        const x: NDArray = { data: randomArray(c.N * C * c.size.reduce((a, b) => a * b, 1), c.seed), shape: [c.N, C, ...c.size] };
+        const w: NDArray = { data: randomArray(Cout * c.cinG * c.kernel.reduce((a, b) => a * b, 1), c.seed + 1), shape: [Cout, c.cinG, ...c.kernel] };
+        const opts = { stride: c.stride, dilation: c.dilation, padding: c.padding, groups: c.groups, paddingMode: c.paddingMode };
+        const a = ops[c.rank - 1](x, w, { ...opts, flip: true });
+        const b = ops[c.rank - 1](x, flipSpatial(w), opts);
+        expect(relErr(a.data, b.data)).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+
+  it('depthwise 3×3 at unit W stride (the shared-column kernel): every channel count either side of the lanes', () => {
+    for (const C of [1, 3, 4, 5, 8, 9, 17]) {
+      for (const [W, sh, dh] of [[4, 1, 1], [6, 2, 1], [9, 1, 2], [13, 1, 1]]) {
+        const c: Case = {
+          rank: 2, N: 1, groups: C, cinG: 1, coutG: 1, size: [7, W], kernel: [3, 3], stride: [sh, 1], dilation: [dh, 1],
+          padding: [1, 1], paddingMode: 'zeros', bias: true, layout: 'channels-last', seed: C * 100 + W,
+        };
+        for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-last', W === 9, 'depthwise');
+      }
+    }
+  });
+
+  it('large enough for several im2col tiles and every microkernel row remainder', () => {
+    // K = 3·3·5 = 45 → tiles of 360 rows; 23·21 = 483 output pixels: one full tile and a ragged one.
+    const c: Case = {
+      rank: 2, N: 1, groups: 1, cinG: 5, coutG: 19, size: [25, 23], kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
+      padding: [0, 0], paddingMode: 'zeros', bias: true, layout: 'channels-first', seed: 99,
+    };
+    for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-first', false);
+  });
+});
