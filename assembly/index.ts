@@ -6,6 +6,7 @@ export * from './gemm';
 export * from './dwconv';
 export * from './nn_transpose';
 export * from './nn_winograd';
+export * from './nn_grad';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {

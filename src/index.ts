@@ -9,6 +9,13 @@ export type { Mode, Method, SignalOptions } from './signal';
 export * as numpy from './numpy';
 export { conv1d, conv2d, conv3d } from './nn';
 export type { ConvOptions, Layout, Padding, PaddingMode } from './nn';
+export {
+  conv1dGradInput, conv2dGradInput, conv3dGradInput, conv1dGradWeight, conv2dGradWeight, conv3dGradWeight,
+  conv1dBackward, conv2dBackward, conv3dBackward,
+} from './nn/grad';
+export type { ConvGradients } from './nn/grad';
+export { convTranspose1d, convTranspose2d, convTranspose3d } from './nn/transposed';
+export type { ConvTransposeOptions } from './nn/transposed';
 export { convolve2d, correlate2d } from './signal2d';
 export type { Boundary, Signal2dOptions } from './signal2d';
 export * as ndimage from './ndimage';

@@ -6,12 +6,13 @@ import type { DType } from './arrays';
 import * as corr from './kernels/corr';
 import * as fft from './kernels/fft';
 import * as gemm from './kernels/gemm';
+import * as grad from './kernels/grad';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr, gemm, fft] as const;
+const families = [corr, gemm, fft, grad] as const;
 
-export type Kernels = corr.Family & gemm.Family & fft.Family;
+export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 
