@@ -5,6 +5,8 @@
 //   dw[co, ci, j̃] += dy[n, co, o] · xpad[n, c, o·s + j·d],   db[co] = Σ dy[n, co, ·]
 //   convTranspose: out[n, co, i·s − p + j·d] += x[n, ci, i] · w[ci, co − g·Coutg, j]
 
+import { extIndex, TORCH_EXT } from './nd';
+
 export interface RefArray {
   data: ArrayLike<number>;
   shape: readonly number[];
@@ -46,17 +48,7 @@ const per = (v: number | number[] | undefined, r: number, d: number): number[] =
   v === undefined ? new Array<number>(r).fill(d) : typeof v === 'number' ? new Array<number>(r).fill(v) : v.slice();
 
 /** Index into [0, n) that padded position i reads (torch's F.pad modes), or -1 for zeros. */
-function source(i: number, n: number, mode: string): number {
-  if (i >= 0 && i < n) return i;
-  if (mode === 'zeros') return -1;
-  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
-  if (mode === 'circular') return ((i % n) + n) % n;
-  if (n === 1) return 0;
-  // reflect without repeating the edge: x[-1] = x[1]
-  let j = i;
-  while (j < 0 || j >= n) j = j < 0 ? -j : 2 * (n - 1) - j;
-  return j;
-}
+const source = (i: number, n: number, mode: string): number => extIndex(i, n, TORCH_EXT[mode as keyof typeof TORCH_EXT]);
 
 interface Geo {
   r: number;

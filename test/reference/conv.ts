@@ -3,6 +3,8 @@
 //   out[n, co, o] = bias[co] + Σ_{ci < C/groups} Σ_j x̃[n, g·C/groups + ci, o·s + j·d − padBefore] · w[co, ci, j]
 // with g = floor(co / (Cout/groups)) and x̃ the input extended by paddingMode (zeros: 0 outside).
 
+import { extIndex, TORCH_EXT } from './nd';
+
 export type RefPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 export interface RefConvOptions {
@@ -18,16 +20,7 @@ export interface RefConvOptions {
 }
 
 /** Input index read at position i (may be outside [0, n)), or −1 for a zero. */
-function extend(i: number, n: number, mode: RefPaddingMode): number {
-  if (i >= 0 && i < n) return i;
-  if (mode === 'zeros') return -1;
-  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
-  if (mode === 'circular') return ((i % n) + n) % n;
-  // reflect: the edge sample is not repeated (numpy 'reflect', torch ReflectionPad)
-  const p = 2 * n - 2;
-  const m = ((i % p) + p) % p;
-  return m < n ? m : p - m;
-}
+const extend = (i: number, n: number, mode: RefPaddingMode): number => extIndex(i, n, TORCH_EXT[mode]);
 
 function strides(shape: number[]): number[] {
   const s = new Array<number>(shape.length).fill(1);

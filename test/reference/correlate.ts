@@ -3,28 +3,11 @@
 //   convolution       the same with h reversed on every axis
 // Modes are slices of the full output (SciPy: same from ⌊(N−1)/2⌋; valid from min(M,N)−1).
 
+import { ravel, size, unravel } from './nd';
+
 export interface Arr {
   data: ArrayLike<number>;
   shape: number[];
-}
-
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function unravel(i: number, shape: number[]): number[] {
-  const idx = new Array(shape.length);
-  for (let a = shape.length - 1; a >= 0; a--) {
-    idx[a] = i % shape[a];
-    i = Math.floor(i / shape[a]);
-  }
-  return idx;
-}
-
-function ravel(idx: number[], shape: number[]): number {
-  let i = 0;
-  for (let a = 0; a < shape.length; a++) i = i * shape[a] + idx[a];
-  return i;
 }
 
 export function reverseAll(h: Arr): Arr {

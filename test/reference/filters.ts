@@ -4,52 +4,9 @@
 //   scipy.ndimage.correlate   out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]; convolve: ext(x)[i − j + ⌊M/2⌋ + o]
 // per axis; ext() extends x by the named boundary (scipy.ndimage's names), periodically on every side.
 import type { Arr } from './correlate';
+import { extIndex, ravel, size, unravel, type Ext } from './nd';
 
-export type Ext = 'constant' | 'reflect' | 'mirror' | 'nearest' | 'wrap';
-
-/** The index of x that position i reads under the extension, or −1 for the constant. */
-export function extIndex(i: number, n: number, mode: Ext): number {
-  if (i >= 0 && i < n) return i;
-  const mod = (a: number, p: number) => ((a % p) + p) % p;
-  switch (mode) {
-    case 'constant':
-      return -1;
-    case 'nearest':
-      return i < 0 ? 0 : n - 1;
-    case 'wrap':
-      return mod(i, n);
-    case 'reflect': {
-      // d c b a | a b c d | d c b a
-      const m = mod(i, 2 * n);
-      return m < n ? m : 2 * n - 1 - m;
-    }
-    case 'mirror': {
-      // d c b | a b c d | c b a
-      if (n === 1) return 0;
-      const m = mod(i, 2 * n - 2);
-      return m < n ? m : 2 * n - 2 - m;
-    }
-  }
-}
-
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function unravel(i: number, shape: number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let a = shape.length - 1; a >= 0; a--) {
-    idx[a] = i % shape[a];
-    i = Math.floor(i / shape[a]);
-  }
-  return idx;
-}
-
-function ravel(idx: number[], shape: number[]): number {
-  let i = 0;
-  for (let a = 0; a < shape.length; a++) i = i * shape[a] + idx[a];
-  return i;
-}
+export type { Ext } from './nd';
 
 /** x read through the extension at an N-D position that may lie outside it. */
 function readExt(x: Arr, pos: number[], mode: Ext, cval: number): number {
