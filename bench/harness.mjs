@@ -3,7 +3,8 @@
 // time and the median of per-round ratios (each variant against the case's first variant).
 import Benchmark from 'benchmark';
 
-const median = (xs) => {
+/** Median of a non-empty array of numbers. */
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -43,10 +44,58 @@ export function runCase({ id, flops, variants, rounds = 5, maxTime = 0.25 }) {
   return res;
 }
 
-function printCase({ id, rows }) {
+/**
+ * runCase for async functions (peers whose calls return promises, e.g. onnxruntime's run), timed with
+ * performance.now: per round each variant runs for at least `minMs` and `minCalls` calls, and the round's time is
+ * the mean per call. A variant may carry `before` (untimed, awaited before its warm-up and before each of its
+ * timings, e.g. to switch a peer's backend) and `once` (seconds per call: timed in the first round only and not
+ * warmed here, its correctness check warms it). Ratios are medians over the rounds both variants ran in.
+ * Returns { id, flops, rows: [{ name, ms, gflops, ratio }], perRound } with perRound[i][r] the ms of variant i in
+ * round r (a hole where a `once` variant sat out), for the suites' own summaries.
+ */
+export async function runCaseAsync({ id, flops, variants, rounds = 5, minMs = 300, minCalls = 1, nameWidth = 34, ratioWidth = 8 }) {
+  for (const v of variants) {
+    if (v.once) continue;
+    await v.before?.();
+    await v.fn(); // warm-up: compile, tier up, allocate scratch
+  }
+  const times = variants.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (k + r) % variants.length; // rotated order
+      if (variants[i].once && r > 0) continue;
+      await variants[i].before?.();
+      times[i][r] = await timeAsync(variants[i].fn, minMs, minCalls);
+    }
+  }
+  const ran = (a) => a.filter((t) => t !== undefined);
+  const rows = variants.map((v, i) => {
+    const ms = median(ran(times[i]));
+    const ratios = ran(times[i].map((t, r) => (t === undefined || times[0][r] === undefined ? undefined : times[0][r] / t)));
+    return { name: v.name, ms, gflops: flops / ms / 1e6, ratio: median(ratios) };
+  });
+  const res = { id, flops, rows, perRound: times };
+  printCase(res, nameWidth, ratioWidth);
+  return res;
+}
+
+/** Mean ms per call of an async fn over at least minMs and minCalls calls (the slowest peers take seconds a call). */
+async function timeAsync(fn, minMs, minCalls) {
+  let n = 0;
+  const t0 = performance.now();
+  let t = 0;
+  do {
+    await fn();
+    n++;
+    t = performance.now() - t0;
+  } while (t < minMs || n < minCalls);
+  return t / n;
+}
+
+function printCase({ id, rows }, nameWidth = 34, ratioWidth = 8) {
   console.log(`\n${id}`);
   for (const r of rows) {
-    console.log(`  ${r.name.padEnd(34)} ${r.ms.toFixed(3).padStart(10)} ms ${r.gflops.toFixed(2).padStart(8)} GFLOP/s ${r.ratio.toFixed(2).padStart(8)}× vs ${rows[0].name}`);
+    console.log(`  ${r.name.padEnd(nameWidth)} ${r.ms.toFixed(3).padStart(10)} ms ${r.gflops.toFixed(2).padStart(8)} GFLOP/s ${r.ratio.toFixed(2).padStart(ratioWidth)}× vs ${rows[0].name}`);
   }
 }
 
