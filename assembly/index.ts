@@ -7,6 +7,7 @@ export * from './dwconv';
 export * from './nn_transpose';
 export * from './nn_winograd';
 export * from './nn_grad';
+export * from './nn_direct';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {

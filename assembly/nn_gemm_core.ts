@@ -48,7 +48,7 @@ import { lanes, madd } from './simd';
 
 /** Store the first r columns of the two-vector row (v0, v1) at p. */
 // @ts-ignore: decorator
-@inline function storeRow<T>(p: usize, v0: v128, v1: v128, r: i32): void {
+@inline export function storeRow<T>(p: usize, v0: v128, v1: v128, r: i32): void {
   const L = lanes<T>();
   if (r >= 2 * L) {
     v128.store(p, v0);

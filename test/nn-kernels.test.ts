@@ -1,7 +1,8 @@
 // The convolution kernels and every fast path of conv1d/2d/3d against naive loops: the packed GEMM microkernel and
 // the transpose on sizes either side of the SIMD tiles (1, 3, 4, 5, 7, 8, 9, 17) with guard values around the
-// output, and seeded random convolutions (fast-check) per path — depthwise, 1×1 GEMM, im2col GEMM — against
-// test/reference/conv.ts, in both layouts, with flip; plus the identity flip = correlation with the reversed kernel.
+// output, and seeded random convolutions (fast-check) per path — depthwise, 1×1 GEMM, direct 3-channel 3×3, im2col
+// GEMM — against test/reference/conv.ts, in both layouts, with flip; plus the identity flip = correlation with the
+// reversed kernel.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
@@ -170,6 +171,29 @@ function arbCase(path: Path): fc.Arbitrary<Case> {
       seed: fc.integer({ min: 1, max: 1 << 30 }),
     })).filter(valid));
   }
+  if (path === 'direct') {
+    // 3×3 on exactly 3 input channels, one group, unit dilation, any stride (3-D with kD = 1); output widths either
+    // side of the 4-pixel block, output channels either side of the 8-column panel.
+    return fc.integer({ min: 2, max: 3 }).chain((rank) => fc.record({
+      rank: fc.constant(rank),
+      N: fc.integer({ min: 1, max: 2 }),
+      groups: fc.constant(1),
+      cinG: fc.constant(3),
+      coutG: fc.constantFrom(1, 3, 4, 7, 8, 9, 16, 17),
+      size: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 14 })).map((t) => [...t])
+        : fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 })).map((t) => [...t]),
+      kernel: fc.constant(rank === 2 ? [3, 3] : [1, 3, 3]).map((a) => [...a]),
+      stride: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t])
+        : fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t]),
+      dilation: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
+      padding: fc.oneof(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map((t): Case['padding'] => (rank === 2 ? [...t] : [0, ...t])),
+        fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
+      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
+      bias: fc.boolean(),
+      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    })).filter(valid);
+  }
   const dw = path === 'depthwise' || path === 'planes';
   // 'planes' (channels-first depthwise) needs unit stride and dilation: draw those more often for it.
   const unitish = <T>(a: fc.Arbitrary<T>, one: T) => (path === 'planes' ? fc.constant(one) : a);
@@ -234,7 +258,7 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
 
 describe.each(backendCases())('conv paths against the reference on %s', (be) => {
   beforeAll(() => useBackend(be));
-  for (const path of ['planes', 'depthwise', 'pointwise', 'winograd', 'im2col'] as const) {
+  for (const path of ['planes', 'depthwise', 'pointwise', 'winograd', 'direct', 'im2col'] as const) {
     it(`${path}: random shapes, both layouts, float32 and float64, flip`, () => {
       fc.assert(
         fc.property(arbCase(path), fc.boolean(), fc.boolean(), (c, f32, flip) => {
@@ -270,6 +294,17 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
         };
         for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-last', W === 9, 'depthwise');
       }
+    }
+  });
+
+  it('direct (first layer, 3 channels): several bands of output rows, a ragged last band and pixel block', () => {
+    // 37 output columns × 33 channels → bands of 13 rows; 29 rows: two full bands and a ragged one (stride 2 on H).
+    const c: Case = {
+      rank: 2, N: 1, groups: 1, cinG: 3, coutG: 33, size: [57, 37], kernel: [3, 3], stride: [2, 1], dilation: [1, 1],
+      padding: [1, 1], paddingMode: 'zeros', bias: true, layout: 'channels-last', seed: 31,
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const layout of ['channels-last', 'channels-first'] as const) check(c, dtype, layout, dtype === 'float64', 'direct');
     }
   });
 

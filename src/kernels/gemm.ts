@@ -7,6 +7,8 @@
 //   padPlanes: channels-first planes padded through torch's padding modes
 //   packGemm:  the weight panels below, from either layout (strided source)
 //   winograd:  F(2×2, 3×3) for 3×3 kernels at stride 1 (16 GEMMs between input and output transforms)
+//   direct3:   out[p, co] = bias[co] + Σ_{b, e < 3, c < 3} xpad[(y·sh + b)·wp + x·sw + e, c] · w[(b·3 + e)·3 + c, co]
+//              (3×3 kernels on 3 channels, GEMM-packed weights, no im2col: assembly/nn_direct.ts)
 // The wasm convGemm also reads A in place (no im2col) when a row's taps are contiguous (1-D, 1 × k kernels).
 // Packed GEMM weights: per panel of nr output columns, [bias nr][K × nr], zeros past the last column; nr = 8 for
 // float32 and 4 for float64 (two SIMD vectors, see panelWidth). Every offset and stride is in elements of `mem`.
@@ -40,6 +42,7 @@ export interface Family {
     mem: Float, x: number, pw: number, C: number, th: number, tw: number, oh: number, ow: number, u: number, Cout: number,
     bias: number, hasBias: number, out: number, v: number, m: number, tileBlock: number, nr: number,
   ): void;
+  direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void;
 }
 
 function gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void {
@@ -235,7 +238,25 @@ function winograd(
   }
 }
 
-export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd };
+/** One padded plane [·, wp, 3] → out [oh·ow, ldo]: a 3×3 kernel on 3 channels, any stride, GEMM-packed weights (K = 27). */
+function direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void {
+  const panel = nr + 27 * nr;
+  for (let y = 0; y < oh; y++) {
+    for (let xo = 0; xo < ow; xo++) {
+      const a = x + (y * sh * wp + xo * sw) * 3;
+      for (let co = 0; co < Cout; co++) {
+        const wc = w + Math.floor(co / nr) * panel + (co % nr);
+        let s = mem[wc];
+        for (let b = 0; b < 3; b++) {
+          for (let t = 0; t < 9; t++) s += mem[a + b * wp * 3 + t] * mem[wc + (b * 9 + t + 1) * nr];
+        }
+        mem[out + (y * ow + xo) * ldo + co] = s;
+      }
+    }
+  }
+}
+
+export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3 };
 
 export type WasmExport = (name: string) => (...args: number[]) => void;
 
@@ -248,6 +269,7 @@ export function wasm(exp: WasmExport, bpe: number): Family {
   const ww = exp('nn_winograd_weights');
   const pp = exp('nn_pad_planes');
   const wg = exp('nn_winograd');
+  const d3 = exp('nn_direct3');
   return {
     gemm: (_mem, M, N, K, a, lda, w, c, ldc) => g(M, N, K, a * bpe, lda, w * bpe, c * bpe, ldc),
     convGemm: (_mem, x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows) =>
@@ -261,5 +283,6 @@ export function wasm(exp: WasmExport, bpe: number): Family {
     winogradWeights: (_mem, src, coS, ciS, tapS, C, Cout, flip, dst) => ww(src * bpe, coS, ciS, tapS, C, Cout, flip, dst * bpe),
     winograd: (_mem, x, pw, C, th, tw, oh, ow, u, Cout, bias, hasBias, out, v, m, tileBlock) =>
       wg(x * bpe, pw, C, th, tw, oh, ow, u * bpe, Cout, bias * bpe, hasBias, out * bpe, v * bpe, m * bpe, tileBlock),
+    direct3: (_mem, x, wp, sh, sw, oh, ow, w, Cout, out, ldo) => d3(x * bpe, wp, sh, sw, oh, ow, w * bpe, Cout, out * bpe, ldo),
   };
 }

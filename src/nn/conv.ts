@@ -3,9 +3,10 @@
 // Every rank runs as 3-D (missing leading axes of size 1), channels-last inside: the input is copied once into a
 // padded [N, D', H', W', C] buffer (transposed on the way in when channels-first, the border filled through
 // paddingMode), the weights are packed, and one kernel runs (convPath): depthwise with channels in lanes, a plain
-// GEMM for 1×1 kernels, Winograd F(2×2, 3×3) for 3×3 (and 1-D 9-tap) kernels at unit stride, or im2col + GEMM.
+// GEMM for 1×1 kernels, Winograd F(2×2, 3×3) for 3×3 (and 1-D 9-tap) kernels at unit stride, a direct kernel for
+// 3×3 on 3 input channels (first layers), or im2col + GEMM.
 // Channels-first depthwise layers skip the layout change: per-channel 2-D correlations of padded planes.
-import { asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { sourceIndex, type BoundaryMode } from '../pad';
@@ -77,12 +78,12 @@ export function convNd(op: string, rank: number, input: unknown, weight: unknown
   return { data, shape: plan.outputShape.slice() };
 }
 
-export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'im2col';
+export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'direct' | 'im2col';
 
 /**
  * Which kernel runs a plan: channels-first depthwise at unit stride and dilation as per-channel 2-D correlations
  * of planes (no layout change), other depthwise channels-last with channels in lanes, 1×1 GEMM, Winograd
- * F(2×2, 3×3), or im2col + GEMM.
+ * F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
  */
 export function convPath(plan: ConvPlan): ConvPath {
   const g3 = geometry3(plan);
@@ -98,8 +99,13 @@ export function convPath(plan: ConvPlan): ConvPath {
     // 1-D with 9 taps: folded into 3×3 (see runConv).
     if (plan.rank === 1 && kw === 9) return 'winograd';
   }
+  // A first layer (3×3 on 3 channels): 27 taps unrolled in registers, no im2col (assembly/nn_direct.ts).
+  if (plan.groups === 1 && plan.inChannels === 3 && kd === 1 && kh === 3 && kw === 3 && unit(g3.dilation)) return 'direct';
   return 'im2col';
 }
+
+/** Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). */
+const DIRECT_BAND = 16384;
 
 /** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
 const WINOGRAD_MIN_CHANNELS = 8;
@@ -147,12 +153,15 @@ export function runConv(
     : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
   const nOut = N * outVol * Cout;
   const wSize = path === 'depthwise' ? C + taps * C : path === 'winograd' ? 16 * Math.ceil(Cout / nr) * (nr + C * nr) : G * groupStride;
+  // The direct path computes bands of output rows (and copies each out while in cache): buffers of one band.
+  const band = path === 'direct' ? Math.min(oh, Math.max(1, Math.floor(DIRECT_BAND / (ow * Cout)))) : 0;
+  const bandOut = band * ow * Cout;
   const sizes = [
     cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
     N * padVol * C + 4, // padded channels-last input (+ 16 bytes that im2col may read past the end)
     wSize, // packed weights
-    nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
-    cf ? nOut : 0, // channels-first output
+    bandOut || nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
+    cf ? bandOut || nOut : 0, // channels-first output
     tileRows * K + 4 + 16 * tileBlock * C, // im2col tile (+ 16 bytes it may write past the end), or Winograd V
     16 * tileBlock * Cout, // Winograd M
     path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
@@ -216,6 +225,28 @@ export function runConv(
     } else if (path === 'pointwise') {
       // A 1×1 kernel at unit stride reads every padded pixel once: the padded input is the GEMM's A as it is.
       for (let g = 0; g < G; g++) k.gemm(mem, N * padVol, coutG, cinG, xpad + g * cinG, C, wk + g * groupStride, out + g * coutG, Cout, nr);
+    } else if (path === 'direct') {
+      // kd = 1: output plane z reads padded plane z·sd. Results leave in bands of rows while they are still in
+      // cache (a small band buffer instead of a cold full-size copy at the end); channels-first bands are
+      // transposed first, then copied channel by channel.
+      const res = new (ctorOf(dtype))(nOut);
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < od; z++) {
+          for (let y = 0; y < oh; y += band) {
+            const r = Math.min(band, oh - y);
+            const px = r * ow;
+            const p0 = (z * oh + y) * ow;
+            k.direct3(mem, xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C, Pw, sh, sw, r, ow, wk, Cout, out, Cout, nr);
+            if (!cf) {
+              res.set(mem.subarray(out, out + px * Cout), (n * outVol + p0) * Cout);
+              continue;
+            }
+            k.transpose(mem, out, px, Cout, Cout, outT, px);
+            for (let co = 0; co < Cout; co++) res.set(mem.subarray(outT + co * px, outT + (co + 1) * px), (n * Cout + co) * outVol + p0);
+          }
+        }
+      }
+      return res;
     } else if (path === 'winograd') {
       // kd = 1 and unit stride: output plane z reads padded plane z. Images go in order, so that the rows a folded
       // 1-D image writes past its end are overwritten by the next image.

@@ -1,0 +1,140 @@
+// Direct 3×3 convolution of 3-channel channels-last images (a network's first layer), no im2col copy:
+//   out[p, co] = bias[co] + Σ_{b<3, e<3, c<3} xpad[(y·sh + b)·wp + x·sw + e, c] · w[(b·3 + e)·3 + c, co],  p = y·ow + x
+// The weights are the GEMM panels of nn_pack_gemm (K = 27, row k = tap·3 + c): each tap row of a pixel is 9
+// contiguous values, so 4 pixels × 8 output channels accumulate in registers over all 27 taps, the 9 taps of a row
+// unrolled with immediate offsets (no k loop remainder, no im2col) — XNNPACK's first-layer idea on the GEMM tile.
+// (Unrolling all 27 taps was slower in V8: the 3-row loop keeps the body small.) float64 runs the GEMM tile as is.
+import { rows4, storeRow } from './nn_gemm_core';
+import { madd } from './simd';
+
+/** One padded plane [hp, wp, 3] → out rows [oh·ow, ldo] (Cout columns), any stride. */
+// @ts-ignore: decorator
+@inline function direct3x3c3<T>(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+  const size = <usize>sizeof<T>();
+  const sH = <usize>wp * 3 * size;
+  const pix = <usize>sw * 3 * size;
+  const ldoB = <usize>ldo * size;
+  const P = oh * ow;
+  if (ASC_FEATURE_SIMD) {
+    let rowBase = x;
+    let xx = 0;
+    for (let p = 0; p < P; p += 4) {
+      // Four pixel pointers in output order across row ends; pixels past the end repeat the last one.
+      const mr = min(4, P - p);
+      const p0 = rowBase + <usize>xx * pix;
+      if (++xx == ow) { xx = 0; rowBase += <usize>sh * sH; }
+      let p1 = p0;
+      if (mr > 1) {
+        p1 = rowBase + <usize>xx * pix;
+        if (++xx == ow) { xx = 0; rowBase += <usize>sh * sH; }
+      }
+      let p2 = p1;
+      if (mr > 2) {
+        p2 = rowBase + <usize>xx * pix;
+        if (++xx == ow) { xx = 0; rowBase += <usize>sh * sH; }
+      }
+      let p3 = p2;
+      if (mr > 3) {
+        p3 = rowBase + <usize>xx * pix;
+        if (++xx == ow) { xx = 0; rowBase += <usize>sh * sH; }
+      }
+      const c0 = out + <usize>p * ldoB;
+      const c1 = mr > 1 ? c0 + ldoB : c0;
+      const c2 = mr > 2 ? c1 + ldoB : c1;
+      const c3 = mr > 3 ? c2 + ldoB : c2;
+      if (sizeof<T>() != 4) {
+        rows4<T>(Cout, 1, 0, 3, sH, 1, 0, 9, p0, p1, p2, p3, w, c0, c1, c2, c3);
+        continue;
+      }
+      let wp = w;
+      for (let j = 0; j < Cout; j += 8) {
+        let s0a = v128.load(wp);
+        let s0b = v128.load(wp, 16);
+        let s1a = s0a, s1b = s0b, s2a = s0a, s2b = s0b, s3a = s0a, s3b = s0b;
+        let b0: v128, b1: v128, x: v128;
+        let q0 = p0, q1 = p1, q2 = p2, q3 = p3;
+        wp += 32;
+        // Per tap row: nine values (3 columns × 3 channels) per pixel, contiguous in the padded input.
+        for (let b = 0; b < 3; b++) {
+          b0 = v128.load(wp, 0); b1 = v128.load(wp, 16);
+          x = v128.load32_splat(q0, 0); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 0); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 0); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 0); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 32); b1 = v128.load(wp, 48);
+          x = v128.load32_splat(q0, 4); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 4); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 4); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 4); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 64); b1 = v128.load(wp, 80);
+          x = v128.load32_splat(q0, 8); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 8); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 8); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 8); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 96); b1 = v128.load(wp, 112);
+          x = v128.load32_splat(q0, 12); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 12); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 12); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 12); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 128); b1 = v128.load(wp, 144);
+          x = v128.load32_splat(q0, 16); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 16); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 16); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 16); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 160); b1 = v128.load(wp, 176);
+          x = v128.load32_splat(q0, 20); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 20); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 20); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 20); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 192); b1 = v128.load(wp, 208);
+          x = v128.load32_splat(q0, 24); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 24); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 24); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 24); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 224); b1 = v128.load(wp, 240);
+          x = v128.load32_splat(q0, 28); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 28); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 28); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 28); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          b0 = v128.load(wp, 256); b1 = v128.load(wp, 272);
+          x = v128.load32_splat(q0, 32); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+          x = v128.load32_splat(q1, 32); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+          x = v128.load32_splat(q2, 32); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+          x = v128.load32_splat(q3, 32); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+          q0 += sH; q1 += sH; q2 += sH; q3 += sH;
+          wp += 9 * 32;
+        }
+        const off = <usize>j * 4;
+        storeRow<f32>(c3 + off, s3a, s3b, Cout - j);
+        storeRow<f32>(c2 + off, s2a, s2b, Cout - j);
+        storeRow<f32>(c1 + off, s1a, s1b, Cout - j);
+        storeRow<f32>(c0 + off, s0a, s0b, Cout - j);
+      }
+    }
+    return;
+  }
+  const NR = 16 / <i32>size * 2;
+  const panel = <usize>(NR + 27 * NR) * size;
+  for (let y = 0; y < oh; y++) {
+    for (let xo = 0; xo < ow; xo++) {
+      const a = x + <usize>(y * sh) * sH + <usize>xo * pix;
+      const c = out + <usize>(y * ow + xo) * ldoB;
+      for (let co = 0; co < Cout; co++) {
+        const wc = w + <usize>(co / NR) * panel + <usize>(co % NR) * size;
+        let s = load<T>(wc);
+        for (let b = 0; b < 3; b++) {
+          for (let t = 0; t < 9; t++) s += load<T>(a + <usize>b * sH + <usize>t * size) * load<T>(wc + <usize>((b * 9 + t + 1) * NR) * size);
+        }
+        store<T>(c + <usize>co * size, s);
+      }
+    }
+  }
+}
+
+export function nn_direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+  direct3x3c3<f32>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
+}
+
+export function nn_direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+  direct3x3c3<f64>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
+}
