@@ -30,6 +30,10 @@ const projects: TestProjectInlineConfiguration[] = [
     },
   },
 ];
+if (!chromium && !process.env.CONVCORR_NO_BROWSER && !process.env.CONVCORR_WARNED) {
+  process.env.CONVCORR_WARNED = '1'; // the config is loaded once per project: say it once
+  console.warn('convcorr: no chromium on PATH (or CHROMIUM_PATH): the browser project is skipped; install one to run it');
+}
 if (chromium) {
   projects.push({
     extends: true,
