@@ -19,6 +19,17 @@ export interface DirectPlan {
   flip: boolean;
 }
 
+/**
+ * The plan of a slice of the full correlation: out[o] = full[o + start] per axis, where full index k reads the input
+ * from k − (N − 1) (N the kernel length). Every mode of every op is such a slice; only `start` differs between them.
+ */
+export function fullSlicePlan(
+  dtype: DType, xShape: number[], hShape: number[], outShape: number[], start: readonly number[], flip: boolean,
+  mode: BoundaryMode = 'constant', cval = 0,
+): DirectPlan {
+  return { dtype, xShape, hShape, outShape, lo: start.map((s, a) => s - (hShape[a] - 1)), mode, cval, flip };
+}
+
 /** Run a plan on one backend; returns a fresh array of the output (never a view of scratch memory). */
 export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.

@@ -5,7 +5,7 @@
 //              moves the start to ⌈(M−1)/2⌉
 //   valid: from min(M,N)−1, |M−N|+1 long, for both.
 import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
-import { runDirect } from './direct';
+import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError } from './errors';
 import { MODES, toFloat, type Mode } from './signal';
 
@@ -39,9 +39,8 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
     len = Math.max(M, N);
     start = flip || M >= N ? Math.floor((lo - 1) / 2) : Math.ceil((M - 1) / 2);
   }
-  const data = runDirect(op, o.backend, {
-    dtype, xShape: [M], hShape: [N], outShape: [len], lo: [start - (N - 1)], mode: 'constant', cval: 0, flip,
-  }, toFloat(ta.data), toFloat(tv.data));
+  const plan = fullSlicePlan(dtype, [M], [N], [len], [start], flip);
+  const data = runDirect(op, o.backend, plan, toFloat(ta.data), toFloat(tv.data));
   return wrap(data, [len], ta.nd || tv.nd);
 }
 

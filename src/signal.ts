@@ -4,7 +4,7 @@
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
 import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
-import { runDirect, type DirectPlan } from './direct';
+import { fullSlicePlan, runDirect, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
 import { anyNonFinite, autoMethod, fftAvailable, runFft } from './fft';
 
@@ -66,10 +66,7 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const method = oneOf(op, 'method', o.method, METHODS, 'auto');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
-  const plan: DirectPlan = {
-    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
-    lo: start.map((s, a) => s - (t2.shape[a] - 1)), mode: 'constant', cval: 0, flip,
-  };
+  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, start, flip);
   const x = toFloat(t1.data);
   const h = toFloat(t2.data);
   const data = pickMethod(method, plan, o.backend) === 'fft'
@@ -133,10 +130,7 @@ export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
-  const plan: DirectPlan = {
-    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
-    lo: start.map((s, a) => s - (t2.shape[a] - 1)), mode: 'constant', cval: 0, flip: false,
-  };
+  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, start, false);
   if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
   return 'fft';
 }

@@ -5,7 +5,7 @@
 // ext() is periodic on every side, also when in2 is larger than in1: fill = fillvalue, wrap = x[k mod N],
 // symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
 import { asTensor, resultDtype, type DType, type NDArray } from './arrays';
-import { runDirect, type DirectPlan } from './direct';
+import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import type { BoundaryMode } from './pad';
 import { MODES, modeRanges, toFloat, type Mode } from './signal';
@@ -46,11 +46,7 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
   // correlate2d centres 'same' one index later than correlate for even kernel lengths (scipy's own choice).
   const from = mode === 'same' && !flip ? t2.shape.map((m) => m >> 1) : start;
   const valid = mode === 'valid';
-  const plan: DirectPlan = {
-    dtype, xShape: t1.shape, hShape: t2.shape, outShape,
-    lo: from.map((s, a) => s - (t2.shape[a] - 1)),
-    mode: valid ? 'constant' : BOUNDARIES[boundary], cval: valid ? 0 : fillvalue, flip,
-  };
+  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
   return { data: runDirect(op, o.backend, plan, toFloat(t1.data), toFloat(t2.data)), shape: outShape };
 }
 
