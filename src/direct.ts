@@ -3,7 +3,7 @@
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
 import { ctorOf, product, stridesOf, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
-import { padInto, type BoundaryMode } from './pad';
+import { padInto, sourceIndex, type BoundaryMode } from './pad';
 import { withWorkspace, type Workspace } from './workspace';
 
 export interface DirectPlan {
@@ -30,10 +30,13 @@ export function fullSlicePlan(
   return { dtype, xShape, hShape, outShape, lo: start.map((s, a) => s - (hShape[a] - 1)), mode, cval, flip };
 }
 
-/** Run a plan on one backend; returns a fresh array of the output (never a view of scratch memory). */
-export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+/**
+ * Run a plan on one backend; returns a fresh array of the output (never a view of scratch memory). `stripElements`
+ * is the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
+ */
+export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements = STRIP_ELEMENTS): Float {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
-  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h);
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, stripElements);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
@@ -99,24 +102,41 @@ function uninitialized(dtype: DType, n: number): Float {
 
 const STRIP_MAX_OUTPUT = 1 << 27;
 
-/** Elements of scratch (padded input + output) one strip aims at: small enough to stay in a core's L2. */
+/** Elements of scratch (input rows + output rows) one strip aims at: small enough to stay in a core's L2. */
 const STRIP_ELEMENTS = 1 << 16;
 
 /**
- * Rank 2 in strips of output rows: each strip's rows are padded into scratch, correlated, and copied straight to
- * the result, so the padded copy and the kernel's output never leave the cache (whole-image buffers would make
- * three extra trips through memory, which cost as much as the arithmetic of a 3×3 filter).
+ * Rank 2 in strips of output rows: each strip's input rows are copied into scratch, correlated, and the output rows
+ * copied straight to the result, so neither scratch buffer leaves the cache (whole-image buffers would make three
+ * extra trips through memory, which cost as much as the arithmetic of a 3×3 filter).
+ *
+ * Padding is split by columns. Output columns [cA, cB) read only columns inside the input, so for them the strip's
+ * rows are copied unpadded, with one `set` per run of consecutive source rows; only the few edge columns either side
+ * (the kernel's overhang) go through a small padded buffer gathered element by element. When no column is interior
+ * (a kernel wider than the input), the left edge block is the whole width.
  */
-function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number): Float {
   const [oh, ow] = plan.outShape;
   const [kh, kw] = plan.hShape;
-  const pw = ow + kw - 1;
-  // An even number of rows (the kernel pairs output rows); never so few that re-padding the kh − 1 halo rows dominates.
-  let rows = Math.max(4, Math.floor(STRIP_ELEMENTS / (pw + ow) / 4) * 4, 2 * (kh - 1));
+  const [xh, xw] = plan.xShape;
+  const [lo0, lo1] = plan.lo;
+  // Output column c reads input columns c + lo1 … c + lo1 + kw − 1.
+  let cA = Math.min(ow, Math.max(0, -lo1));
+  let cB = Math.min(ow, xw - kw + 1 - lo1);
+  if (cB <= cA) cA = cB = ow;
+  const leftW = cA + kw - 1; // padded widths of the two edge blocks
+  const rightW = cB < ow ? ow - cB + kw - 1 : 0;
+  const mainW = cA < ow ? xw : 0;
+  const leftCols = edgeMap(leftW, lo1, xw, plan.mode);
+  const rightCols = edgeMap(rightW, cB + lo1, xw, plan.mode);
+  // An even number of rows (the kernel pairs output rows); never so few that re-reading the kh − 1 halo rows dominates.
+  const perRow = mainW + leftW + rightW + ow;
+  let rows = Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
   if (rows >= oh) rows = oh;
+  const inRows = rows + kh - 1;
   const nh = kh * kw;
-  return withWorkspace(op, backend, plan.dtype, [(rows + kh - 1) * pw, nh, rows * ow], (ws) => {
-    const [xo, ho, oo] = ws.off;
+  return withWorkspace(op, backend, plan.dtype, [inRows * mainW, inRows * leftW, inRows * rightW, nh, rows * ow], (ws) => {
+    const [mo, lo, ro, ho, oo] = ws.off;
     const { mem, k } = ws;
     let result: Float;
     try {
@@ -129,12 +149,63 @@ function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h
     } else {
       mem.set(h, ho);
     }
+    const rowMap = new Int32Array(inRows);
     for (let r0 = 0; r0 < oh; r0 += rows) {
       const n = Math.min(rows, oh - r0);
-      padInto(mem, xo, x, plan.xShape, [n + kh - 1, pw], [plan.lo[0] + r0, plan.lo[1]], plan.mode, plan.cval);
-      k.corr2d(mem, xo, pw, ho, kh, kw, oo, n, ow, ow, 0);
+      const m = n + kh - 1;
+      for (let i = 0; i < m; i++) rowMap[i] = sourceIndex(lo0 + r0 + i, xh, plan.mode);
+      const rm = rowMap.subarray(0, m);
+      if (mainW > 0) {
+        copyRows(mem, mo, x, xw, rm, plan.cval);
+        k.corr2d(mem, mo + cA + lo1, xw, ho, kh, kw, oo + cA, n, cB - cA, ow, 0);
+      }
+      if (cA > 0 || mainW === 0) {
+        gather(mem, lo, x, xw, rm, leftCols, plan.cval);
+        k.corr2d(mem, lo, leftW, ho, kh, kw, oo, n, cA, ow, 0);
+      }
+      if (rightW > 0) {
+        gather(mem, ro, x, xw, rm, rightCols, plan.cval);
+        k.corr2d(mem, ro, rightW, ho, kh, kw, oo + cB, n, ow - cB, ow, 0);
+      }
       result.set(mem.subarray(oo, oo + n * ow), r0 * ow);
     }
     return result;
   });
+}
+
+/** sourceIndex(from + i, n, mode) for i < length (−1: the constant). */
+function edgeMap(length: number, from: number, n: number, mode: BoundaryMode): Int32Array {
+  const m = new Int32Array(length);
+  for (let i = 0; i < length; i++) m[i] = sourceIndex(from + i, n, mode);
+  return m;
+}
+
+/** dst rows = whole source rows rows[i] (the constant for −1), one `set` per run of consecutive source rows. */
+function copyRows(dst: Float, off: number, src: Float, w: number, rows: Int32Array, cval: number): void {
+  for (let i = 0; i < rows.length; ) {
+    const s = rows[i];
+    let j = i + 1;
+    if (s < 0) {
+      while (j < rows.length && rows[j] < 0) j++;
+      dst.fill(cval, off + i * w, off + j * w);
+    } else {
+      while (j < rows.length && rows[j] === s + (j - i)) j++;
+      dst.set(src.subarray(s * w, (s + j - i) * w), off + i * w);
+    }
+    i = j;
+  }
+}
+
+/** dst[i, j] = src[rows[i], cols[j]] (the constant where either is −1): the narrow edge blocks. */
+function gather(dst: Float, off: number, src: Float, w: number, rows: Int32Array, cols: Int32Array, cval: number): void {
+  const cw = cols.length;
+  for (let i = 0; i < rows.length; i++) {
+    const base = rows[i] * w;
+    const d = off + i * cw;
+    if (rows[i] < 0) {
+      dst.fill(cval, d, d + cw);
+      continue;
+    }
+    for (let j = 0; j < cw; j++) dst[d + j] = cols[j] < 0 ? cval : src[base + cols[j]];
+  }
 }
