@@ -1,10 +1,10 @@
 // Direct N-D cross-correlation from a plan. Every direct op (scipy.signal, numpy, convolve2d, ndimage) lowers to:
 //   xp[i] = x[i + lo]  (through the boundary mode),   out[o] = Σ_j xp[o + j] · h'[j],   h' = h or h reversed
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
-import { ctorOf, product, stridesOf, type DType, type Float } from './arrays';
+import { product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
 import { padInto, sourceIndex, type BoundaryMode } from './pad';
-import { withWorkspace, type Workspace } from './workspace';
+import { copyOut, withWorkspace, type Workspace } from './workspace';
 
 export interface DirectPlan {
   dtype: DType;
@@ -51,7 +51,7 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
       mem.set(h, ho);
     }
     correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
-    return mem.slice(oo, oo + nOut);
+    return copyOut(mem, oo, nOut);
   });
 }
 
@@ -80,24 +80,6 @@ function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, h
     }
   };
   rec(0, x, h, out, 0);
-}
-
-interface NodeBuffer {
-  allocUnsafeSlow(bytes: number): Uint8Array<ArrayBuffer>;
-}
-
-/**
- * A fresh typed array whose every element the caller overwrites. Node's Buffer.allocUnsafeSlow skips the zero fill
- * (a tenth of a 3×3 filter's time at 1024²) and owns its ArrayBuffer alone; elsewhere a plain typed array.
- */
-function uninitialized(dtype: DType, n: number): Float {
-  const Ctor = ctorOf(dtype);
-  const B = (globalThis as { Buffer?: NodeBuffer }).Buffer;
-  if (B && typeof B.allocUnsafeSlow === 'function' && n >= 4096) {
-    const bytes = B.allocUnsafeSlow(n * Ctor.BYTES_PER_ELEMENT);
-    if (bytes.byteOffset === 0 && bytes.buffer.byteLength === n * Ctor.BYTES_PER_ELEMENT) return new Ctor(bytes.buffer, 0, n);
-  }
-  return new Ctor(n);
 }
 
 const STRIP_MAX_OUTPUT = 1 << 27;

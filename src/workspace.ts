@@ -1,7 +1,7 @@
 // Scratch memory for one call. On 'wasm' the buffers live in the module memory between an arena mark and its
 // release (in `finally`, so throwing calls give everything back); on 'js' they are one plain typed array. Either
 // way a kernel sees one `mem` array and element offsets, so the drivers are written once for both backends.
-import { ctorOf, type DType, type Float } from './arrays';
+import { ctorOf, uninitialized, type DType, type Float } from './arrays';
 import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
@@ -57,4 +57,14 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
   } finally {
     arena.release(mark);
   }
+}
+
+/**
+ * A fresh array holding mem[start, start + n): how results leave scratch memory. Unlike `mem.slice` it skips the
+ * zero fill of the new array, and it is never a view of scratch.
+ */
+export function copyOut(mem: Float, start: number, n: number): Float {
+  const res = uninitialized(mem instanceof Float32Array ? 'float32' : 'float64', n);
+  res.set(mem.subarray(start, start + n));
+  return res;
 }

@@ -6,11 +6,11 @@
 // GEMM for 1×1 kernels, Winograd F(2×2, 3×3) for 3×3 (and 1-D 9-tap) kernels at unit stride, a direct kernel for
 // 3×3 on 3 input channels (first layers), or im2col + GEMM.
 // Channels-first depthwise layers skip the layout change: per-channel 2-D correlations of padded planes.
-import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { asTensor, product, resultDtype, uninitialized, type DType, type Float, type NDArray } from '../arrays';
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { sourceIndex, type BoundaryMode } from '../pad';
-import { withWorkspace } from '../workspace';
+import { copyOut, withWorkspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
 
 export interface ConvOptions extends GeometryOptions {
@@ -229,7 +229,7 @@ export function runConv(
       // kd = 1: output plane z reads padded plane z·sd. Results leave in bands of rows while they are still in
       // cache (a small band buffer instead of a cold full-size copy at the end); channels-first bands are
       // transposed first, then copied channel by channel.
-      const res = new (ctorOf(dtype))(nOut);
+      const res = uninitialized(dtype, nOut);
       for (let n = 0; n < N; n++) {
         for (let z = 0; z < od; z++) {
           for (let y = 0; y < oh; y += band) {
@@ -264,9 +264,9 @@ export function runConv(
         }
       }
     }
-    if (!cf) return mem.slice(out, out + nOut);
+    if (!cf) return copyOut(mem, out, nOut);
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
-    return mem.slice(outT, outT + nOut);
+    return copyOut(mem, outT, nOut);
   });
 }
 
@@ -299,7 +299,7 @@ function runPlanes(plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown
       mem.fill(bias ? bias[c] : 0, o, o + oh * ow);
       k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, o, oh, ow, ow, 1);
     }
-    return mem.slice(out, out + nOut);
+    return copyOut(mem, out, nOut);
   });
 }
 

@@ -12,7 +12,7 @@ import { asTensor, product, resultDtype, type DType, type Float, type NDArray } 
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
-import { withWorkspace, type Workspace } from '../workspace';
+import { copyOut, withWorkspace, type Workspace } from '../workspace';
 import { BOUNDARY, geometry3, runConv, type ConvOptions, type Geometry3 } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
@@ -232,10 +232,10 @@ export function viaCol2im(plan: ConvPlan, dtype: DType, backend: unknown, w: Flo
     } else if (cl) {
       mem.copyWithin(dxCf, dxp, dxp + nIn);
     }
-    if (!cl) return mem.slice(dxp, dxp + nIn);
+    if (!cl) return copyOut(mem, dxp, nIn);
     // Channels-last: the padded buffer is free again and holds the transposed result.
     for (let n = 0; n < N; n++) k.transpose(mem, dxCf + n * C * inVol, C, inVol, inVol, dxp + n * inVol * C, C);
-    return mem.slice(dxp, dxp + nIn);
+    return copyOut(mem, dxp, nIn);
   });
 }
 
@@ -333,7 +333,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
           mem[out + (cl ? tap * C + c : c * taps + tap)] = mem[acc + c * taps + t];
         }
       }
-      return mem.slice(out, out + nW);
+      return copyOut(mem, out, nW);
     }
     if (winograd) {
       winogradLoop(ws, N, C, Cout, Pd, Ph, Pw, oh, ow, th, tw, Tt, nr, xp, dyCf, xt, u, v, acc, tmp);
@@ -342,7 +342,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
       k.gradWinoOut(mem, acc, plane + PLANE_SKEW, plane, wo, plane, plan.flip ? 1 : 0);
       if (cl) for (let t = 0; t < 9; t++) k.transpose(mem, wo + t * plane, Cout, C, C, out + t * plane, Cout);
       else for (let co = 0; co < Cout; co++) k.transpose(mem, wo + co * C, 9, C, plane, out + co * C * 9, 9);
-      return mem.slice(out, out + nW);
+      return copyOut(mem, out, nW);
     }
     const [sd, sh, sw] = g3.stride;
     for (let g = 0; g < G; g++) {
@@ -364,7 +364,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     if (!cl && !plan.flip) {
       // Channels-first [Cout, cinG·taps] is each group's [cinG·taps, coutG] block transposed.
       for (let g = 0; g < G; g++) k.transpose(mem, acc + g * K * coutG, K, coutG, coutG, out + g * coutG * K, K);
-      return mem.slice(out, out + nW);
+      return copyOut(mem, out, nW);
     }
     const [sCo, sCi, sT] = cl ? [1, Cout, cinG * Cout] : [cinG * taps, taps, 1];
     for (let g = 0; g < G; g++) {
@@ -376,7 +376,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
         }
       }
     }
-    return mem.slice(out, out + nW);
+    return copyOut(mem, out, nW);
   });
 }
 
