@@ -1,5 +1,7 @@
 // `npm run bench [-- name …]`: runs bench/*.bench.mjs (or those whose name contains an argument), prints the
 // machine, engine and wasm build that actually ran, and writes bench/results/latest.json and latest.md.
+// `npm run bench:relaxed` runs Node with relaxed SIMD enabled (fused multiply-add, as Chromium has by default) and
+// writes latest-relaxed.json and latest-relaxed.md instead.
 import { readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { markdownTable } from './harness.mjs';
@@ -26,6 +28,7 @@ for (const f of suites) {
 }
 const results = Object.values(all).flat();
 const md = `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', single thread.\n\n${markdownTable(results)}\n`;
-writeFileSync(new URL('results/latest.json', here), JSON.stringify({ machine, suites: all }, null, 2));
-writeFileSync(new URL('results/latest.md', here), md);
+const name = info.variant === 'relaxed' ? 'latest-relaxed' : 'latest';
+writeFileSync(new URL(`results/${name}.json`, here), JSON.stringify({ machine, suites: all }, null, 2));
+writeFileSync(new URL(`results/${name}.md`, here), md);
 console.log(`\n${md}`);
