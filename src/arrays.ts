@@ -105,3 +105,21 @@ export function uninitialized(dtype: DType, n: number): Float {
   }
   return new Ctor(n);
 }
+
+/** Whether any value is NaN or ±Infinity: x·0 is 0 for every finite x and NaN otherwise (four sums, no branch). */
+export function anyNonFinite(d: ArrayLike<number>): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = d.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += d[i] * 0;
+    s1 += d[i + 1] * 0;
+    s2 += d[i + 2] * 0;
+    s3 += d[i + 3] * 0;
+  }
+  for (; i < n; i++) s0 += d[i] * 0;
+  return s0 + s1 + s2 + s3 !== 0;
+}

@@ -1,7 +1,7 @@
 // Direct N-D cross-correlation from a plan. Every direct op (scipy.signal, numpy, convolve2d, ndimage) lowers to:
 //   xp[i] = x[i + lo]  (through the boundary mode),   out[o] = Σ_j xp[o + j] · h'[j],   h' = h or h reversed
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
-import { product, stridesOf, uninitialized, type DType, type Float } from './arrays';
+import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
 import { padInto, sourceIndex, type BoundaryMode } from './pad';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
@@ -35,8 +35,20 @@ export function fullSlicePlan(
  * is the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
  */
 export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements = STRIP_ELEMENTS): Float {
+  return direct(op, backend, plan, x, h, stripElements, false) as Float;
+}
+
+/**
+ * runDirect, or undefined when the input holds NaN or ±Infinity (checked in scratch memory as it is copied in,
+ * so finite inputs pay a vectorised pass over data already in cache).
+ */
+export function runDirectIfFinite(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements = STRIP_ELEMENTS): Float | undefined {
+  return direct(op, backend, plan, x, h, stripElements, true);
+}
+
+function direct(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number, scan: boolean): Float | undefined {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
-  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, stripElements);
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, stripElements, scan);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
@@ -45,6 +57,7 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
     const [xo, ho, oo] = ws.off;
     const { mem } = ws;
     padInto(mem, xo, x, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
+    if (scan && ws.k.nonFinite(mem, xo, nx)) return undefined;
     if (plan.flip) {
       for (let i = 0; i < nh; i++) mem[ho + i] = h[nh - 1 - i];
     } else {
@@ -53,6 +66,41 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
     correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
     return copyOut(mem, oo, nOut);
   });
+}
+
+/**
+ * A rank-1 plan with NumPy's sums: only the products of overlapping samples, never a kernel tap times the zeros
+ * around the input. The padded plan computes the same except where a tap is NaN or ±Infinity (0·∞ is NaN). Then
+ * such taps run as zeros and their products with the samples they overlap are added afterwards — or, when the
+ * input holds NaN or ±Infinity too (which a zeroed tap would turn into NaN), every sum runs here in plain loops.
+ */
+export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+  const bad: number[] = [];
+  for (let j = 0; j < h.length; j++) if (!Number.isFinite(h[j])) bad.push(j);
+  if (bad.length === 0) return runDirect(op, backend, plan, x, h);
+  const n = plan.outShape[0];
+  const m = x.length;
+  const nh = h.length;
+  const lo = plan.lo[0];
+  // Output o multiplies tap t of the (reversed, for convolution) kernel with x[o + t + lo].
+  const tap = (t: number) => h[plan.flip ? nh - 1 - t : t];
+  if (anyNonFinite(x)) {
+    const out = new (ctorOf(plan.dtype))(n);
+    for (let o = 0; o < n; o++) {
+      let s = 0;
+      for (let t = Math.max(0, -(o + lo)); t < Math.min(nh, m - o - lo); t++) s += x[o + t + lo] * tap(t);
+      out[o] = s;
+    }
+    return out;
+  }
+  const finite = h.slice();
+  for (const j of bad) finite[j] = 0;
+  const out = runDirect(op, backend, plan, x, finite);
+  for (const j of bad) {
+    const off = (plan.flip ? nh - 1 - j : j) + lo;
+    for (let o = Math.max(0, -off); o < Math.min(n, m - off); o++) out[o] += x[o + off] * h[j];
+  }
+  return out;
 }
 
 /** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
@@ -97,7 +145,7 @@ const STRIP_ELEMENTS = 1 << 16;
  * (the kernel's overhang) go through a small padded buffer gathered element by element. When no column is interior
  * (a kernel wider than the input), the left edge block is the whole width.
  */
-function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number): Float {
+function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number, scan: boolean): Float | undefined {
   const [oh, ow] = plan.outShape;
   const [kh, kw] = plan.hShape;
   const [xh, xw] = plan.xShape;
@@ -139,10 +187,13 @@ function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h
       const rm = rowMap.subarray(0, m);
       if (mainW > 0) {
         copyRows(mem, mo, x, xw, rm, plan.cval);
+        // The strips' main rows hold every input row the plan reads, whole.
+        if (scan && k.nonFinite(mem, mo, m * xw)) return undefined;
         k.corr2d(mem, mo + cA + lo1, xw, ho, kh, kw, oo + cA, n, cB - cA, ow, 0);
       }
       if (cA > 0 || mainW === 0) {
         gather(mem, lo, x, xw, rm, leftCols, plan.cval);
+        if (scan && mainW === 0 && k.nonFinite(mem, lo, m * leftW)) return undefined;
         k.corr2d(mem, lo, leftW, ho, kh, kw, oo, n, cA, ow, 0);
       }
       if (rightW > 0) {

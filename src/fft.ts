@@ -370,7 +370,10 @@ function broadcastProduct(P: FftProblem): Float {
  * Method 'fft' of convolve/correlate: the direct plan's window, computed by FFT (tiled when that is cheaper).
  * `auto`: method 'auto' chose the FFT by cost; if an input turns out to hold NaN or ±Infinity, run direct instead.
  */
-export function runFft(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, auto = false): Float {
+export function runFft(
+  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, auto = false,
+  direct: (op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float) => Float = runDirect,
+): Float {
   const s1 = plan.xShape;
   const s2 = plan.hShape;
   const axes = s1.map((_, a) => a).filter((a) => s1[a] > 1 && s2[a] > 1);
@@ -378,7 +381,7 @@ export function runFft(op: string, backend: unknown, plan: DirectPlan, x: Float,
     dtype: plan.dtype, x1: x, s1, x2: h, s2, reverse2: !plan.flip, axes,
     start: plan.lo.map((l, a) => l + s2[a] - 1), outShape: plan.outShape, tiling: 'auto', finiteOnly: auto,
   });
-  return res ?? runDirect(op, backend, plan, x, h);
+  return res ?? direct(op, backend, plan, x, h);
 }
 
 /**
@@ -502,24 +505,6 @@ export function predictCosts(plan: DirectPlan, backend: unknown): { direct: numb
   const units = fftUnits(a1, a2, axes, chooseBlocks(a1, a2, axes));
   const fft = c.fft * units + c.elem * (product(s1) + product(s2) + nOut);
   return { direct, fft };
-}
-
-/** Whether any value is NaN or ±Infinity: x·0 is 0 for every finite x and NaN otherwise (four sums, no branch). */
-export function anyNonFinite(d: ArrayLike<number>): boolean {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n = d.length;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += d[i] * 0;
-    s1 += d[i + 1] * 0;
-    s2 += d[i + 2] * 0;
-    s3 += d[i + 3] * 0;
-  }
-  for (; i < n; i++) s0 += d[i] * 0;
-  return s0 + s1 + s2 + s3 !== 0;
 }
 
 /**

@@ -3,10 +3,10 @@
 //   correlate  out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]
 //   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
-import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
-import { runDirect, type DirectPlan } from './direct';
+import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
+import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
-import type { BoundaryMode } from './pad';
+import { sourceIndex, type BoundaryMode } from './pad';
 import { toFloat } from './signal';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
@@ -49,7 +49,59 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const plan: DirectPlan = {
     dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: MODES[mode as NdimageMode], cval, flip,
   };
-  return wrap(runDirect(op, o.backend, plan, toFloat(x.data), toFloat(w.data)), x.shape.slice(), x.nd || w.nd);
+  const xd = toFloat(x.data);
+  const wd = toFloat(w.data);
+  return wrap(filterData(op, o.backend, plan, xd, wd), x.shape.slice(), x.nd || w.nd);
+}
+
+/**
+ * scipy.ndimage drops every weight with |w| ≤ DBL_EPSILON (zeros, and NaN, which fails the comparison) before it
+ * sums, so a zero weight never meets a NaN or ±Infinity sample. The kernel runs with those weights as zeros, which is
+ * the same sum for finite inputs; when the input (or a constant border) holds NaN or ±Infinity, the sums run here
+ * over the kept weights only.
+ */
+function filterData(op: string, backend: unknown, plan: DirectPlan, x: Float, w: Float): Float {
+  const keep = (v: number) => Math.abs(v) > Number.EPSILON;
+  if (w.every(keep)) return runDirect(op, backend, plan, x, w);
+  const kept = w.map((v) => (keep(v) ? v : 0));
+  const finiteBorder = plan.mode !== 'constant' || Number.isFinite(plan.cval);
+  return (finiteBorder && runDirectIfFinite(op, backend, plan, x, kept)) || keptWeightSums(plan, x, w, keep);
+}
+
+/** out[i] = Σ over kept weights j of ext(x)[i + j + lo] · w'[j] (w' reversed for convolve), in plain loops. */
+function keptWeightSums(plan: DirectPlan, x: Float, w: Float, keep: (v: number) => boolean): Float {
+  const { xShape, hShape, lo, mode, cval, flip } = plan;
+  const d = xShape.length;
+  const xs = stridesOf(xShape);
+  const taps: { idx: number[]; v: number }[] = [];
+  for (let t = 0; t < w.length; t++) {
+    const v = w[flip ? w.length - 1 - t : t];
+    if (keep(v)) taps.push({ idx: unravelIndex(t, hShape), v });
+  }
+  const out = new (ctorOf(plan.dtype))(product(xShape));
+  for (let o = 0; o < out.length; o++) {
+    const i = unravelIndex(o, xShape);
+    let s = 0;
+    for (const { idx, v } of taps) {
+      let off = 0;
+      for (let a = 0; a < d && off >= 0; a++) {
+        const k = sourceIndex(i[a] + idx[a] + lo[a], xShape[a], mode);
+        off = k < 0 ? -1 : off + k * xs[a];
+      }
+      s += (off < 0 ? cval : x[off]) * v;
+    }
+    out[o] = s;
+  }
+  return out;
+}
+
+function unravelIndex(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let a = shape.length - 1; a >= 0; a--) {
+    idx[a] = i % shape[a];
+    i = Math.floor(i / shape[a]);
+  }
+  return idx;
 }
 
 /** One integer origin per axis, each inside scipy's range for that axis's weights length. */

@@ -1,11 +1,9 @@
 // NumPy compatibility (numpy 1.24): 1-D numpy.convolve and numpy.correlate, with NumPy's defaults, its 'same'
-// length max(M, N), and its swap when v is longer than a. In full-output coordinates (see src/signal.ts):
-//   convolve   same: from ⌊(min−1)/2⌋, max(M,N) long (convolution is commutative, so the swap changes nothing)
-//   correlate  same: from ⌊(N−1)/2⌋ when M ≥ N; NumPy correlates v with a and reverses when M < N, which
-//              moves the start to ⌈(M−1)/2⌉
-//   valid: from min(M,N)−1, |M−N|+1 long, for both.
+// length max(M, N), and its swap when v is longer than a. With M ≥ N the lengths after the swap, in full-output
+// coordinates (see src/signal.ts): full from 0, M+N−1 long; same from ⌊(N−1)/2⌋, M long; valid from N−1, M−N+1
+// long. When v was the longer, convolve is unchanged (it commutes) and correlate is reversed, as NumPy does.
 import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
-import { fullSlicePlan, runDirect } from './direct';
+import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
 import { MODES, toFloat, type Mode } from './signal';
 
@@ -24,23 +22,27 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
   }
   const mode = oneOf(op, 'mode', o.mode, MODES, dfltMode);
   const dtype = resultDtype(op, o.dtype, ta, tv);
-  const M = ta.shape[0];
-  const N = tv.shape[0];
-  const lo = Math.min(M, N);
+  // NumPy slides the shorter array over the longer: when v is longer it computes convolve(v, a) (the same thing)
+  // or correlate(v, a) reversed, and it sums only overlapping products (runDirectOverlap).
+  const swap = tv.shape[0] > ta.shape[0];
+  const [long, short] = swap ? [tv, ta] : [ta, tv];
+  const M = long.shape[0];
+  const N = short.shape[0];
   let len: number;
   let start: number;
   if (mode === 'full') {
     len = M + N - 1;
     start = 0;
   } else if (mode === 'valid') {
-    len = Math.abs(M - N) + 1;
-    start = lo - 1;
+    len = M - N + 1;
+    start = N - 1;
   } else {
-    len = Math.max(M, N);
-    start = flip || M >= N ? Math.floor((lo - 1) / 2) : Math.ceil((M - 1) / 2);
+    len = M;
+    start = Math.floor((N - 1) / 2);
   }
   const plan = fullSlicePlan(dtype, [M], [N], [len], [start], flip);
-  const data = runDirect(op, o.backend, plan, toFloat(ta.data), toFloat(tv.data));
+  const data = runDirectOverlap(op, o.backend, plan, toFloat(long.data), toFloat(short.data));
+  if (swap && !flip) data.reverse();
   return wrap(data, [len], ta.nd || tv.nd);
 }
 

@@ -3,10 +3,10 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
-import { fullSlicePlan, runDirect, type DirectPlan } from './direct';
+import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
-import { anyNonFinite, autoMethod, fftAvailable, runFft } from './fft';
+import { autoMethod, fftAvailable, runFft } from './fft';
 
 export type Mode = 'full' | 'same' | 'valid';
 export type Method = 'auto' | 'direct' | 'fft';
@@ -61,17 +61,34 @@ function pickMethod(method: Method, plan: DirectPlan, backend: unknown): 'direct
   return autoMethod(plan, backend);
 }
 
+/**
+ * The plan of a scipy.signal op. SciPy's direct method swaps the inputs where in2 is the larger — in 'valid' when
+ * in1 is not at least as large on every axis, in 'full' when in2 has more elements — and reverses a correlation's
+ * result (correlate(in1, in2) is correlate(in2, in1) reversed on every axis; convolution commutes). The smaller
+ * array then slides over the larger, which costs |out|·|smaller| multiply-adds, never reads padding in 'valid', and
+ * decides where NaN and ±Infinity spread (padding zeros meet only the sliding array). 'same' never swaps.
+ */
+function signalPlan(t1: Tensor, t2: Tensor, mode: Mode, flip: boolean, dtype: DType, outShape: number[], start: number[]) {
+  const swap = mode === 'valid' ? !t1.shape.every((m, a) => m >= t2.shape[a]) : mode === 'full' && product(t2.shape) > product(t1.shape);
+  const [a, b] = swap ? [t2, t1] : [t1, t2];
+  // The slices of 'full' (from 0) and 'valid' (from min − 1 per axis) start at the same place after the swap.
+  const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, start, flip);
+  return { plan, x: toFloat(a.data), h: toFloat(b.data), reverse: swap && !flip };
+}
+
 function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const method = oneOf(op, 'method', o.method, METHODS, 'auto');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
-  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, start, flip);
-  const x = toFloat(t1.data);
-  const h = toFloat(t2.data);
+  const { plan, x, h, reverse } = signalPlan(t1, t2, mode, flip, dtype, outShape, start);
+  // 1-D inputs take NumPy's direct path in SciPy (full and valid, and 'same' unless in2 is the longer).
+  const numpyPath = t1.shape.length === 1 && (mode !== 'same' || t1.shape[0] >= t2.shape[0]);
+  const direct = numpyPath ? runDirectOverlap : runDirect;
   const data = pickMethod(method, plan, o.backend) === 'fft'
-    ? runFft(op, o.backend, plan, x, h, method === 'auto')
-    : runDirect(op, o.backend, plan, x, h);
+    ? runFft(op, o.backend, plan, x, h, method === 'auto', direct)
+    : direct(op, o.backend, plan, x, h);
+  if (reverse) data.reverse();
   return wrap(data, outShape, t1.nd || t2.nd);
 }
 
@@ -130,7 +147,7 @@ export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
-  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, start, false);
+  const { plan } = signalPlan(t1, t2, mode, false, dtype, outShape, start);
   if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
   return 'fft';
 }

@@ -1,7 +1,7 @@
 // scipy.signal.convolve2d / correlate2d (1.10): rank-2 inputs with a boundary extension of in1.
 //   full  out[k] = Σ_j ext(in1)[k + j − (M−1)] · in2[j]        k = 0 … N+M−2        (per axis, correlate2d)
 //   same  the full output from k = ⌊M/2⌋ (correlate2d) or ⌊(M−1)/2⌋ (convolve2d), N long
-//   valid the full output from k = min(N,M)−1, |N−M|+1 long; the boundary is never read (zeros if in2 is larger)
+//   valid the full output from k = min(N,M)−1, |N−M|+1 long; the boundary is never read (the inputs swap if in2 is larger)
 // ext() is periodic on every side, also when in2 is larger than in1: fill = fillvalue, wrap = x[k mod N],
 // symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
 import { asTensor, resultDtype, type DType, type NDArray } from './arrays';
@@ -46,8 +46,14 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
   // correlate2d centres 'same' one index later than correlate for even kernel lengths (scipy's own choice).
   const from = mode === 'same' && !flip ? t2.shape.map((m) => m >> 1) : start;
   const valid = mode === 'valid';
-  const plan = fullSlicePlan(dtype, t1.shape, t2.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
-  return { data: runDirect(op, o.backend, plan, toFloat(t1.data), toFloat(t2.data)), shape: outShape };
+  // 'valid' with in2 the larger: SciPy swaps the inputs (and reverses a correlation's result), so the smaller slides
+  // over the larger and no padding is read (see signalPlan in src/signal.ts).
+  const swap = valid && !t1.shape.every((m, a) => m >= t2.shape[a]);
+  const [a, b] = swap ? [t2, t1] : [t1, t2];
+  const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
+  const data = runDirect(op, o.backend, plan, toFloat(a.data), toFloat(b.data));
+  if (swap && !flip) data.reverse();
+  return { data, shape: outShape };
 }
 
 /**

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Generate test/fixtures/nonfinite.json: where NaN and ±Infinity go in the references.
+
+Run from the repository root with the system interpreter (Debian's python3-numpy, python3-scipy):
+
+    /usr/bin/python3 scripts/gen_fixtures_nonfinite.py
+
+The references do not all sum the same products, which only shows when a sample is NaN or infinite:
+  - numpy.convolve / numpy.correlate (and scipy.signal's 1-D direct method, which calls them) slide the shorter
+    array and multiply overlapping samples only;
+  - scipy.signal's N-D direct method swaps the inputs in 'valid' (and in 'full' when in2 has more elements) and
+    multiplies the sliding array by the zeros around the other, so a NaN in the sliding array reaches every output;
+  - scipy.ndimage drops weights with |w| <= DBL_EPSILON (zeros and NaN) before summing.
+Arrays are {"shape", "data"} with the non-finite values as the strings "NaN", "Infinity", "-Infinity".
+"""
+
+import json
+import os
+
+import numpy as np
+import scipy
+import scipy.ndimage as ndi
+import scipy.signal as sig
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "test", "fixtures", "nonfinite.json")
+INF = np.inf
+NAN = np.nan
+
+
+def enc(a):
+    a = np.asarray(a, dtype=np.float64)
+
+    def v(x):
+        if np.isnan(x):
+            return "NaN"
+        if np.isinf(x):
+            return "Infinity" if x > 0 else "-Infinity"
+        return float(x)
+
+    return {"shape": list(a.shape), "data": [v(x) for x in a.ravel()]}
+
+
+cases = []
+
+
+def add(name, fn, ref, a, b, **opts):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    cases.append({"name": name, "fn": fn, "args": {"a": enc(a), "b": enc(b), "opts": opts}, "expected": enc(ref(a, b))})
+
+
+def signal(fn, a, b, mode, name):
+    f = getattr(sig, fn)
+    add(name, fn, lambda x, y: f(x, y, mode=mode, method="direct"), a, b, mode=mode, method="direct")
+
+
+rng = np.random.default_rng(7)
+r = lambda *s: np.round(rng.standard_normal(s), 3)
+
+# scipy.signal 1-D (NumPy's sums), 'valid' with in2 the longer, full with NaN in the shorter.
+for fn in ("correlate", "convolve"):
+    signal(fn, [1, 2, 3], [1, 1, 1, 1, 1, INF], "valid", f"{fn} 1-D valid, in2 longer with +inf: only windows over the inf")
+    signal(fn, [1, 2, 3, 4], [1, INF], "full", f"{fn} 1-D full, inf in the shorter in2: edge outputs stay finite")
+    signal(fn, [1, 2, NAN, 4, 5, 6, 7], [0.5, -1, 2], "same", f"{fn} 1-D same, NaN in in1")
+    x = r(40)
+    x[[3, 17]] = [INF, NAN]
+    y = r(7)
+    y[2] = -INF
+    signal(fn, x, y, "full", f"{fn} 1-D full, inf and NaN in both inputs")
+    signal(fn, y, x, "valid", f"{fn} 1-D valid, in2 longer, non-finite in both")
+    signal(fn, [-INF], r(9), "valid", f"{fn} 1-D valid, one-sample in1 of -inf")
+    # N-D: SciPy's zero-padded direct method (the sliding array meets the zeros).
+    signal(fn, [[1, 2, 3, 4]], [[1, INF]], "full", f"{fn} 2-D full, inf in the smaller in2 reaches every output")
+    signal(fn, [[1, 2, 3]], [[1, 1, 1, 1, 1, INF]], "valid", f"{fn} 2-D valid, in2 larger: swapped, no padding read")
+    signal(fn, [[1, NAN], [2, 1]], np.arange(1.0, 7.0).reshape(2, 3), "full", f"{fn} 2-D full, NaN in the smaller in1 after the swap")
+    signal(fn, [[1, 2, 3], [4, NAN, 6], [7, 8, 9]], [[1, 0], [0, 1]], "same", f"{fn} 2-D same, NaN in in1")
+
+for fn in ("convolve2d", "correlate2d"):
+    f = getattr(sig, fn)
+    add(f"{fn} valid, in2 larger with inf: swapped", fn, lambda x, y, f=f: f(x, y, mode="valid"),
+        [[1, 2, 3]], [[1, 1, 1, 1, 1, INF]], mode="valid")
+
+# numpy: partial overlaps only, the shorter array slides.
+for fn in ("convolve", "correlate"):
+    f = getattr(np, fn)
+    for mode in ("full", "same", "valid"):
+        add(f"numpy.{fn} {mode}, NaN in the shorter v", f"numpy.{fn}", lambda x, y, f=f, m=mode: f(x, y, mode=m),
+            [1, 2, 3, 4], [NAN, 1], mode=mode)
+        add(f"numpy.{fn} {mode}, v longer, inf in both", f"numpy.{fn}", lambda x, y, f=f, m=mode: f(x, y, mode=m),
+            [1, -INF, 2], [1, 2, INF, 4, 5, 6], mode=mode)
+
+# ndimage: weights with |w| <= DBL_EPSILON (zero, NaN, 1e-17) are dropped.
+lap = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float64)
+img = r(6, 7)
+img[2, 3] = INF
+img[4, 1] = NAN
+for fn in ("correlate", "convolve"):
+    f = getattr(ndi, fn)
+    for mode in ("reflect", "constant", "nearest", "mirror", "wrap"):
+        add(f"ndimage.{fn} Laplacian ({mode}): zero weights never meet the inf and NaN", f"ndimage.{fn}",
+            lambda x, y, f=f, m=mode: f(x, y, mode=m, cval=0.5), img, lap, mode=mode, cval=0.5)
+    add(f"ndimage.{fn} 1-D [1, 0, 1] over a NaN", f"ndimage.{fn}", lambda x, y, f=f: f(x, y), [1, 2, NAN, 4, 5], [1, 0, 1])
+    add(f"ndimage.{fn} 1-D NaN weight is dropped", f"ndimage.{fn}", lambda x, y, f=f: f(x, y), [1, 2, 3, 4, 5], [1, NAN, 1])
+    add(f"ndimage.{fn} 1-D weight 1e-17 is dropped", f"ndimage.{fn}", lambda x, y, f=f: f(x, y), [1, INF, 3, 4], [1e-17, 1, 1])
+    add(f"ndimage.{fn} constant border NaN with a zero weight", f"ndimage.{fn}",
+        lambda x, y, f=f: f(x, y, mode="constant", cval=NAN), [1, 2, 3, 4], [1, 0, 1], mode="constant", cval="NaN")
+    x3 = r(3, 4, 5)
+    x3[1, 2, 2] = -INF
+    w3 = r(2, 3, 3)
+    w3[0, 1, :] = 0
+    add(f"ndimage.{fn} 3-D with zero weights over -inf", f"ndimage.{fn}", lambda x, y, f=f: f(x, y, mode="mirror"), x3, w3, mode="mirror")
+
+meta = {"numpy": np.__version__, "scipy": scipy.__version__}
+with open(OUT, "w") as fh:
+    json.dump({"meta": meta, "cases": cases}, fh, indent=None, separators=(",", ":"))
+    fh.write("\n")
+print(f"wrote {len(cases)} cases to {os.path.relpath(OUT, ROOT)}")

@@ -1,0 +1,45 @@
+// Where NaN and ±Infinity go: fixtures from NumPy, scipy.signal and scipy.ndimage (scripts/gen_fixtures_nonfinite.py)
+// on every backend, in float64 and float32. Each non-finite output must be the same value at the same index, and the
+// finite ones must match within the usual tolerance.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
+import fx from './fixtures/nonfinite.json';
+import { backendCases, relErr, TOL, useBackend } from './helpers';
+
+type Num = number | string;
+interface Arr { shape: number[]; data: Num[] }
+interface Case { name: string; fn: string; args: { a: Arr; b: Arr; opts: Record<string, Num> }; expected: Arr }
+
+const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
+const nd = (a: Arr, dtype: 'float32' | 'float64'): NDArray => ({
+  data: (dtype === 'float32' ? Float32Array : Float64Array).from(a.data.map(num)), shape: a.shape,
+});
+
+type Op = (a: NDArray, b: NDArray, opts: Record<string, unknown>) => NDArray | Float32Array | Float64Array;
+const OPS: Record<string, Op> = {
+  correlate: correlate as Op, convolve: convolve as Op, correlate2d: correlate2d as Op, convolve2d: convolve2d as Op,
+  'numpy.convolve': numpy.convolve as Op, 'numpy.correlate': numpy.correlate as Op,
+  'ndimage.correlate': ndimage.correlate as Op, 'ndimage.convolve': ndimage.convolve as Op,
+};
+
+describe.each(backendCases())('NaN and ±Infinity as the references place them, on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  for (const c of fx.cases as Case[]) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`${c.fn}: ${c.name} (${dtype})`, () => {
+        const opts = Object.fromEntries(Object.entries(c.args.opts).map(([k, v]) => [k, k === 'cval' ? num(v) : v]));
+        const out = OPS[c.fn](nd(c.args.a, dtype), nd(c.args.b, dtype), opts);
+        const got = 'data' in out ? out.data : out;
+        const want = c.expected.data.map(num);
+        expect(got.length).toBe(want.length);
+        const finite = want.map((w, i) => (Number.isFinite(w) ? i : -1)).filter((i) => i >= 0);
+        // Non-finite expected values: exactly the same (NaN where NaN, the same infinity where infinite).
+        want.forEach((w, i) => {
+          if (!Number.isFinite(w)) expect(got[i], `index ${i}`).toBe(w);
+        });
+        for (const i of finite) expect(Number.isFinite(got[i]), `index ${i} is ${got[i]}, expected ${want[i]}`).toBe(true);
+        expect(relErr(finite.map((i) => got[i]), finite.map((i) => want[i]))).toBeLessThanOrEqual(TOL[dtype]);
+      });
+    }
+  }
+});
