@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate test/fixtures/nonfinite.json: where NaN and ±Infinity go in the references.
 
-Run from the repository root with the system interpreter (Debian's python3-numpy, python3-scipy):
+Run from the repository root with the system interpreter (Debian's python3-numpy, python3-scipy, python3-torch):
 
     /usr/bin/python3 scripts/gen_fixtures_nonfinite.py
 
@@ -10,7 +10,9 @@ The references do not all sum the same products, which only shows when a sample 
     array and multiply overlapping samples only;
   - scipy.signal's N-D direct method swaps the inputs in 'valid' (and in 'full' when in2 has more elements) and
     multiplies the sliding array by the zeros around the other, so a NaN in the sliding array reaches every output;
-  - scipy.ndimage drops weights with |w| <= DBL_EPSILON (zeros and NaN) before summing.
+  - scipy.ndimage drops weights with |w| <= DBL_EPSILON (zeros and NaN) before summing;
+  - torch.nn.functional.conv1d/conv2d sum each output's window (padding zeros included), so a NaN reaches only the
+    outputs whose windows hold it (convcorr's Winograd tiles would mix neighbours: such inputs take im2col).
 Arrays are {"shape", "data"} with the non-finite values as the strings "NaN", "Infinity", "-Infinity".
 """
 
@@ -21,6 +23,8 @@ import numpy as np
 import scipy
 import scipy.ndimage as ndi
 import scipy.signal as sig
+import torch
+import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test", "fixtures", "nonfinite.json")
@@ -111,7 +115,23 @@ for fn in ("correlate", "convolve"):
     w3[0, 1, :] = 0
     add(f"ndimage.{fn} 3-D with zero weights over -inf", f"ndimage.{fn}", lambda x, y, f=f: f(x, y, mode="mirror"), x3, w3, mode="mirror")
 
-meta = {"numpy": np.__version__, "scipy": scipy.__version__}
+# torch conv layers on the Winograd path's shapes (>= 8 channels, 3x3 or 1-D k = 9, stride 1).
+torch.set_default_dtype(torch.float64)
+xc = r(1, 8, 6, 7)
+xc[0, 2, 3, 3] = NAN
+xc[0, 5, 0, 6] = INF
+wc = r(8, 8, 3, 3)
+add("conv2d 3x3 pad 1, NaN and inf in the input", "conv2d", lambda x, y: F.conv2d(torch.tensor(x), torch.tensor(y), padding=1).numpy(), xc, wc, padding=1)
+xf = r(1, 8, 6, 7)
+wf = r(8, 8, 3, 3)
+wf[3, 1, 2, 0] = -INF
+add("conv2d 3x3 pad 1, -inf in a weight", "conv2d", lambda x, y: F.conv2d(torch.tensor(x), torch.tensor(y), padding=1).numpy(), xf, wf, padding=1)
+x1 = r(1, 8, 40)
+x1[0, 4, 17] = NAN
+w1 = r(8, 8, 9)
+add("conv1d k = 9, NaN in the input", "conv1d", lambda x, y: F.conv1d(torch.tensor(x), torch.tensor(y)).numpy(), x1, w1)
+
+meta = {"numpy": np.__version__, "scipy": scipy.__version__, "torch": torch.__version__}
 with open(OUT, "w") as fh:
     json.dump({"meta": meta, "cases": cases}, fh, indent=None, separators=(",", ":"))
     fh.write("\n")

@@ -1,8 +1,8 @@
-// Where NaN and ±Infinity go: fixtures from NumPy, scipy.signal and scipy.ndimage (scripts/gen_fixtures_nonfinite.py)
+// Where NaN and ±Infinity go: fixtures from NumPy, scipy.signal, scipy.ndimage and PyTorch (scripts/gen_fixtures_nonfinite.py)
 // on every backend, in float64 and float32. Each non-finite output must be the same value at the same index, and the
 // finite ones must match within the usual tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
+import { conv1d, conv2d, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
 import fx from './fixtures/nonfinite.json';
 import { backendCases, relErr, TOL, useBackend } from './helpers';
 
@@ -20,6 +20,7 @@ const OPS: Record<string, Op> = {
   correlate: correlate as Op, convolve: convolve as Op, correlate2d: correlate2d as Op, convolve2d: convolve2d as Op,
   'numpy.convolve': numpy.convolve as Op, 'numpy.correlate': numpy.correlate as Op,
   'ndimage.correlate': ndimage.correlate as Op, 'ndimage.convolve': ndimage.convolve as Op,
+  conv1d: conv1d as Op, conv2d: conv2d as Op,
 };
 
 describe.each(backendCases())('NaN and ±Infinity as the references place them, on %s', (be) => {

@@ -167,7 +167,7 @@ export function runConv(
     path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
     path === 'depthwise' || !bias ? 0 : Cout, // bias
   ];
-  return withWorkspace(plan.op, backend, dtype, sizes, (ws) => {
+  const res = withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
     const [xin, xpad, wk, out, outT, col, wm, wraw, braw] = ws.off;
     const [D, H, W] = g3.inSize;
@@ -206,6 +206,9 @@ export function runConv(
     } else {
       mem.set(w, wraw);
       if (bias) mem.set(bias, braw);
+      // Winograd's transforms mix a tile's samples and a kernel's taps, so one NaN or ±Infinity would reach outputs
+      // whose windows never hold it (0·∞ = NaN): such inputs take im2col, which sums the products PyTorch sums.
+      if (path === 'winograd' && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wraw, w.length))) return undefined;
       if (path === 'winograd') {
         k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, wk, nr);
       } else {
@@ -268,6 +271,7 @@ export function runConv(
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
     return copyOut(mem, outT, nOut);
   });
+  return res ?? runConv(plan, dtype, backend, x, w, bias, 'im2col');
 }
 
 /**
