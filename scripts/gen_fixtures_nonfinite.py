@@ -131,6 +131,22 @@ x1[0, 4, 17] = NAN
 w1 = r(8, 8, 9)
 add("conv1d k = 9, NaN in the input", "conv1d", lambda x, y: F.conv1d(torch.tensor(x), torch.tensor(y)).numpy(), x1, w1)
 
+# conv2d weight gradient (torch autograd) on the Winograd shapes, with +inf and NaN in x.
+xg = r(1, 8, 6, 6)
+xg[0, 1, 2, 2] = INF
+xg[0, 6, 4, 1] = NAN
+dyg = r(1, 8, 6, 6)
+
+
+def grad_weight(x, dy):
+    xt = torch.tensor(x)
+    w = torch.zeros(8, 8, 3, 3, requires_grad=True)
+    F.conv2d(xt, w, padding=1).backward(torch.tensor(dy))
+    return w.grad.numpy()
+
+
+add("conv2dGradWeight 3x3 pad 1, +inf and NaN in x", "conv2dGradWeight", grad_weight, xg, dyg, padding=1)
+
 meta = {"numpy": np.__version__, "scipy": scipy.__version__, "torch": torch.__version__}
 with open(OUT, "w") as fh:
     json.dump({"meta": meta, "cases": cases}, fh, indent=None, separators=(",", ":"))

@@ -2,7 +2,7 @@
 // on every backend, in float64 and float32. Each non-finite output must be the same value at the same index, and the
 // finite ones must match within the usual tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv1d, conv2d, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
+import { conv1d, conv2d, conv2dGradWeight, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
 import fx from './fixtures/nonfinite.json';
 import { backendCases, relErr, TOL, useBackend } from './helpers';
 
@@ -21,6 +21,8 @@ const OPS: Record<string, Op> = {
   'numpy.convolve': numpy.convolve as Op, 'numpy.correlate': numpy.correlate as Op,
   'ndimage.correlate': ndimage.correlate as Op, 'ndimage.convolve': ndimage.convolve as Op,
   conv1d: conv1d as Op, conv2d: conv2d as Op,
+  // (x, dy) → dW of a 3×3 kernel with as many output channels as dy has.
+  conv2dGradWeight: ((x, dy, o) => conv2dGradWeight(x, [dy.shape[1], x.shape[1], 3, 3], dy, o)) as Op,
 };
 
 describe.each(backendCases())('NaN and ±Infinity as the references place them, on %s', (be) => {

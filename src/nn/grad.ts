@@ -301,7 +301,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     winograd ? 16 * panels * (nr + Tt * nr) : 0, // Winograd V of one chunk, packed
     winograd ? 9 * Cout * C : 0, // Winograd's dW, one [Cout, C] plane per tap
   ];
-  return withWorkspace(plan.op, backend, dtype, sizes, (ws) => {
+  const res = withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
     const [xRaw, xCf, xp, dyRaw, dyCf, bp, col, tmp, acc, out, xt, u, v, wo] = ws.off;
     const mode = BOUNDARY[plan.paddingMode];
@@ -336,6 +336,8 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
       return copyOut(mem, out, nW);
     }
     if (winograd) {
+      // The transforms mix a tile's samples (0·∞ = NaN): NaN or ±Infinity in x or dy takes im2col, PyTorch's sums.
+      if (k.nonFinite(mem, xp, N * C * padVol) || k.nonFinite(mem, dyCf, N * Cout * P)) return undefined;
       winogradLoop(ws, N, C, Cout, Pd, Ph, Pw, oh, ow, th, tw, Tt, nr, xp, dyCf, xt, u, v, acc, tmp);
       // dW = Gᵀ·M·G into 9 tap planes [co][ci] (reversed with flip), then into the caller's weight layout.
       const plane = Cout * C;
@@ -378,6 +380,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     }
     return copyOut(mem, out, nW);
   });
+  return res ?? runGradWeight(plan, dtype, backend, x, dy, false);
 }
 
 /**
