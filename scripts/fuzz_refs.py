@@ -5,8 +5,9 @@
 
 BIG is the probability of a larger case (FFT / 'auto' / overlap-add, Winograd,
 depthwise, pointwise and GEMM paths).  NONFINITE is the probability that an
-input of a direct-method op (signal direct/auto, convolve2d, numpy, ndimage)
-gets a NaN or an infinity; NaN must then appear exactly where the reference has it.
+input of a direct-method op (signal direct/auto, convolve2d, numpy, ndimage) or
+of a conv layer / gradient gets a NaN or an infinity; NaN must then appear
+exactly where the reference has it.
 
 Every op of the public API (except chooseConvMethod, which is engine-dependent)
 is drawn at random, run through its reference (scipy.signal / numpy /
@@ -471,8 +472,8 @@ def gen_conv(op):
     layout = "channels-last" if coin(0.3) else None
     dt = pick_dt()
     dtw = dt if coin(0.85) else pick_dt()
-    x = rand_arr((c["n"], c["cin"]) + c["size"], dt)
-    w = rand_arr((c["cout"], c["cin"] // c["g"]) + c["k"], dtw)
+    x = inject_nonfinite(rand_arr((c["n"], c["cin"]) + c["size"], dt))
+    w = inject_nonfinite(rand_arr((c["cout"], c["cin"] // c["g"]) + c["k"], dtw))
     opts = conv_opts(c)
     dts = [dt, dtw]
     tb = None
@@ -520,8 +521,8 @@ def gen_convT(op):
     layout = "channels-last" if coin(0.25) else None
     dt = pick_dt()
     dtw = dt if coin(0.85) else pick_dt()
-    x = rand_arr((n, cin) + size, dt)
-    w = rand_arr((cin, coutg) + k, dtw)
+    x = inject_nonfinite(rand_arr((n, cin) + size, dt))
+    w = inject_nonfinite(rand_arr((cin, coutg) + k, dtw))
     opts = {}
     if stride != 1 or coin(0.2):
         opts["stride"] = stride
@@ -564,8 +565,8 @@ def gen_grad(op):
     flip = coin(0.25)
     layout = "channels-last" if coin(0.3) else None
     dt = pick_dt()
-    x = rand_arr((c["n"], c["cin"]) + c["size"], dt)
-    w = rand_arr((c["cout"], c["cin"] // c["g"]) + c["k"], dt)
+    x = inject_nonfinite(rand_arr((c["n"], c["cin"]) + c["size"], dt))
+    w = inject_nonfinite(rand_arr((c["cout"], c["cin"] // c["g"]) + c["k"], dt))
     opts = conv_opts(c)
     tb = None
     dts = [dt, dt]

@@ -12,7 +12,8 @@ The references do not all sum the same products, which only shows when a sample 
     multiplies the sliding array by the zeros around the other, so a NaN in the sliding array reaches every output;
   - scipy.ndimage drops weights with |w| <= DBL_EPSILON (zeros and NaN) before summing;
   - torch.nn.functional.conv1d/conv2d sum each output's window (padding zeros included), so a NaN reaches only the
-    outputs whose windows hold it (convcorr's Winograd tiles would mix neighbours: such inputs take im2col).
+    outputs whose windows hold it (convcorr's Winograd tiles would mix neighbours: such inputs take im2col);
+  - conv_transpose and the input gradient scatter W^T * dY by col2im and never multiply padding.
 Arrays are {"shape", "data"} with the non-finite values as the strings "NaN", "Infinity", "-Infinity".
 """
 
@@ -146,6 +147,26 @@ def grad_weight(x, dy):
 
 
 add("conv2dGradWeight 3x3 pad 1, +inf and NaN in x", "conv2dGradWeight", grad_weight, xg, dyg, padding=1)
+
+# Transposed convolution and the input gradient: PyTorch scatters W^T * dY by col2im, never meeting padding.
+xt1 = r(1, 2, 5)
+wt1 = r(2, 1, 2)
+wt1[1, 0, 1] = NAN
+add("convTranspose1d groups 2 dilation 2, NaN in a weight", "convTranspose1d",
+    lambda x, y: F.conv_transpose1d(torch.tensor(x), torch.tensor(y), groups=2, dilation=2).numpy(), xt1, wt1, groups=2, dilation=2)
+wgi = r(8, 8, 3, 3)
+dyi = r(1, 8, 6, 7)
+dyi[0, 3, 0, 0] = INF
+wgi[2, 5, 0, 2] = NAN
+
+
+def grad_input(w, dy):
+    xt = torch.zeros(1, 8, 6, 7, requires_grad=True)
+    F.conv2d(xt, torch.tensor(w), padding=1).backward(torch.tensor(dy))
+    return xt.grad.numpy()
+
+
+add("conv2dGradInput 3x3 pad 1, +inf in dy and NaN in a weight", "conv2dGradInput", grad_input, wgi, dyi, padding=1)
 
 meta = {"numpy": np.__version__, "scipy": scipy.__version__, "torch": torch.__version__}
 with open(OUT, "w") as fh:

@@ -2,7 +2,7 @@
 // on every backend, in float64 and float32. Each non-finite output must be the same value at the same index, and the
 // finite ones must match within the usual tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv1d, conv2d, conv2dGradWeight, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
+import { conv1d, conv2d, conv2dGradInput, conv2dGradWeight, convTranspose1d, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
 import fx from './fixtures/nonfinite.json';
 import { backendCases, relErr, TOL, useBackend } from './helpers';
 
@@ -23,6 +23,9 @@ const OPS: Record<string, Op> = {
   conv1d: conv1d as Op, conv2d: conv2d as Op,
   // (x, dy) → dW of a 3×3 kernel with as many output channels as dy has.
   conv2dGradWeight: ((x, dy, o) => conv2dGradWeight(x, [dy.shape[1], x.shape[1], 3, 3], dy, o)) as Op,
+  // (w, dy) → dX of a stride-1 'same'-sized 3×3 layer.
+  conv2dGradInput: ((w, dy, o) => conv2dGradInput([dy.shape[0], w.shape[1], dy.shape[2], dy.shape[3]], w, dy, o)) as Op,
+  convTranspose1d: convTranspose1d as Op,
 };
 
 describe.each(backendCases())('NaN and ±Infinity as the references place them, on %s', (be) => {

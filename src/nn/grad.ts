@@ -8,7 +8,7 @@
 // on the forward layer's path; 3×3 gradWeight at stride 1 runs as Winograd F(2×2, 3×3) backwards, depthwise
 // gradWeight at stride 1 as one dot product per tap; the rest runs channels-first, per group, over chunks of output
 // pixels through the shared GEMM: dX chunk = Wᵀ · dY (then col2im), dW += im2col(X) · dYᵀ.
-import { asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { anyNonFinite, asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
@@ -126,6 +126,9 @@ export function runGradInput(plan: ConvPlan, dtype: DType, backend: unknown, w: 
 export function viaForward(plan: ConvPlan, dtype: DType, backend: unknown, w: Float, dy: Float): Float | undefined {
   const { rank, kernel, dilation, padBefore, inSize, outSize, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
   if (plan.paddingMode !== 'zeros' || plan.stride.some((s) => s !== 1)) return undefined;
+  // The forward layer multiplies the kernel by dy's zero padding, which PyTorch's col2im never does: a NaN or ±Infinity
+  // in w or dy would reach outputs it does not touch there (0·∞ = NaN), so such inputs take col2im.
+  if (anyNonFinite(w) || anyNonFinite(dy)) return undefined;
   const before: number[] = [];
   const after: number[] = [];
   for (let a = 0; a < rank; a++) {
