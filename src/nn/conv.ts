@@ -119,9 +119,24 @@ const WINOGRAD_BUDGET = 98304;
 export function runConv(
   plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[], path: ConvPath = convPath(plan),
 ): Float {
+  // Winograd declines NaN and ±Infinity (see convOnce); im2col takes every input.
+  return convOnce(plan, dtype, backend, x, w, bias, path, false) ?? (convOnce(plan, dtype, backend, x, w, bias, 'im2col', false) as Float);
+}
+
+/**
+ * runConv, or undefined when the input or the weights hold NaN or ±Infinity (checked in wasm memory once they are
+ * staged): for callers whose own fallback sums different products (the input gradient's col2im).
+ */
+export function runConvIfFinite(plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float): Float | undefined {
+  return convOnce(plan, dtype, backend, x, w, undefined, convPath(plan), true);
+}
+
+function convOnce(
+  plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, path: ConvPath, finiteOnly: boolean,
+): Float | undefined {
   const g3 = geometry3(plan);
   const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
-  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias);
+  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly);
   const cf = plan.layout === 'channels-first';
   const nr = panelWidth(dtype);
   const [od, oh, ow] = g3.outSize;
@@ -203,12 +218,13 @@ export function runConv(
     const flip = plan.flip ? 1 : 0;
     if (path === 'depthwise') {
       packDepthwise(mem, wk, plan, taps, w, bias);
+      if (finiteOnly && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wk + C, taps * C))) return undefined;
     } else {
       mem.set(w, wraw);
       if (bias) mem.set(bias, braw);
       // Winograd's transforms mix a tile's samples and a kernel's taps, so one NaN or ±Infinity would reach outputs
       // whose windows never hold it (0·∞ = NaN): such inputs take im2col, which sums the products PyTorch sums.
-      if (path === 'winograd' && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wraw, w.length))) return undefined;
+      if ((finiteOnly || path === 'winograd') && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wraw, w.length))) return undefined;
       if (path === 'winograd') {
         k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, wk, nr);
       } else {
@@ -271,7 +287,7 @@ export function runConv(
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
     return copyOut(mem, outT, nOut);
   });
-  return res ?? runConv(plan, dtype, backend, x, w, bias, 'im2col');
+  return res;
 }
 
 /**
@@ -279,7 +295,9 @@ export function runConv(
  * correlated with its own kernel by the 2-D correlation kernel of scipy.signal, starting from the bias. No layout
  * change at all, which is what channels-first depthwise layers need.
  */
-function runPlanes(plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[]): Float {
+function runPlanes(
+  plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, finiteOnly: boolean,
+): Float | undefined {
   const { batch: N, inChannels: C } = plan;
   const [, H, W] = g3.inSize;
   const [, Ph, Pw] = g3.padded;
@@ -297,6 +315,7 @@ function runPlanes(plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown
     } else {
       mem.set(w, h);
     }
+    if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
     for (let p = 0; p < N * C; p++) {
       const c = p % C;
       const o = out + p * oh * ow;

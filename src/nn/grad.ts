@@ -8,12 +8,12 @@
 // on the forward layer's path; 3×3 gradWeight at stride 1 runs as Winograd F(2×2, 3×3) backwards, depthwise
 // gradWeight at stride 1 as one dot product per tap; the rest runs channels-first, per group, over chunks of output
 // pixels through the shared GEMM: dX chunk = Wᵀ · dY (then col2im), dW += im2col(X) · dYᵀ.
-import { anyNonFinite, asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
 import { copyOut, withWorkspace, type Workspace } from '../workspace';
-import { BOUNDARY, geometry3, runConv, type ConvOptions, type Geometry3 } from './conv';
+import { BOUNDARY, geometry3, runConvIfFinite, type ConvOptions, type Geometry3 } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
 /** The result of conv{1,2,3}dBackward. */
@@ -126,9 +126,6 @@ export function runGradInput(plan: ConvPlan, dtype: DType, backend: unknown, w: 
 export function viaForward(plan: ConvPlan, dtype: DType, backend: unknown, w: Float, dy: Float): Float | undefined {
   const { rank, kernel, dilation, padBefore, inSize, outSize, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
   if (plan.paddingMode !== 'zeros' || plan.stride.some((s) => s !== 1)) return undefined;
-  // The forward layer multiplies the kernel by dy's zero padding, which PyTorch's col2im never does: a NaN or ±Infinity
-  // in w or dy would reach outputs it does not touch there (0·∞ = NaN), so such inputs take col2im.
-  if (anyNonFinite(w) || anyNonFinite(dy)) return undefined;
   const before: number[] = [];
   const after: number[] = [];
   for (let a = 0; a < rank; a++) {
@@ -160,7 +157,9 @@ export function viaForward(plan: ConvPlan, dtype: DType, backend: unknown, w: Fl
   fwd.padAfter = after;
   fwd.outSize = inSize.slice();
   fwd.outputShape = plan.inputShape.slice();
-  return runConv(fwd, dtype, backend, dy, wt);
+  // The forward layer multiplies the kernel by dy's zero padding, which PyTorch's col2im never does: a NaN or ±Infinity
+  // in w or dy would reach outputs it does not touch there (0·∞ = NaN), so such inputs take col2im (undefined here).
+  return runConvIfFinite(fwd, dtype, backend, dy, wt);
 }
 
 /** Any geometry: per group and chunk of output pixels, Wᵀ · dY by the GEMM, then col2im into the padded input. */
