@@ -128,6 +128,15 @@ def rand_shape(rank, lo, hi):
     return tuple(ri(lo, hi) if not coin(0.12) else 1 for _ in range(rank))
 
 
+def two_input_case(op, a, dt1, b, dt2, opts, kind, ref):
+    """A case of a two-array op: an optional dtype option, the input kinds (maybe mixed), the expected output."""
+    maybe_dtype(opts)
+    k1, k2 = mixed_kinds(kind)
+    dts = [dt1 if k1 != "list" else "list", dt2 if k2 != "list" else "list"]
+    return dict(op=op, args=[arg(a, dt1, k1), arg(b, dt2, k2)], opts=opts, plain=kind != "nd",
+                expected=enc(ref), dtype=out_dtype(dts, opts))
+
+
 def gen_signal(op):
     rank = pick([1, 1, 2, 2, 3, 4])
     hi = {1: 20, 2: 8, 3: 5, 4: 4}[rank]
@@ -156,11 +165,7 @@ def gen_signal(op):
         opts["mode"] = mode
     if method:
         opts["method"] = method
-    maybe_dtype(opts)
-    k1, k2 = mixed_kinds(kind)
-    dts = [dt1 if k1 != "list" else "list", dt2 if k2 != "list" else "list"]
-    return dict(op=op, args=[arg(a, dt1, k1), arg(b, dt2, k2)], opts=opts, plain=kind != "nd",
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return two_input_case(op, a, dt1, b, dt2, opts, kind, ref)
 
 
 def gen_signal2d(op):
@@ -243,11 +248,7 @@ def gen_fftconv(op):
         opts["mode"] = mode
     if axes is not None:
         opts["axes"] = axes
-    maybe_dtype(opts)
-    k1, k2 = mixed_kinds(kind)
-    dts = [dt1 if k1 != "list" else "list", dt2 if k2 != "list" else "list"]
-    return dict(op=op, args=[arg(a, dt1, k1), arg(b, dt2, k2)], opts=opts, plain=kind != "nd",
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return two_input_case(op, a, dt1, b, dt2, opts, kind, ref)
 
 
 def gen_lags(op):
@@ -267,11 +268,7 @@ def gen_numpy(op):
     ref = fn(a, v, mode) if mode else fn(a, v)
     kind = pick(["typed", "list", "nd"])
     opts = {"mode": mode} if mode else {}
-    maybe_dtype(opts)
-    k1, k2 = mixed_kinds(kind)
-    dts = [dt1 if k1 != "list" else "list", dt2 if k2 != "list" else "list"]
-    return dict(op=op, args=[arg(a, dt1, k1), arg(v, dt2, k2)], opts=opts, plain=kind != "nd",
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return two_input_case(op, a, dt1, v, dt2, opts, kind, ref)
 
 
 def gen_ndimage(op):
@@ -313,11 +310,7 @@ def gen_ndimage(op):
         opts["cval"] = cval
     if origin is not None:
         opts["origin"] = origin
-    maybe_dtype(opts)
-    k1, k2 = mixed_kinds(kind)
-    dts = [dt1 if k1 != "list" else "list", dt2 if k2 != "list" else "list"]
-    return dict(op=op, args=[arg(a, dt1, k1), arg(w, dt2, k2)], opts=opts, plain=kind != "nd",
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return two_input_case(op, a, dt1, w, dt2, opts, kind, ref)
 
 
 # ---------------------------------------------------------------------------
@@ -465,6 +458,17 @@ def bias_arg(cout, dt):
     return b, {"arr": enc(b), "dt": dt, "kind": kind}, (dt if kind != "list" else "list")
 
 
+def layer_case(op, nd, x, dt, w, dtw, ref, layout, opts, dts):
+    """A conv-layer case (None when the output is empty); channels-last permutes input, weight and output."""
+    if ref.numel() == 0:
+        return None
+    xa, wa = torch.from_numpy(x), torch.from_numpy(w)
+    if layout:
+        xa, wa, ref = cl(xa, perm_in(nd)), cl(wa, perm_w(nd)), cl(ref, perm_in(nd))
+    return dict(op=op, args=[arg(xa, dt), arg(wa, dtw)], opts=opts, plain=False,
+                expected=enc(ref), dtype=out_dtype(dts, opts))
+
+
 def gen_conv(op):
     nd = int(op[4])
     c = conv_geometry(nd)
@@ -491,13 +495,7 @@ def gen_conv(op):
         ref = conv_ref_forward(c, torch.from_numpy(x), torch.from_numpy(w), tb, flip)
     except (RuntimeError, ValueError):
         return None
-    if ref.numel() == 0:
-        return None
-    xa, wa = torch.from_numpy(x), torch.from_numpy(w)
-    if layout:
-        xa, wa, ref = cl(xa, perm_in(nd)), cl(wa, perm_w(nd)), cl(ref, perm_in(nd))
-    return dict(op=op, args=[arg(xa, dt), arg(wa, dtw)], opts=opts, plain=False,
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return layer_case(op, nd, x, dt, w, dtw, ref, layout, opts, dts)
 
 
 def gen_convT(op):
@@ -549,13 +547,7 @@ def gen_convT(op):
                         output_padding=outpad, groups=g, dilation=dilation)
     except (RuntimeError, ValueError):
         return None
-    if ref.numel() == 0:
-        return None
-    xa, wa = torch.from_numpy(x), torch.from_numpy(w)
-    if layout:
-        xa, wa, ref = cl(xa, perm_in(nd)), cl(wa, perm_w(nd)), cl(ref, perm_in(nd))
-    return dict(op=op, args=[arg(xa, dt), arg(wa, dtw)], opts=opts, plain=False,
-                expected=enc(ref), dtype=out_dtype(dts, opts))
+    return layer_case(op, nd, x, dt, w, dtw, ref, layout, opts, dts)
 
 
 def gen_grad(op):
