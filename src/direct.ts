@@ -3,7 +3,7 @@
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
 import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
-import { padInto, sourceIndex, type BoundaryMode } from './pad';
+import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
 
 export interface DirectPlan {
@@ -157,8 +157,8 @@ function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h
   const leftW = cA + kw - 1; // padded widths of the two edge blocks
   const rightW = cB < ow ? ow - cB + kw - 1 : 0;
   const mainW = cA < ow ? xw : 0;
-  const leftCols = edgeMap(leftW, lo1, xw, plan.mode);
-  const rightCols = edgeMap(rightW, cB + lo1, xw, plan.mode);
+  const leftCols = indexMap(leftW, lo1, xw, plan.mode);
+  const rightCols = indexMap(rightW, cB + lo1, xw, plan.mode);
   // An even number of rows (the kernel pairs output rows); never so few that re-reading the kh − 1 halo rows dominates.
   const perRow = mainW + leftW + rightW + ow;
   let rows = Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
@@ -204,13 +204,6 @@ function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h
     }
     return result;
   });
-}
-
-/** sourceIndex(from + i, n, mode) for i < length (−1: the constant). */
-function edgeMap(length: number, from: number, n: number, mode: BoundaryMode): Int32Array {
-  const m = new Int32Array(length);
-  for (let i = 0; i < length; i++) m[i] = sourceIndex(from + i, n, mode);
-  return m;
 }
 
 /** dst rows = whole source rows rows[i] (the constant for −1), one `set` per run of consecutive source rows. */

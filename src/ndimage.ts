@@ -6,7 +6,7 @@
 import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
-import { sourceIndex, type BoundaryMode } from './pad';
+import { padInto, type BoundaryMode } from './pad';
 import { toFloat } from './signal';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
@@ -68,40 +68,34 @@ function filterData(op: string, backend: unknown, plan: DirectPlan, x: Float, w:
   return (finiteBorder && runDirectIfFinite(op, backend, plan, x, kept)) || keptWeightSums(plan, x, w, keep);
 }
 
-/** out[i] = Σ over kept weights j of ext(x)[i + j + lo] · w'[j] (w' reversed for convolve), in plain loops. */
+/**
+ * out[i] = Σ over kept weights j of ext(x)[i + j + lo] · w'[j] (w' reversed for convolve), in plain loops over the
+ * input padded once through the boundary mode (src/pad.ts): each kept weight is one flat offset into it.
+ */
 function keptWeightSums(plan: DirectPlan, x: Float, w: Float, keep: (v: number) => boolean): Float {
-  const { xShape, hShape, lo, mode, cval, flip } = plan;
-  const d = xShape.length;
-  const xs = stridesOf(xShape);
-  const taps: { idx: number[]; v: number }[] = [];
+  const { xShape, hShape, outShape, lo, mode, cval, flip } = plan;
+  const padShape = outShape.map((o, a) => o + hShape[a] - 1);
+  const xp = new Float64Array(product(padShape));
+  padInto(xp, 0, x, xShape, padShape, lo, mode, cval);
+  const ps = stridesOf(padShape);
+  // The flat offset, in the padded input, of index (i[0], i[1], …) of a shape with strides s.
+  const offset = (flat: number, shape: readonly number[], s: readonly number[]) =>
+    shape.reduce((sum, n, a) => sum + (Math.floor(flat / s[a]) % n) * ps[a], 0);
+  const hs = stridesOf(hShape);
+  const taps: { off: number; v: number }[] = [];
   for (let t = 0; t < w.length; t++) {
     const v = w[flip ? w.length - 1 - t : t];
-    if (keep(v)) taps.push({ idx: unravelIndex(t, hShape), v });
+    if (keep(v)) taps.push({ off: offset(t, hShape, hs), v });
   }
-  const out = new (ctorOf(plan.dtype))(product(xShape));
+  const os = stridesOf(outShape);
+  const out = new (ctorOf(plan.dtype))(product(outShape));
   for (let o = 0; o < out.length; o++) {
-    const i = unravelIndex(o, xShape);
+    const base = offset(o, outShape, os);
     let s = 0;
-    for (const { idx, v } of taps) {
-      let off = 0;
-      for (let a = 0; a < d && off >= 0; a++) {
-        const k = sourceIndex(i[a] + idx[a] + lo[a], xShape[a], mode);
-        off = k < 0 ? -1 : off + k * xs[a];
-      }
-      s += (off < 0 ? cval : x[off]) * v;
-    }
+    for (const { off, v } of taps) s += xp[base + off] * v;
     out[o] = s;
   }
   return out;
-}
-
-function unravelIndex(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let a = shape.length - 1; a >= 0; a--) {
-    idx[a] = i % shape[a];
-    i = Math.floor(i / shape[a]);
-  }
-  return idx;
 }
 
 /** One integer origin per axis, each inside scipy's range for that axis's weights length. */

@@ -34,7 +34,7 @@ export function sourceIndex(i: number, n: number, mode: BoundaryMode): number {
 }
 
 /** sourceIndex(from + i, n, mode) for i < length (a plain loop: callers run it once per strip of rows). */
-function indexMap(length: number, from: number, n: number, mode: BoundaryMode): Int32Array {
+export function indexMap(length: number, from: number, n: number, mode: BoundaryMode): Int32Array {
   const m = new Int32Array(length);
   for (let i = 0; i < length; i++) m[i] = sourceIndex(from + i, n, mode);
   return m;

@@ -25,13 +25,16 @@ export function toFloat(data: Float | number[]): Float {
   return Array.isArray(data) ? Float64Array.from(data) : data;
 }
 
+/** s1 at least as large as s2 on every axis ('valid' needs one input to cover the other; SciPy swaps when in1 does not). */
+export function covers(s1: readonly number[], s2: readonly number[]): boolean {
+  return s1.every((m, a) => m >= s2[a]);
+}
+
 /** Per axis: output length and the full-output index it starts at, or a RangeError (SciPy's rules). */
 export function modeRanges(op: string, s1: readonly number[], s2: readonly number[], mode: Mode): { outShape: number[]; start: number[] } {
   if (mode === 'full') return { outShape: s1.map((m, a) => m + s2[a] - 1), start: s1.map(() => 0) };
   if (mode === 'same') return { outShape: s1.slice(), start: s2.map((n) => Math.floor((n - 1) / 2)) };
-  const in1Larger = s1.every((m, a) => m >= s2[a]);
-  const in2Larger = s1.every((m, a) => m <= s2[a]);
-  if (!in1Larger && !in2Larger) {
+  if (!covers(s1, s2) && !covers(s2, s1)) {
     throw rangeError(op, `mode 'valid' needs one input at least as large as the other on every axis, got in1 shape [${s1.join(', ')}] and in2 shape [${s2.join(', ')}]`);
   }
   return {
@@ -69,7 +72,7 @@ function pickMethod(method: Method, plan: DirectPlan, backend: unknown): 'direct
  * decides where NaN and ±Infinity spread (padding zeros meet only the sliding array). 'same' never swaps.
  */
 function signalPlan(t1: Tensor, t2: Tensor, mode: Mode, flip: boolean, dtype: DType, outShape: number[], start: number[]) {
-  const swap = mode === 'valid' ? !t1.shape.every((m, a) => m >= t2.shape[a]) : mode === 'full' && product(t2.shape) > product(t1.shape);
+  const swap = mode === 'valid' ? !covers(t1.shape, t2.shape) : mode === 'full' && product(t2.shape) > product(t1.shape);
   const [a, b] = swap ? [t2, t1] : [t1, t2];
   // The slices of 'full' (from 0) and 'valid' (from min − 1 per axis) start at the same place after the swap.
   const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, start, flip);

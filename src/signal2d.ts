@@ -8,7 +8,7 @@ import { asTensor, resultDtype, type DType, type NDArray } from './arrays';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import type { BoundaryMode } from './pad';
-import { MODES, modeRanges, toFloat, type Mode } from './signal';
+import { covers, MODES, modeRanges, toFloat, type Mode } from './signal';
 
 export type Boundary = 'fill' | 'wrap' | 'symm';
 
@@ -48,7 +48,7 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
   const valid = mode === 'valid';
   // 'valid' with in2 the larger: SciPy swaps the inputs (and reverses a correlation's result), so the smaller slides
   // over the larger and no padding is read (see signalPlan in src/signal.ts).
-  const swap = valid && !t1.shape.every((m, a) => m >= t2.shape[a]);
+  const swap = valid && !covers(t1.shape, t2.shape);
   const [a, b] = swap ? [t2, t1] : [t1, t2];
   const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
   const data = runDirect(op, o.backend, plan, toFloat(a.data), toFloat(b.data));
