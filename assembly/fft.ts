@@ -770,35 +770,34 @@ function irfftRowsBatched<T>(re: usize, im: usize, specStride: i32, rows: i32, o
   }
 }
 
+/** Lanes of v whose exponent bits are all set (NaN or ±Infinity) as all-ones lanes. */
+// @ts-ignore: decorator
+@inline function nonFiniteLanes<T>(v: v128): v128 {
+  if (sizeof<T>() == 4) {
+    const e = v128.splat<i32>(0x7f800000);
+    return i32x4.eq(v128.and(v, e), e);
+  }
+  const e = v128.splat<i64>(0x7ff0000000000000);
+  return i64x2.eq(v128.and(v, e), e);
+}
+
 // 1 when any of the n values at x is NaN or ±Infinity (all exponent bits set), else 0; method 'auto' runs direct then.
 // @ts-ignore: decorator
 @inline function nonFinite<T>(x: usize, n: i32): i32 {
   const size = <usize>sizeof<T>();
   let i = 0;
   if (ASC_FEATURE_SIMD) {
+    const L = lanes<T>();
+    // Four vectors a pass into two independent ORs: the scan keeps pace with the loads.
     let hit = v128.splat<i32>(0);
-    if (sizeof<T>() == 4) {
-      const e = v128.splat<i32>(0x7f800000);
-      // Four vectors a pass into two independent ORs: the scan keeps pace with the loads.
-      let hit2 = hit;
-      for (; i + 16 <= n; i += 16) {
-        const p = x + <usize>i * size;
-        hit = v128.or(hit, v128.or(i32x4.eq(v128.and(v128.load(p), e), e), i32x4.eq(v128.and(v128.load(p, 16), e), e)));
-        hit2 = v128.or(hit2, v128.or(i32x4.eq(v128.and(v128.load(p, 32), e), e), i32x4.eq(v128.and(v128.load(p, 48), e), e)));
-      }
-      hit = v128.or(hit, hit2);
-      for (; i + 4 <= n; i += 4) hit = v128.or(hit, i32x4.eq(v128.and(v128.load(x + <usize>i * size), e), e));
-    } else {
-      const e = v128.splat<i64>(0x7ff0000000000000);
-      let hit2 = hit;
-      for (; i + 8 <= n; i += 8) {
-        const p = x + <usize>i * size;
-        hit = v128.or(hit, v128.or(i64x2.eq(v128.and(v128.load(p), e), e), i64x2.eq(v128.and(v128.load(p, 16), e), e)));
-        hit2 = v128.or(hit2, v128.or(i64x2.eq(v128.and(v128.load(p, 32), e), e), i64x2.eq(v128.and(v128.load(p, 48), e), e)));
-      }
-      hit = v128.or(hit, hit2);
-      for (; i + 2 <= n; i += 2) hit = v128.or(hit, i64x2.eq(v128.and(v128.load(x + <usize>i * size), e), e));
+    let hit2 = hit;
+    for (; i + 4 * L <= n; i += 4 * L) {
+      const p = x + <usize>i * size;
+      hit = v128.or(hit, v128.or(nonFiniteLanes<T>(v128.load(p)), nonFiniteLanes<T>(v128.load(p, 16))));
+      hit2 = v128.or(hit2, v128.or(nonFiniteLanes<T>(v128.load(p, 32)), nonFiniteLanes<T>(v128.load(p, 48))));
     }
+    hit = v128.or(hit, hit2);
+    for (; i + L <= n; i += L) hit = v128.or(hit, nonFiniteLanes<T>(v128.load(x + <usize>i * size)));
     if (v128.any_true(hit)) return 1;
   }
   for (; i < n; i++) {
