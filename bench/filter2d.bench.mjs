@@ -2,6 +2,8 @@
 // (correlate2d boundary 'fill'), on every backend, against OpenCV.js filter2D (BORDER_CONSTANT) in the same run.
 // OpenCV.js is timed twice: filter2D alone on preallocated Mats (the baseline of the ratios), and with the copy of
 // the image into its heap and of the result out to a fresh array, which is the work a convcorr call includes.
+// convcorr is timed as correlate2d (a fresh result each call) and as ndimage.correlate with mode 'constant' and
+// `output` preallocated, which is filter2D's own contract (its dst Mat is preallocated).
 import { checkSame, randomFloats, runCase } from './harness.mjs';
 
 /** OpenCV.js compiles its wasm asynchronously: wait for the runtime before touching cv. */
@@ -11,7 +13,7 @@ async function loadOpenCV() {
   return new Promise((resolve) => m.then((cv) => { delete cv.then; resolve(cv); }));
 }
 
-export default async function filter2d({ correlate2d }) {
+export default async function filter2d({ correlate2d, ndimage }) {
   const cv = await loadOpenCV();
   const n = 1024;
   const img = { data: randomFloats(Float32Array, n * n, 11), shape: [n, n] };
@@ -30,10 +32,13 @@ export default async function filter2d({ correlate2d }) {
         return dst.data32F.slice();
       };
       const ours = (backend) => () => correlate2d(img, h, { mode: 'same', boundary: 'fill', backend });
+      const out = new Float32Array(n * n);
+      const oursInto = () => ndimage.correlate(img, h, { mode: 'constant', output: out, backend: 'wasm' });
       const ref = ocvCopies();
       const id = `filter2d float32 1024² ${k}×${k} same`;
       checkSame(`${id} wasm vs OpenCV.js`, ours('wasm')().data, ref, 1e-5);
       checkSame(`${id} js vs OpenCV.js`, ours('js')().data, ref, 1e-5);
+      checkSame(`${id} wasm ndimage output vs OpenCV.js`, oursInto().data, ref, 1e-5);
       results.push(runCase({
         id, flops: 2 * n * n * k * k, rounds: 3,
         variants: [
@@ -41,6 +46,7 @@ export default async function filter2d({ correlate2d }) {
           { name: 'OpenCV.js filter2D + copy in/out', fn: ocvCopies },
           { name: 'convcorr js', fn: ours('js') },
           { name: 'convcorr wasm', fn: ours('wasm') },
+          { name: 'convcorr wasm ndimage, output given', fn: oursInto },
         ],
       }));
       kernel.delete();

@@ -31,24 +31,27 @@ export function fullSlicePlan(
 }
 
 /**
- * Run a plan on one backend; returns a fresh array of the output (never a view of scratch memory). `stripElements`
- * is the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
+ * Run a plan on one backend; returns the output in a fresh array (never a view of scratch memory), or in `into`
+ * when given (an array of the plan's dtype and output size that shares no memory with x or h). `stripElements` is
+ * the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
  */
-export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements = STRIP_ELEMENTS): Float {
-  return direct(op, backend, plan, x, h, stripElements, false) as Float;
+export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float, stripElements = STRIP_ELEMENTS): Float {
+  return direct(op, backend, plan, x, h, into, stripElements, false) as Float;
 }
 
 /**
  * runDirect, or undefined when the input holds NaN or ±Infinity (checked in scratch memory as it is copied in,
- * so finite inputs pay a vectorised pass over data already in cache).
+ * so finite inputs pay a vectorised pass over data already in cache; `into` may then hold part of a result).
  */
-export function runDirectIfFinite(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements = STRIP_ELEMENTS): Float | undefined {
-  return direct(op, backend, plan, x, h, stripElements, true);
+export function runDirectIfFinite(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float): Float | undefined {
+  return direct(op, backend, plan, x, h, into, STRIP_ELEMENTS, true);
 }
 
-function direct(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number, scan: boolean): Float | undefined {
+function direct(
+  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number, scan: boolean,
+): Float | undefined {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
-  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, stripElements, scan);
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, into, stripElements, scan);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
@@ -64,7 +67,7 @@ function direct(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Flo
       mem.set(h, ho);
     }
     correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
-    return copyOut(mem, oo, nOut);
+    return copyOut(mem, oo, nOut, into);
   });
 }
 
@@ -145,7 +148,9 @@ const STRIP_ELEMENTS = 1 << 16;
  * (the kernel's overhang) go through a small padded buffer gathered element by element. When no column is interior
  * (a kernel wider than the input), the left edge block is the whole width.
  */
-function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, stripElements: number, scan: boolean): Float | undefined {
+function runStrips2d(
+  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number, scan: boolean,
+): Float | undefined {
   const [oh, ow] = plan.outShape;
   const [kh, kw] = plan.hShape;
   const [xh, xw] = plan.xShape;
@@ -170,7 +175,7 @@ function runStrips2d(op: string, backend: unknown, plan: DirectPlan, x: Float, h
     const { mem, k } = ws;
     let result: Float;
     try {
-      result = uninitialized(plan.dtype, oh * ow);
+      result = into ?? uninitialized(plan.dtype, oh * ow);
     } catch {
       throw rangeError(op, `the output of ${oh * ow} elements is more than a typed array can hold`);
     }

@@ -5,7 +5,7 @@
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
 import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
-import { options, rangeError, typeError } from './errors';
+import { describe, options, rangeError, typeError } from './errors';
 import { padInto, type BoundaryMode } from './pad';
 import { toFloat } from './signal';
 
@@ -19,6 +19,13 @@ export interface NdimageOptions {
   /** Shift of the weights' centre, one for every axis or one per axis (default 0). */
   origin?: number | readonly number[];
   dtype?: DType;
+  /**
+   * scipy.ndimage's `output`: an array the size of the input that receives the result (a Float32Array or
+   * Float64Array, or an NDArray of the input's shape; its type sets the dtype), or a dtype. The result's data is
+   * then that very array, written in place of a fresh one. It may be the input itself: the sums then run in scratch
+   * first, as SciPy's do.
+   */
+  output?: Float | NDArray | DType;
   backend?: 'wasm' | 'js';
 }
 
@@ -44,14 +51,55 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const cval = o.cval === undefined ? 0 : o.cval;
   if (typeof cval !== 'number') throw typeError(op, 'cval', 'a number', cval);
   const origin = origins(op, o.origin, w.shape);
-  const dtype = resultDtype(op, o.dtype, x, w);
+  const out = outputOption(op, o.output, o.dtype, x.shape);
+  const dtype = resultDtype(op, out.dtype, x, w);
   const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
   const plan: DirectPlan = {
     dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: MODES[mode as NdimageMode], cval, flip,
   };
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
-  return wrap(filterData(op, o.backend, plan, xd, wd), x.shape.slice(), x.nd || w.nd);
+  const into = out.array && !overlaps(out.array, xd) && !overlaps(out.array, wd) ? out.array : undefined;
+  let data = filterData(op, o.backend, plan, xd, wd, into);
+  if (out.array && data !== out.array) {
+    out.array.set(data);
+    data = out.array;
+  }
+  return wrap(data, x.shape.slice(), x.nd || w.nd);
+}
+
+/** The `output` option: the array to write (whose type is the dtype) or a dtype, checked against `dtype` and the input. */
+function outputOption(op: string, output: unknown, dtype: DType | undefined, shape: readonly number[]): { array?: Float; dtype?: DType } {
+  if (output === undefined || (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64')) return { dtype }; // resultDtype checks dtype
+  let array: Float | undefined;
+  let given: DType;
+  if (output === 'float32' || output === 'float64') {
+    given = output;
+  } else if (output instanceof Float32Array || output instanceof Float64Array) {
+    if (output.length !== product(shape)) {
+      throw rangeError(op, `output has length ${output.length} but the input's shape [${shape.join(', ')}] holds ${product(shape)} elements`);
+    }
+    array = output;
+  } else if (output !== null && typeof output === 'object' && 'data' in output && 'shape' in output) {
+    const nd = output as { data: unknown; shape: unknown };
+    if (!(nd.data instanceof Float32Array || nd.data instanceof Float64Array)) {
+      throw typeError(op, 'output.data', 'a Float32Array or Float64Array', nd.data);
+    }
+    if (!Array.isArray(nd.shape) || nd.shape.length !== shape.length || nd.shape.some((n, a) => n !== shape[a]) || nd.data.length !== product(shape)) {
+      throw rangeError(op, `output must have the input's shape [${shape.join(', ')}] and as many elements, got shape ${describe(nd.shape)} holding ${nd.data.length}`);
+    }
+    array = nd.data;
+  } else {
+    throw typeError(op, 'output', "a Float32Array, a Float64Array, an NDArray of the input's shape, or 'float32' | 'float64'", output);
+  }
+  if (array) given = array instanceof Float32Array ? 'float32' : 'float64';
+  if (dtype !== undefined && dtype !== given!) throw rangeError(op, `output is ${given!} but dtype is '${dtype}'; give one of them, or make them agree`);
+  return { array, dtype: given! };
+}
+
+/** Whether two typed arrays share any byte of memory. */
+function overlaps(a: Float, b: Float): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 /**
@@ -60,12 +108,12 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
  * the same sum for finite inputs; when the input (or a constant border) holds NaN or ±Infinity, the sums run here
  * over the kept weights only.
  */
-function filterData(op: string, backend: unknown, plan: DirectPlan, x: Float, w: Float): Float {
+function filterData(op: string, backend: unknown, plan: DirectPlan, x: Float, w: Float, into?: Float): Float {
   const keep = (v: number) => Math.abs(v) > Number.EPSILON;
-  if (w.every(keep)) return runDirect(op, backend, plan, x, w);
+  if (w.every(keep)) return runDirect(op, backend, plan, x, w, into);
   const kept = w.map((v) => (keep(v) ? v : 0));
   const finiteBorder = plan.mode !== 'constant' || Number.isFinite(plan.cval);
-  return (finiteBorder && runDirectIfFinite(op, backend, plan, x, kept)) || keptWeightSums(plan, x, w, keep);
+  return (finiteBorder && runDirectIfFinite(op, backend, plan, x, kept, into)) || keptWeightSums(plan, x, w, keep);
 }
 
 /**

@@ -61,7 +61,7 @@ describe.each(backendCases())('rank-2 strips on %s', (be) => {
       };
       const x = randomArray(q.xh * q.xw, q.seed, q.dtype);
       const h = randomArray(q.kh * q.kw, q.seed + 1, q.dtype);
-      const got = runDirect('test', undefined, p, x, h, q.budget);
+      const got = runDirect('test', undefined, p, x, h, undefined, q.budget);
       expect(got.length).toBe(q.oh * q.ow);
       expect(relErr(got, planRef(p, x, h))).toBeLessThanOrEqual(TOL[q.dtype]);
     }), { numRuns: 300, seed: 2026 });
