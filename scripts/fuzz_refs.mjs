@@ -153,7 +153,11 @@ for (const c of cases) {
     let opts;
     if (c.opts) {
       opts = {};
-      for (const [k, v] of Object.entries(c.opts)) opts[k] = isArr(v) ? decodeArr(v) : structuredClone(v);
+      for (const [k, v] of Object.entries(c.opts)) {
+        // ndimage's output array: a fresh one of the asked type, which the result must be written into
+        if (v && v.alloc) opts[k] = v.alloc === 'f32' ? new Float32Array(v.n).fill(NaN) : new Float64Array(v.n).fill(NaN);
+        else opts[k] = isArr(v) ? decodeArr(v) : structuredClone(v);
+      }
       if (backend !== 'default') opts.backend = backend;
       deepFreeze(opts);
     }
@@ -167,6 +171,9 @@ for (const c of cases) {
     } catch (e) {
       problems.push(`threw ${e?.constructor?.name}: ${e?.message}`);
       err = Infinity;
+    }
+    if (got !== undefined && ArrayBuffer.isView(opts?.output) && (got.data ?? got) !== opts.output) {
+      problems.push('the result is not the output array it was given');
     }
     if (got !== undefined) {
       if (c.op.endsWith('Backward')) {

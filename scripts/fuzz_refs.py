@@ -96,6 +96,9 @@ def out_dtype(args_dts, opts):
     """API rule: float32 iff every array input is a Float32Array; dtype overrides."""
     if opts.get("dtype"):
         return opts["dtype"]
+    out = opts.get("output")
+    if out:
+        return out if isinstance(out, str) else {"f32": "float32", "f64": "float64"}[out["alloc"]]
     return "float32" if all(d == "f32" for d in args_dts) else "float64"
 
 
@@ -111,7 +114,7 @@ def pick_dt():
 
 
 def maybe_dtype(opts):
-    if coin(0.1):
+    if "output" not in opts and coin(0.1):   # ndimage's output sets the dtype itself
         opts["dtype"] = pick(["float32", "float64"])
 
 
@@ -292,12 +295,15 @@ def gen_ndimage(op):
         origin = pick([lo, hi_, ri(lo, hi_)])
     elif r < 0.75:
         origin = [pick([-(m // 2), (m - 1) // 2, ri(-(m // 2), (m - 1) // 2)]) for m in s2]
+    # scipy's output=: a dtype name, or an array to fill (sums in float64, stored in the output's type)
+    output = pick(["float32", "float64", "array32", "array64"]) if coin(0.15) else None
     dt1, dt2 = pick_dt(), pick_dt()
     a, w = inject_nonfinite(rand_arr(s1, dt1)), inject_nonfinite(rand_arr(s2, dt2))
     fn = getattr(ndi, op.split(".")[1])
+    kw = {"output": np.float32 if output.endswith("32") else np.float64} if output else {}
     try:
         ref = fn(a, w, mode=mode or "reflect", cval=cval if cval is not None else 0.0,
-                 origin=origin if origin is not None else 0)
+                 origin=origin if origin is not None else 0, **kw)
     except (ValueError, RuntimeError):
         return None
     kind = "nd"
@@ -310,6 +316,10 @@ def gen_ndimage(op):
         opts["cval"] = cval
     if origin is not None:
         opts["origin"] = origin
+    if output in ("float32", "float64"):
+        opts["output"] = output
+    elif output:
+        opts["output"] = {"alloc": "f32" if output.endswith("32") else "f64", "n": int(np.prod(s1))}
     return two_input_case(op, a, dt1, w, dt2, opts, kind, ref)
 
 
