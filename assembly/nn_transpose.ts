@@ -1,7 +1,7 @@
 // Layout kernels of the convolution layers. The strided 2-D transpose between channels-first and channels-last:
 //   dst[j·ldd + i] = src[i·lds + j]   for i < rows, j < cols
 // (SIMD moves L × L blocks, 4×4 f32 or 2×2 f64, through registers with shuffles, in tiles of 32 columns so that
-// the written lines stay in cache; edges go in scalars), and the
+// the written lines stay in cache; edges go in scalars; 3 f32 rows into 3 columns, an RGB image, by shuffles), and the
 // padding of channels-first planes through torch's padding modes (padPlanes, below).
 
 /** Columns per tile: the tile's destination rows (TILE × rows) stay in cache while every row block writes them. */
@@ -12,6 +12,23 @@ const TILE = 32;
   const size = <usize>sizeof<T>();
   const ls = <usize>lds * size;
   const ld = <usize>ldd * size;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && rows == 3 && ldd == 3) {
+    // Three planes interleaved (an RGB image into channels-last, a first layer's input): 4 pixels of each plane
+    // become 3 vectors of the 12 interleaved values, 6 shuffles, no scalar moves.
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const sp = src + <usize>j * size;
+      const r0 = v128.load(sp), r1 = v128.load(sp + ls), r2 = v128.load(sp + 2 * ls);
+      const dp = dst + <usize>j * ld;
+      v128.store(dp, v128.shuffle<f32>(v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), r2, 0, 1, 4, 2));
+      v128.store(dp, v128.shuffle<f32>(v128.shuffle<f32>(r1, r2, 1, 5, 2, 6), r0, 0, 1, 6, 2), 16);
+      v128.store(dp, v128.shuffle<f32>(r2, v128.shuffle<f32>(r0, r1, 3, 7, 3, 7), 2, 4, 5, 3), 32);
+    }
+    for (; j < cols; j++) {
+      for (let i = 0; i < 3; i++) store<T>(dst + <usize>j * ld + <usize>i * size, load<T>(src + <usize>i * ls + <usize>j * size));
+    }
+    return;
+  }
   for (let j0 = 0; j0 < cols; j0 += TILE) {
     const j1 = min(cols, j0 + TILE);
     let i = 0;

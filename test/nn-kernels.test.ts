@@ -64,21 +64,25 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       }
     });
 
-    it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles) with strides and guards`, () => {
+    it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles), dense and strided, with guards`, () => {
       for (const rows of EDGE) {
         for (const cols of [...EDGE, 33, 70]) {
-          const lds = cols + 2;
-          const ldd = rows + 1;
-          const src = randomArray(rows * lds, rows * 31 + cols, dtype);
-          const got = withWorkspace('test', undefined, dtype, [rows * lds, cols * ldd], (ws) => {
-            const [s, d] = ws.off;
-            ws.mem.set(src, s);
-            ws.mem.fill(GUARD, d, d + cols * ldd);
-            ws.k.transpose(ws.mem, s, rows, cols, lds, d, ldd);
-            return ws.mem.slice(d, d + cols * ldd);
-          });
-          for (let j = 0; j < cols; j++) {
-            for (let i = 0; i < ldd; i++) expect(got[j * ldd + i]).toBe(i < rows ? src[i * lds + j] : GUARD);
+          // ldd = rows is the dense case (3 rows into 3 columns has its own path: an RGB image to channels-last)
+          for (const ldd of [rows, rows + 1]) {
+            const lds = cols + 2;
+            const src = randomArray(rows * lds, rows * 31 + cols, dtype);
+            const n = cols * ldd + 4;
+            const got = withWorkspace('test', undefined, dtype, [rows * lds, n], (ws) => {
+              const [s, d] = ws.off;
+              ws.mem.set(src, s);
+              ws.mem.fill(GUARD, d, d + n);
+              ws.k.transpose(ws.mem, s, rows, cols, lds, d, ldd);
+              return ws.mem.slice(d, d + n);
+            });
+            for (let j = 0; j < cols; j++) {
+              for (let i = 0; i < ldd; i++) expect(got[j * ldd + i]).toBe(i < rows ? src[i * lds + j] : GUARD);
+            }
+            for (let t = cols * ldd; t < n; t++) expect(got[t]).toBe(GUARD);
           }
         }
       }

@@ -104,8 +104,13 @@ export function convPath(plan: ConvPlan): ConvPath {
   return 'im2col';
 }
 
-/** Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). */
+/**
+ * Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). Channels-first
+ * bands are 4× larger: each leaves as Cout copies, one per channel plane, and fewer, longer copies measured faster
+ * (shape B channels-first: 0.34 → 0.23 ms of copies a call).
+ */
 const DIRECT_BAND = 16384;
+const DIRECT_BAND_CF = 4 * DIRECT_BAND;
 
 /** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
 const WINOGRAD_MIN_CHANNELS = 8;
@@ -169,7 +174,7 @@ function convOnce(
   const nOut = N * outVol * Cout;
   const wSize = path === 'depthwise' ? C + taps * C : path === 'winograd' ? 16 * Math.ceil(Cout / nr) * (nr + C * nr) : G * groupStride;
   // The direct path computes bands of output rows (and copies each out while in cache): buffers of one band.
-  const band = path === 'direct' ? Math.min(oh, Math.max(1, Math.floor(DIRECT_BAND / (ow * Cout)))) : 0;
+  const band = path === 'direct' ? Math.min(oh, Math.max(1, Math.floor((cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * Cout)))) : 0;
   const bandOut = band * ow * Cout;
   const sizes = [
     cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
