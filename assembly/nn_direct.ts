@@ -57,16 +57,32 @@ import { madd } from './simd';
         let q0 = p0, q1 = p1, q2 = p2, q3 = p3;
         wp += 32;
         // Per tap row: nine values (3 columns × 3 channels) per pixel, contiguous in the padded input.
-        for (let b = 0; b < 3; b++) {
-          for (let t: usize = 0; t < 9 * 4; t += 4) {
-            b0 = v128.load(wp, 0); b1 = v128.load(wp, 16);
-            x = v128.load32_splat(q0 + t); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
-            x = v128.load32_splat(q1 + t); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
-            x = v128.load32_splat(q2 + t); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
-            x = v128.load32_splat(q3 + t); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
-            wp += 32;
+        if (sw == 2 && p3 == p0 + 3 * pix) {
+          // Stride 2 (a stem layer's), four pixels of one row: 24 bytes apart, so the splats take immediate offsets.
+          for (let b = 0; b < 3; b++) {
+            const end = q0 + 9 * 4;
+            for (let a = q0; a < end; a += 4) {
+              b0 = v128.load(wp, 0); b1 = v128.load(wp, 16);
+              x = v128.load32_splat(a, 0); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+              x = v128.load32_splat(a, 24); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+              x = v128.load32_splat(a, 48); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+              x = v128.load32_splat(a, 72); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+              wp += 32;
+            }
+            q0 += sH;
           }
-          q0 += sH; q1 += sH; q2 += sH; q3 += sH;
+        } else {
+          for (let b = 0; b < 3; b++) {
+            for (let t: usize = 0; t < 9 * 4; t += 4) {
+              b0 = v128.load(wp, 0); b1 = v128.load(wp, 16);
+              x = v128.load32_splat(q0 + t); s0a = madd<f32>(s0a, x, b0); s0b = madd<f32>(s0b, x, b1);
+              x = v128.load32_splat(q1 + t); s1a = madd<f32>(s1a, x, b0); s1b = madd<f32>(s1b, x, b1);
+              x = v128.load32_splat(q2 + t); s2a = madd<f32>(s2a, x, b0); s2b = madd<f32>(s2b, x, b1);
+              x = v128.load32_splat(q3 + t); s3a = madd<f32>(s3a, x, b0); s3b = madd<f32>(s3b, x, b1);
+              wp += 32;
+            }
+            q0 += sH; q1 += sH; q2 += sH; q3 += sH;
+          }
         }
         const off = <usize>j * 4;
         storeRow<f32>(c3 + off, s3a, s3b, Cout - j);
