@@ -154,8 +154,10 @@ for (const c of cases) {
     if (c.opts) {
       opts = {};
       for (const [k, v] of Object.entries(c.opts)) {
-        // ndimage's output array: a fresh one of the asked type, which the result must be written into
-        if (v && v.alloc) opts[k] = v.alloc === 'f32' ? new Float32Array(v.n).fill(NaN) : new Float64Array(v.n).fill(NaN);
+        // an output array (ndimage's output=, correlate's and convolve's): a fresh one of the asked type, which the
+        // result must be written into
+        // ('auto': the result's dtype by the API's rule, which the case's expected dtype is)
+        if (v && v.alloc) opts[k] = (v.alloc === 'f32' || (v.alloc === 'auto' && c.dtype === 'float32')) ? new Float32Array(v.n).fill(NaN) : new Float64Array(v.n).fill(NaN);
         else opts[k] = isArr(v) ? decodeArr(v) : structuredClone(v);
       }
       if (backend !== 'default') opts.backend = backend;

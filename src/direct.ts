@@ -72,15 +72,15 @@ function direct(
 }
 
 /**
- * A rank-1 plan with NumPy's sums: only the products of overlapping samples, never a kernel tap times the zeros
+ * A rank-1 plan with NumPy's sums (into `into` when given, as runDirect): only the products of overlapping samples, never a kernel tap times the zeros
  * around the input. The padded plan computes the same except where a tap is NaN or ±Infinity (0·∞ is NaN). Then
  * such taps run as zeros and their products with the samples they overlap are added afterwards — or, when the
  * input holds NaN or ±Infinity too (which a zeroed tap would turn into NaN), every sum runs here in plain loops.
  */
-export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float): Float {
+export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
   const bad: number[] = [];
   for (let j = 0; j < h.length; j++) if (!Number.isFinite(h[j])) bad.push(j);
-  if (bad.length === 0) return runDirect(op, backend, plan, x, h);
+  if (bad.length === 0) return runDirect(op, backend, plan, x, h, into);
   const n = plan.outShape[0];
   const m = x.length;
   const nh = h.length;
@@ -88,7 +88,7 @@ export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan,
   // Output o multiplies tap t of the (reversed, for convolution) kernel with x[o + t + lo].
   const tap = (t: number) => h[plan.flip ? nh - 1 - t : t];
   if (anyNonFinite(x)) {
-    const out = new (ctorOf(plan.dtype))(n);
+    const out = into ?? new (ctorOf(plan.dtype))(n);
     for (let o = 0; o < n; o++) {
       let s = 0;
       for (let t = Math.max(0, -(o + lo)); t < Math.min(nh, m - o - lo); t++) s += x[o + t + lo] * tap(t);
@@ -98,7 +98,7 @@ export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan,
   }
   const finite = h.slice();
   for (const j of bad) finite[j] = 0;
-  const out = runDirect(op, backend, plan, x, finite);
+  const out = runDirect(op, backend, plan, x, finite, into);
   for (const j of bad) {
     const off = (plan.flip ? nh - 1 - j : j) + lo;
     for (let o = Math.max(0, -off); o < Math.min(n, m - off); o++) out[o] += x[o + off] * h[j];

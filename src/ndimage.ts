@@ -5,7 +5,8 @@
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
 import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
-import { describe, options, rangeError, typeError } from './errors';
+import { options, rangeError, typeError } from './errors';
+import { delivered, outputOption, writable } from './output';
 import { padInto, type BoundaryMode } from './pad';
 import { toFloat } from './signal';
 
@@ -51,7 +52,7 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const cval = o.cval === undefined ? 0 : o.cval;
   if (typeof cval !== 'number') throw typeError(op, 'cval', 'a number', cval);
   const origin = origins(op, o.origin, w.shape);
-  const out = outputOption(op, o.output, o.dtype, x.shape);
+  const out = outputOption(op, o.output, o.dtype, x.shape, "the input's shape");
   const dtype = resultDtype(op, out.dtype, x, w);
   const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
   const plan: DirectPlan = {
@@ -59,47 +60,8 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   };
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
-  const into = out.array && !overlaps(out.array, xd) && !overlaps(out.array, wd) ? out.array : undefined;
-  let data = filterData(op, o.backend, plan, xd, wd, into);
-  if (out.array && data !== out.array) {
-    out.array.set(data);
-    data = out.array;
-  }
-  return wrap(data, x.shape.slice(), x.nd || w.nd);
-}
-
-/** The `output` option: the array to write (whose type is the dtype) or a dtype, checked against `dtype` and the input. */
-function outputOption(op: string, output: unknown, dtype: DType | undefined, shape: readonly number[]): { array?: Float; dtype?: DType } {
-  if (output === undefined || (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64')) return { dtype }; // resultDtype checks dtype
-  let array: Float | undefined;
-  let given: DType;
-  if (output === 'float32' || output === 'float64') {
-    given = output;
-  } else if (output instanceof Float32Array || output instanceof Float64Array) {
-    if (output.length !== product(shape)) {
-      throw rangeError(op, `output has length ${output.length} but the input's shape [${shape.join(', ')}] holds ${product(shape)} elements`);
-    }
-    array = output;
-  } else if (output !== null && typeof output === 'object' && 'data' in output && 'shape' in output) {
-    const nd = output as { data: unknown; shape: unknown };
-    if (!(nd.data instanceof Float32Array || nd.data instanceof Float64Array)) {
-      throw typeError(op, 'output.data', 'a Float32Array or Float64Array', nd.data);
-    }
-    if (!Array.isArray(nd.shape) || nd.shape.length !== shape.length || nd.shape.some((n, a) => n !== shape[a]) || nd.data.length !== product(shape)) {
-      throw rangeError(op, `output must have the input's shape [${shape.join(', ')}] and as many elements, got shape ${describe(nd.shape)} holding ${nd.data.length}`);
-    }
-    array = nd.data;
-  } else {
-    throw typeError(op, 'output', "a Float32Array, a Float64Array, an NDArray of the input's shape, or 'float32' | 'float64'", output);
-  }
-  if (array) given = array instanceof Float32Array ? 'float32' : 'float64';
-  if (dtype !== undefined && dtype !== given!) throw rangeError(op, `output is ${given!} but dtype is '${dtype}'; give one of them, or make them agree`);
-  return { array, dtype: given! };
-}
-
-/** Whether two typed arrays share any byte of memory. */
-function overlaps(a: Float, b: Float): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  const data = filterData(op, o.backend, plan, xd, wd, writable(out, xd, wd));
+  return wrap(delivered(out, data), x.shape.slice(), x.nd || w.nd);
 }
 
 /**

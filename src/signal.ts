@@ -7,6 +7,7 @@ import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Fl
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
 import { autoMethod, fftAvailable, runFft } from './fft';
+import { delivered, outputOption, writable } from './output';
 
 export type Mode = 'full' | 'same' | 'valid';
 export type Method = 'auto' | 'direct' | 'fft';
@@ -18,6 +19,15 @@ export interface SignalOptions {
   method?: Method;
   dtype?: DType;
   backend?: 'wasm' | 'js';
+}
+
+/** correlate's and convolve's options: SciPy's, and an `output` array or dtype (convcorr's addition, as ndimage's). */
+export interface CorrelateOptions extends SignalOptions {
+  /**
+   * An array the size of the result that receives it (a Float32Array or Float64Array, or an NDArray of the result's
+   * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one.
+   */
+  output?: Float | NDArray | DType;
 }
 
 /** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
@@ -80,29 +90,33 @@ function signalPlan(t1: Tensor, t2: Tensor, mode: Mode, flip: boolean, dtype: DT
 }
 
 function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
-  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
+  const { o, t1, t2, dtype: rule } = twoInputs(op, in1, in2, opts);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const method = oneOf(op, 'method', o.method, METHODS, 'auto');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
+  const out = outputOption(op, (o as CorrelateOptions).output, o.dtype, outShape, `the result's shape for mode '${mode}'`);
+  const dtype = out.dtype ?? rule;
   const { plan, x, h, reverse } = signalPlan(t1, t2, mode, flip, dtype, outShape, start);
   // 1-D inputs take NumPy's direct path in SciPy (full and valid, and 'same' unless in2 is the longer).
   const numpyPath = t1.shape.length === 1 && (mode !== 'same' || t1.shape[0] >= t2.shape[0]);
-  const direct = numpyPath ? runDirectOverlap : runDirect;
+  const into = writable(out, x, h);
+  const direct = (op: string, backend: unknown, p: DirectPlan, a: Float, b: Float) =>
+    (numpyPath ? runDirectOverlap : runDirect)(op, backend, p, a, b, into);
   const data = pickMethod(method, plan, o.backend) === 'fft'
     ? runFft(op, o.backend, plan, x, h, method === 'auto', direct)
     : direct(op, o.backend, plan, x, h);
   if (reverse) data.reverse();
-  return wrap(data, outShape, t1.nd || t2.nd);
+  return wrap(delivered(out, data), outShape, t1.nd || t2.nd);
 }
 
 /**
  * Cross-correlation of two N-D arrays (no flip), as scipy.signal.correlate.
  * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
  */
-export function correlate(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
-export function correlate(in1: NDArray, in2: NDArray, opts?: SignalOptions): NDArray;
-export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
-export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
+export function correlate(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
+export function correlate(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
+export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('correlate', false, in1, in2, opts);
 }
 
@@ -110,10 +124,10 @@ export function correlate(in1: Input, in2: Input, opts?: SignalOptions): Float |
  * Convolution of two N-D arrays (in2 flipped on every axis), as scipy.signal.convolve.
  * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
  */
-export function convolve(in1: Float | number[], in2: Float | number[], opts?: SignalOptions): Float;
-export function convolve(in1: NDArray, in2: NDArray, opts?: SignalOptions): NDArray;
-export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray;
-export function convolve(in1: Input, in2: Input, opts?: SignalOptions): Float | NDArray {
+export function convolve(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
+export function convolve(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
+export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('convolve', true, in1, in2, opts);
 }
 
