@@ -75,3 +75,11 @@ export interface FixtureArray {
 export function fromFixture(a: FixtureArray, dtype: 'float32' | 'float64'): NDArray {
   return { data: dtype === 'float32' ? Float32Array.from(a.data) : Float64Array.from(a.data), shape: a.shape };
 }
+
+/** The first index where a and b differ (NaN equals NaN; 0 for different lengths), or -1: a fast exact comparison
+ * for large arrays (vitest's deep equality is slow on 100k elements). */
+export function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}

@@ -5,16 +5,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ndimage, type NDArray } from '../src/index';
 import { loadedModule } from '../src/wasm';
-import { backendCases, randomArray, useBackend } from './helpers';
+import { backendCases, firstDiff, randomArray, useBackend } from './helpers';
 
 const MODES = ['reflect', 'constant', 'nearest', 'mirror', 'wrap'] as const;
-
-/** The first index where a and b differ (NaN equals NaN), or -1 (vitest's deep equality is slow on 100k elements). */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
 
 describe.each(backendCases())('ndimage output on %s', (be) => {
   beforeAll(() => useBackend(be));

@@ -6,14 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convolve, correlate } from '../src/index';
 import { loadedModule } from '../src/wasm';
-import { backendCases, randomArray, useBackend } from './helpers';
-
-/** The first index where a and b differ (NaN equals NaN), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
+import { backendCases, firstDiff, randomArray, useBackend } from './helpers';
 
 describe.each(backendCases())('correlate/convolve output on %s', (be) => {
   beforeAll(() => useBackend(be));
