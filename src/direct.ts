@@ -72,10 +72,11 @@ function direct(
 }
 
 /**
- * A rank-1 plan with NumPy's sums (into `into` when given, as runDirect): only the products of overlapping samples, never a kernel tap times the zeros
- * around the input. The padded plan computes the same except where a tap is NaN or ±Infinity (0·∞ is NaN). Then
- * such taps run as zeros and their products with the samples they overlap are added afterwards — or, when the
- * input holds NaN or ±Infinity too (which a zeroed tap would turn into NaN), every sum runs here in plain loops.
+ * A rank-1 plan with NumPy's sums (into `into` when given, as runDirect): only the products of overlapping samples,
+ * never a kernel tap times the zeros around the input. The padded plan computes the same except where a tap is NaN or
+ * ±Infinity (0·∞ is NaN). Then such taps run as zeros and their products with the samples they overlap are added
+ * afterwards — or, when the input holds NaN or ±Infinity too (which a zeroed tap would turn into NaN), every sum runs
+ * here in plain loops.
  */
 export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
   const bad: number[] = [];
