@@ -102,6 +102,11 @@ def out_dtype(args_dts, opts):
     return "float32" if all(d == "f32" for d in args_dts) else "float64"
 
 
+def input_kind(rank):
+    """How the arrays are passed: NDArrays, or for rank 1 half the time plain typed arrays or number lists."""
+    return pick(["typed", "list"]) if rank == 1 and coin(0.5) else "nd"
+
+
 def mixed_kinds(kind):
     """Plain 1-D inputs: sometimes one typed array and one number[] (still plain output)."""
     if kind != "nd" and coin(0.3):
@@ -160,9 +165,7 @@ def gen_signal(op):
     if method != "fft":   # the FFT spreads NaN over everything (as SciPy's); direct and 'auto' keep it local
         a, b = inject_nonfinite(a), inject_nonfinite(b)
     ref = getattr(sig, op)(a, b, mode=m, method="direct")
-    kind = "nd"
-    if rank == 1 and coin(0.5):
-        kind = pick(["typed", "list"])
+    kind = input_kind(rank)
     opts = {}
     if mode:
         opts["mode"] = mode
@@ -245,9 +248,7 @@ def gen_fftconv(op):
         ref = getattr(sig, op)(a, b, mode=mode or "full", axes=axes)
     except ValueError:
         return None
-    kind = "nd"
-    if rank == 1 and coin(0.5):
-        kind = pick(["typed", "list"])
+    kind = input_kind(rank)
     opts = {}
     if mode:
         opts["mode"] = mode
@@ -308,9 +309,7 @@ def gen_ndimage(op):
                  origin=origin if origin is not None else 0, **kw)
     except (ValueError, RuntimeError):
         return None
-    kind = "nd"
-    if rank == 1 and coin(0.5):
-        kind = pick(["typed", "list"])
+    kind = input_kind(rank)
     opts = {}
     if mode:
         opts["mode"] = mode

@@ -135,6 +135,24 @@ function valid(c: Case): boolean {
   return c.N * outVol * c.groups * c.coutG * c.cinG * taps <= 150_000;
 }
 
+/**
+ * The fields of a 3×3 case (3-D: 1×3×3, kD = 1) at unit dilation, drawn alike for the Winograd and direct paths
+ * (in the record's order; only the stride differs between them).
+ */
+function square3x3(rank: number, stride: fc.Arbitrary<number[]>) {
+  return {
+    kernel: fc.constant(rank === 2 ? [3, 3] : [1, 3, 3]).map((a) => [...a]),
+    stride,
+    dilation: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
+    padding: fc.oneof(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map((t): Case['padding'] => (rank === 2 ? [...t] : [0, ...t])),
+      fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
+    paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
+    bias: fc.boolean(),
+    layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+  };
+}
+
 function arbCase(path: Path): fc.Arbitrary<Case> {
   if (path === 'winograd') {
     // 3×3, unit stride and dilation, one group, ≥ 8 channels each way (src/nn/conv.ts convPath); 3-D with kD = 1;
@@ -164,15 +182,7 @@ function arbCase(path: Path): fc.Arbitrary<Case> {
       coutG: chans,
       size: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })).map((t) => [...t])
         : fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })).map((t) => [...t]),
-      kernel: fc.constant(rank === 2 ? [3, 3] : [1, 3, 3]).map((a) => [...a]),
-      stride: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
-      dilation: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
-      padding: fc.oneof(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map((t): Case['padding'] => (rank === 2 ? [...t] : [0, ...t])),
-        fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
-      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
-      bias: fc.boolean(),
-      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
-      seed: fc.integer({ min: 1, max: 1 << 30 }),
+      ...square3x3(rank, fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a])),
     })).filter(valid));
   }
   if (path === 'direct') {
@@ -186,16 +196,8 @@ function arbCase(path: Path): fc.Arbitrary<Case> {
       coutG: fc.constantFrom(1, 3, 4, 7, 8, 9, 16, 17),
       size: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 14 })).map((t) => [...t])
         : fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 })).map((t) => [...t]),
-      kernel: fc.constant(rank === 2 ? [3, 3] : [1, 3, 3]).map((a) => [...a]),
-      stride: rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t])
-        : fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t]),
-      dilation: fc.constant(rank === 2 ? [1, 1] : [1, 1, 1]).map((a) => [...a]),
-      padding: fc.oneof(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map((t): Case['padding'] => (rank === 2 ? [...t] : [0, ...t])),
-        fc.constant<Case['padding']>('same'), fc.constant<Case['padding']>('valid')),
-      paddingMode: fc.constantFrom<RefPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
-      bias: fc.boolean(),
-      layout: fc.constantFrom('channels-first' as const, 'channels-last' as const),
-      seed: fc.integer({ min: 1, max: 1 << 30 }),
+      ...square3x3(rank, rank === 2 ? fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t])
+        : fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map((t) => [...t])),
     })).filter(valid);
   }
   const dw = path === 'depthwise' || path === 'planes';

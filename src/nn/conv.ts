@@ -99,7 +99,8 @@ export function convPath(plan: ConvPlan): ConvPath {
     // 1-D with 9 taps: folded into 3×3 (see runConv).
     if (plan.rank === 1 && kw === 9) return 'winograd';
   }
-  // A first layer (3×3 on 3 channels): 27 taps unrolled in registers, no im2col (assembly/nn_direct.ts).
+  // A first layer (3×3 on 3 channels): 4 pixels × 8 output channels in registers over the 27 taps, no im2col
+  // (assembly/nn_direct.ts).
   if (plan.groups === 1 && plan.inChannels === 3 && kd === 1 && kh === 3 && kw === 3 && unit(g3.dilation)) return 'direct';
   return 'im2col';
 }
@@ -187,7 +188,7 @@ function convOnce(
     path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
     path === 'depthwise' || !bias ? 0 : Cout, // bias
   ];
-  const res = withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
+  return withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
     const [xin, xpad, wk, out, outT, col, wm, wraw, braw] = ws.off;
     const [D, H, W] = g3.inSize;
@@ -292,7 +293,6 @@ function convOnce(
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
     return copyOut(mem, outT, nOut);
   });
-  return res;
 }
 
 /**
