@@ -2,15 +2,15 @@
 // the transpose on sizes either side of the SIMD tiles (1, 3, 4, 5, 7, 8, 9, 17) with guard values around the
 // output, and seeded random convolutions (fast-check) per path — depthwise, 1×1 GEMM, direct 3-channel 3×3, im2col
 // GEMM — against test/reference/conv.ts, in both layouts, with flip; plus the identity flip = correlation with the
-// reversed kernel.
+// reversed kernel. Each random case also runs with the `output` option: the same values, written into the given array.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
 import { panelWidth } from '../src/kernels/gemm';
-import { convPath, type ConvPath } from '../src/nn/conv';
+import { convPath, runConv, type ConvPath } from '../src/nn/conv';
 import { planConv } from '../src/nn/plan';
 import { withWorkspace } from '../src/workspace';
-import { backendCases, randomArray, relErr, TOL, useBackend } from './helpers';
+import { backendCases, firstDiff, randomArray, relErr, TOL, useBackend } from './helpers';
 import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
 
 const EDGE = [1, 3, 4, 5, 7, 8, 9, 17];
@@ -260,6 +260,15 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   const out = ops[c.rank - 1](x, w, opts);
   expect(out.shape).toEqual(expected.shape);
   expect(relErr(out.data, expected.data)).toBeLessThanOrEqual(TOL[dtype]);
+  // The same path writing into the caller's array (the `output` option): the very same values, in that array,
+  // written there by the path itself (runConv returns that array, not a fresh one copied in afterwards).
+  const given = new (dtype === 'float32' ? Float32Array : Float64Array)(out.data.length).fill(NaN);
+  expect(ops[c.rank - 1](x, w, { ...opts, output: given }).data).toBe(given);
+  expect(firstDiff(given, out.data)).toBe(-1);
+  const plan = planConv('test', c.rank, x.shape, w.shape, opts);
+  const into = new (dtype === 'float32' ? Float32Array : Float64Array)(out.data.length).fill(NaN);
+  expect(runConv(plan, dtype, undefined, x.data, w.data, bias, convPath(plan), into)).toBe(into);
+  expect(firstDiff(into, out.data)).toBe(-1);
 }
 
 describe.each(backendCases())('conv paths against the reference on %s', (be) => {

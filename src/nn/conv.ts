@@ -9,6 +9,7 @@
 import { asTensor, product, resultDtype, uninitialized, type DType, type Float, type NDArray } from '../arrays';
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
+import { delivered, outputOption, writable } from '../output';
 import { sourceIndex, type BoundaryMode } from '../pad';
 import { copyOut, withWorkspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
@@ -18,6 +19,13 @@ export interface ConvOptions extends GeometryOptions {
   bias?: Float | number[];
   dtype?: DType;
   backend?: 'wasm' | 'js';
+  /**
+   * Where the forward result goes (a convcorr addition; torch.nn.functional has no out=): a Float32Array or
+   * Float64Array of the output's size, or an NDArray of the output's shape, filled and returned as the result's
+   * data (its type sets the dtype); or a dtype. Repeated calls then reuse one array instead of a fresh one each.
+   * The gradient ops take the same options and ignore this one: their results are always fresh.
+   */
+  output?: Float | NDArray | DType;
 }
 
 /** torch's padding_mode names → src/pad.ts (scipy.ndimage) boundary modes. */
@@ -73,9 +81,11 @@ export function convNd(op: string, rank: number, input: unknown, weight: unknown
     bias = b.data;
     tensors.push(b);
   }
-  const dtype = resultDtype(op, o.dtype, ...tensors);
-  const data = runConv(plan, dtype, o.backend, x.data as Float, w.data as Float, bias);
-  return { data, shape: plan.outputShape.slice() };
+  const out = outputOption(op, o.output, o.dtype, plan.outputShape, "the output's shape");
+  const dtype = resultDtype(op, out.dtype, ...tensors);
+  const inputs = [x.data, w.data, bias].filter((a): a is Float => a instanceof Float32Array || a instanceof Float64Array);
+  const data = runConv(plan, dtype, o.backend, x.data as Float, w.data as Float, bias, convPath(plan), writable(out, ...inputs));
+  return { data: delivered(out, data), shape: plan.outputShape.slice() };
 }
 
 export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'direct' | 'im2col';
@@ -119,14 +129,16 @@ const WINOGRAD_MIN_CHANNELS = 8;
 const WINOGRAD_BUDGET = 98304;
 
 /**
- * Execute a plan on one backend; returns a fresh array in the plan's output layout. `path` overrides the kernel
- * choice (tests and benchmarks; it must be one that convPath could pick for this geometry, or 'im2col', which runs any).
+ * Execute a plan on one backend; returns the result in the plan's output layout, in `into` when given (an array of
+ * the dtype's type that shares no memory with the inputs), else in a fresh array. `path` overrides the kernel choice
+ * (tests and benchmarks; it must be one that convPath could pick for this geometry, or 'im2col', which runs any).
  */
 export function runConv(
-  plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[], path: ConvPath = convPath(plan),
+  plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias?: Float | number[], path: ConvPath = convPath(plan), into?: Float,
 ): Float {
-  // Winograd declines NaN and ±Infinity (see convOnce); im2col takes every input.
-  return convOnce(plan, dtype, backend, x, w, bias, path, false) ?? (convOnce(plan, dtype, backend, x, w, bias, 'im2col', false) as Float);
+  // Winograd declines NaN and ±Infinity (see convOnce) before writing anything; im2col takes every input.
+  return convOnce(plan, dtype, backend, x, w, bias, path, false, into)
+    ?? (convOnce(plan, dtype, backend, x, w, bias, 'im2col', false, into) as Float);
 }
 
 /**
@@ -139,10 +151,11 @@ export function runConvIfFinite(plan: ConvPlan, dtype: DType, backend: unknown, 
 
 function convOnce(
   plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, path: ConvPath, finiteOnly: boolean,
+  into?: Float,
 ): Float | undefined {
   const g3 = geometry3(plan);
   const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
-  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly);
+  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly, into);
   const cf = plan.layout === 'channels-first';
   const nr = panelWidth(dtype);
   const [od, oh, ow] = g3.outSize;
@@ -254,7 +267,7 @@ function convOnce(
       // kd = 1: output plane z reads padded plane z·sd. Results leave in bands of rows while they are still in
       // cache (a small band buffer instead of a cold full-size copy at the end); channels-first bands are
       // transposed first, then copied channel by channel.
-      const res = uninitialized(dtype, nOut);
+      const res = into ?? uninitialized(dtype, nOut);
       for (let n = 0; n < N; n++) {
         for (let z = 0; z < od; z++) {
           for (let y = 0; y < oh; y += band) {
@@ -289,9 +302,9 @@ function convOnce(
         }
       }
     }
-    if (!cf) return copyOut(mem, out, nOut);
+    if (!cf) return copyOut(mem, out, nOut, into);
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
-    return copyOut(mem, outT, nOut);
+    return copyOut(mem, outT, nOut, into);
   });
 }
 
@@ -302,6 +315,7 @@ function convOnce(
  */
 function runPlanes(
   plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, finiteOnly: boolean,
+  into?: Float,
 ): Float | undefined {
   const { batch: N, inChannels: C } = plan;
   const [, H, W] = g3.inSize;
@@ -327,7 +341,7 @@ function runPlanes(
       mem.fill(bias ? bias[c] : 0, o, o + oh * ow);
       k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, o, oh, ow, ow, 1);
     }
-    return copyOut(mem, out, nOut);
+    return copyOut(mem, out, nOut, into);
   });
 }
 
