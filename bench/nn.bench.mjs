@@ -5,7 +5,8 @@
 // case: tfjs keeps input and filter resident as tensors (its timing is the op + readback; a second row uploads the
 // input in the call, as the others do), onnxruntime keeps the weights in its session (prepacked) and copies the input
 // in; convcorr's timing is the whole call (copy in, weight packing, padding, layout transposes for channels-first,
-// copy out).
+// copy out), once into a fresh result and once into an `output` array given by the caller (reused across calls, as
+// a layer in a loop would: the fresh result's page faults cost up to half of a cheap layer's time).
 import { checkSame, median, randomFloats, runCaseAsync } from './harness.mjs';
 import { loadOrt, loadTf, onnxConv, ortSession, permute, permuteShape, prod, toFirst, toLast, toTfFilter } from './peers.mjs';
 
@@ -41,15 +42,19 @@ export default async function nn(convcorr) {
     const opts = { stride: s.stride, padding: s.pad, groups: s.groups };
     const cf = { x: { data: xCF, shape: s.x }, w: { data: wCF, shape: s.w } };
     const cl = { x: { data: xCL, shape: xShapeCL }, w: { data: wCL, shape: wShapeCL } };
-    const ours = (layout, backend) => () => {
+    const ours = (layout, backend, output) => () => {
       const io = layout === 'channels-first' ? cf : cl;
-      return op(io.x, io.w, { ...opts, layout, backend });
+      return op(io.x, io.w, { ...opts, layout, backend, output });
     };
     const refCF = ours('channels-first', 'wasm')();
     const outCF = refCF.shape;
     const macs = prod(outCF) * prod(s.w.slice(1));
     const outCL = ours('channels-last', 'wasm')();
     checkSame(`${s.id} channels-last vs channels-first`, permute(outCL.data, outCL.shape, toFirst(r + 2)), refCF.data, 1e-5);
+    const givenCL = new Float32Array(outCL.data.length);
+    const givenCF = new Float32Array(refCF.data.length);
+    checkSame(`${s.id} channels-last, output given`, ours('channels-last', 'wasm', givenCL)().data, outCL.data, 0);
+    checkSame(`${s.id} channels-first, output given`, ours('channels-first', 'wasm', givenCF)().data, refCF.data, 0);
 
     // tfjs: NHWC (NWC for conv1d), filter [...k, Cin, Cout]; depthwise filter [kh, kw, C, 1].
     const depthwise = s.groups > 1;
@@ -86,15 +91,18 @@ export default async function nn(convcorr) {
       { name: 'convcorr wasm channels-last', fn: ours('channels-last', 'wasm') },
       { name: 'convcorr wasm channels-first', fn: ours('channels-first', 'wasm') },
       { name: 'tfjs-backend-wasm, input uploaded', fn: tfRunUpload },
+      { name: 'convcorr wasm channels-last, output given', fn: ours('channels-last', 'wasm', givenCL) },
+      { name: 'convcorr wasm channels-first, output given', fn: ours('channels-first', 'wasm', givenCF) },
     ] });
     results.push(res);
-    const [tfRow, ortRow, clRow, cfRow, tfUpRow] = res.rows;
+    const [tfRow, ortRow, clRow, cfRow, tfUpRow, clOutRow, cfOutRow] = res.rows;
     // Like with like: our channels-last call against tfjs (NHWC), our channels-first call against onnxruntime (NCHW).
     const perRound = (a, b) => median(res.perRound[a].map((t, i) => t / res.perRound[b][i]));
     const best = (i) => Math.min(...res.perRound[i]);
     summary.push({ id: s.id, gflopsCL: clRow.gflops, gflopsCF: cfRow.gflops, vsTf: perRound(0, 2), vsOrt: perRound(1, 3), vsOrtCL: perRound(1, 2),
       tfMs: tfRow.ms, ortMs: ortRow.ms, clMs: clRow.ms, cfMs: cfRow.ms,
-      bestVsTf: best(0) / best(2), bestVsOrt: best(1) / best(3), vsTfUp: perRound(4, 2), tfUpMs: tfUpRow.ms });
+      bestVsTf: best(0) / best(2), bestVsOrt: best(1) / best(3), vsTfUp: perRound(4, 2), tfUpMs: tfUpRow.ms,
+      clOutMs: clOutRow.ms, cfOutMs: cfOutRow.ms, gflopsCLOut: clOutRow.gflops, vsTfOut: perRound(0, 5), vsOrtOut: perRound(1, 6) });
     tx.dispose();
     tw.dispose();
     await session.release();
@@ -111,6 +119,12 @@ export default async function nn(convcorr) {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const m of summary) {
     console.log(`| ${m.id} | ${m.clMs.toFixed(3)} | ${m.cfMs.toFixed(3)} | ${m.tfMs.toFixed(3)} | ${m.tfUpMs.toFixed(3)} | ${m.ortMs.toFixed(3)} | ${m.gflopsCL.toFixed(1)} | ${m.gflopsCF.toFixed(1)} | ${m.vsTf.toFixed(2)}× | ${m.vsTfUp.toFixed(2)}× | ${m.vsOrt.toFixed(2)}× | ${m.vsOrtCL.toFixed(2)}× | ${m.bestVsTf.toFixed(2)}× | ${m.bestVsOrt.toFixed(2)}× |`);
+  }
+  console.log('\nthe same with `output` given (our result written into one array reused across calls; the peers as above)');
+  console.log('| shape | ours CL ms | ours CF ms | ours CL GFLOP/s | CL vs tfjs | CF vs ort |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const m of summary) {
+    console.log(`| ${m.id} | ${m.clOutMs.toFixed(3)} | ${m.cfOutMs.toFixed(3)} | ${m.gflopsCLOut.toFixed(1)} | ${m.vsTfOut.toFixed(2)}× | ${m.vsOrtOut.toFixed(2)}× |`);
   }
   return results;
 }
