@@ -17,51 +17,56 @@ const EDGE = [1, 3, 4, 5, 7, 8, 9, 17];
 const GUARD = 12345.5;
 const ops = [conv1d, conv2d, conv3d];
 
+/** gemm on M × K times K × N (bias, lda/ldc wider than the data, guards after each output row) against a plain loop. */
+function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number): void {
+  const nr = panelWidth(dtype);
+  const lda = K + 3;
+  const ldc = N + 2;
+  const A = randomArray(M * lda, M * 100 + K, 'float64');
+  const B = randomArray(K * N, N * 7 + K, 'float64');
+  const bias = randomArray(N, N + 1, 'float64');
+  const panels = Math.ceil(N / nr);
+  const wSize = panels * (nr + K * nr);
+  const cSize = M * ldc;
+  const got = withWorkspace('test', undefined, dtype, [M * lda, wSize, cSize], (ws) => {
+    const [a, w, c] = ws.off;
+    ws.mem.set(A, a);
+    for (let p = 0; p < panels; p++) {
+      for (let r = 0; r < nr; r++) {
+        const j = p * nr + r;
+        const base = w + p * (nr + K * nr);
+        ws.mem[base + r] = j < N ? bias[j] : 0;
+        for (let k = 0; k < K; k++) ws.mem[base + nr + k * nr + r] = j < N ? B[k * N + j] : 0;
+      }
+    }
+    ws.mem.fill(GUARD, c, c + cSize);
+    ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
+    return ws.mem.slice(c, c + cSize);
+  });
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < ldc; j++) {
+      if (j >= N) {
+        expect(got[i * ldc + j], `guard at row ${i} column ${j} (M=${M} N=${N} K=${K})`).toBe(GUARD);
+        continue;
+      }
+      let s = bias[j];
+      for (let k = 0; k < K; k++) s += A[i * lda + k] * B[k * N + j];
+      expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual(TOL[dtype] * (1 + Math.abs(s)) * 4);
+    }
+  }
+}
+
 describe.each(backendCases())('conv kernels on %s', (be) => {
   beforeAll(() => useBackend(be));
   for (const dtype of ['float64', 'float32'] as const) {
     it(`gemm ${dtype}: every M, N, K in ${EDGE.join(', ')} with lda/ldc > width and guards`, () => {
-      const nr = panelWidth(dtype);
-      for (const M of EDGE) {
-        for (const N of EDGE) {
-          for (const K of [1, 4, 9, 17]) {
-            const lda = K + 3;
-            const ldc = N + 2;
-            const A = randomArray(M * lda, M * 100 + K, 'float64');
-            const B = randomArray(K * N, N * 7 + K, 'float64');
-            const bias = randomArray(N, N + 1, 'float64');
-            const panels = Math.ceil(N / nr);
-            const wSize = panels * (nr + K * nr);
-            const cSize = M * ldc;
-            const got = withWorkspace('test', undefined, dtype, [M * lda, wSize, cSize], (ws) => {
-              const [a, w, c] = ws.off;
-              ws.mem.set(A, a);
-              for (let p = 0; p < panels; p++) {
-                for (let r = 0; r < nr; r++) {
-                  const j = p * nr + r;
-                  const base = w + p * (nr + K * nr);
-                  ws.mem[base + r] = j < N ? bias[j] : 0;
-                  for (let k = 0; k < K; k++) ws.mem[base + nr + k * nr + r] = j < N ? B[k * N + j] : 0;
-                }
-              }
-              ws.mem.fill(GUARD, c, c + cSize);
-              ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
-              return ws.mem.slice(c, c + cSize);
-            });
-            for (let i = 0; i < M; i++) {
-              for (let j = 0; j < ldc; j++) {
-                if (j >= N) {
-                  expect(got[i * ldc + j], `guard at row ${i} column ${j} (M=${M} N=${N} K=${K})`).toBe(GUARD);
-                  continue;
-                }
-                let s = bias[j];
-                for (let k = 0; k < K; k++) s += A[i * lda + k] * B[k * N + j];
-                expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual(TOL[dtype] * (1 + Math.abs(s)) * 4);
-              }
-            }
-          }
-        }
-      }
+      for (const M of EDGE) for (const N of EDGE) for (const K of [1, 4, 9, 17]) checkGemm(dtype, M, N, K);
+    });
+
+    it(`gemm ${dtype}: rows too long for the packing scratch (32 KiB a 4-row block) take the unpacked tile`, () => {
+      const K = dtype === 'float32' ? 2049 : 1025;
+      for (const [M, N] of [[5, 17], [4, 9], [3, 8]]) checkGemm(dtype, M, N, K);
+      checkGemm(dtype, 5, 17, K - 1); // the longest rows that still pack
     });
 
     it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles), dense and strided, with guards`, () => {
