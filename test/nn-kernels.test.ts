@@ -328,6 +328,18 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     }
   });
 
+  it('depthwise channels-last: several bands of output rows (a ragged last one), in 2-D and 3-D, stride 2 on H', () => {
+    // ow·C = 100·17 = 1700 per row → bands of 9 rows (src/nn/conv.ts DIRECT_BAND); 20 output rows: 9, 9, 2.
+    const c: Case = {
+      rank: 2, N: 2, groups: 17, cinG: 1, coutG: 1, size: [20, 100], kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
+      padding: [1, 1], paddingMode: 'reflect', bias: true, layout: 'channels-last', seed: 41,
+    };
+    for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-last', dtype === 'float32', 'depthwise');
+    check({ ...c, size: [39, 100], stride: [2, 1] }, 'float32', 'channels-last', false, 'depthwise');
+    check({ ...c, rank: 3, N: 1, size: [3, 12, 100], kernel: [2, 3, 3], stride: [1, 1, 1], dilation: [1, 1, 1], padding: [0, 1, 1] },
+      'float64', 'channels-last', true, 'depthwise');
+  });
+
   it('large enough for several im2col tiles and every microkernel row remainder', () => {
     // K = 3·3·5 = 45 → tiles of 360 rows; 23·21 = 483 output pixels: one full tile and a ragged one.
     const c: Case = {

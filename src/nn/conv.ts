@@ -191,8 +191,10 @@ function convOnce(
     : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
   const nOut = N * outVol * Cout;
   const wSize = path === 'depthwise' ? C + taps * C : path === 'winograd' ? 16 * Math.ceil(Cout / nr) * (nr + C * nr) : G * groupStride;
-  // The direct path computes bands of output rows (and copies each out while in cache): buffers of one band.
-  const band = path === 'direct' ? Math.min(oh, Math.max(1, Math.floor((cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * Cout)))) : 0;
+  // The direct path and channels-last depthwise compute bands of output rows (and copy each out while in cache):
+  // buffers of one band.
+  const banded = path === 'direct' || (path === 'depthwise' && !cf);
+  const band = banded ? Math.min(oh, Math.max(1, Math.floor((cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * Cout)))) : 0;
   const bandOut = band * ow * Cout;
   const sizes = [
     cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
@@ -260,7 +262,21 @@ function convOnce(
     const [kd, kh, kw] = g3.kernel;
     const [sd, sh, sw] = g3.stride;
     const [dd, dh, dw] = g3.dilation;
-    if (path === 'depthwise') {
+    if (path === 'depthwise' && !cf) {
+      // Channels-last results leave in bands of rows while still in cache, as the direct path's (shape E:
+      // 1.13× faster with `output` given, 1.08× with a fresh result, whose page faults stay).
+      const res = into ?? uninitialized(dtype, nOut);
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < od; z++) {
+          for (let y = 0; y < oh; y += band) {
+            const r = Math.min(band, oh - y);
+            k.dwconv(mem, xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, 1, r, ow, wk, out);
+            res.set(mem.subarray(out, out + r * ow * C), (n * outVol + (z * oh + y) * ow) * C);
+          }
+        }
+      }
+      return res;
+    } else if (path === 'depthwise') {
       for (let n = 0; n < N; n++) {
         k.dwconv(mem, xpad + n * padVol * C, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, wk, out + n * outVol * C);
       }
@@ -328,7 +344,7 @@ function runPlanes(
   const [, oh, ow] = g3.outSize;
   const taps = kh * kw;
   const nOut = N * C * oh * ow;
-  return withWorkspace(plan.op, backend, dtype, [N * C * H * W, N * C * Ph * Pw, C * taps, nOut], (ws) => {
+  return withWorkspace(plan.op, backend, dtype, [N * C * H * W, N * C * Ph * Pw, C * taps, oh * ow], (ws) => {
     const { mem, k } = ws;
     const [xin, xpad, h, out] = ws.off;
     mem.set(x, xin);
@@ -339,13 +355,16 @@ function runPlanes(
       mem.set(w, h);
     }
     if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
+    // Each output plane leaves while it is still in cache, from one plane of scratch (shape E channels-first:
+    // 1.17–1.19× faster with `output` given, 1.08× with a fresh result).
+    const res = into ?? uninitialized(dtype, nOut);
     for (let p = 0; p < N * C; p++) {
       const c = p % C;
-      const o = out + p * oh * ow;
-      mem.fill(bias ? bias[c] : 0, o, o + oh * ow);
-      k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, o, oh, ow, ow, 1);
+      mem.fill(bias ? bias[c] : 0, out, out + oh * ow);
+      k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, out, oh, ow, ow, 1);
+      res.set(mem.subarray(out, out + oh * ow), p * oh * ow);
     }
-    return copyOut(mem, out, nOut, into);
+    return res;
   });
 }
 
