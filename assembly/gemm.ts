@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in nn_gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, rows4, rows6 } from './nn_gemm_core';
+import { copyElems, gemmRows, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './nn_gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -44,8 +44,11 @@ import { lanes } from './simd';
   if (ASC_FEATURE_SIMD) {
     if (seg >= 8) {
       // Runs long enough for the k loop: the microkernel reads the taps in place (implicit GEMM, no im2col copy).
-      // The block's pixel pointers go through col; rows past the edge repeat the last pixel.
-      const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+      // The block's pixel pointers go through col; rows past the edge repeat the last pixel. With two or more
+      // panels, the block's taps are packed k-major for the packed tile first (as gemmRows packs A).
+      const NR = 2 * lanes<T>();
+      const packed = coutG > NR && <usize>K * size * 4 <= PACK_BYTES;
+      const MR = ASC_FEATURE_RELAXED_SIMD && !packed ? 6 : 4;
       const pix = <usize>sw * sW;
       const ps = <usize>sizeof<usize>();
       let zBase = x + <usize>cOff * size;
@@ -76,7 +79,21 @@ import { lanes } from './simd';
         const c1 = mr > 1 ? c0 + ldoB : c0;
         const c2 = mr > 2 ? c1 + ldoB : c1;
         const c3 = mr > 3 ? c2 + ldoB : c2;
-        if (ASC_FEATURE_RELAXED_SIMD) {
+        if (packed) {
+          const q0 = load<usize>(col), q1 = load<usize>(col + ps), q2 = load<usize>(col + 2 * ps), q3 = load<usize>(col + 3 * ps);
+          let d = packBuf;
+          for (let a = 0; a < kd; a++) {
+            for (let b = 0; b < kh; b++) {
+              let o = <usize>(a * dd) * sD + <usize>(b * dh) * sH;
+              for (let s = 0; s < segs; s++) {
+                packRows4<T>(segBytes, q0 + o, q1 + o, q2 + o, q3 + o, d);
+                d += segBytes * 4;
+                o += segStep;
+              }
+            }
+          }
+          packedRows4<T>(coutG, <usize>K * size, packBuf, w, c0, c1, c2, c3);
+        } else if (ASC_FEATURE_RELAXED_SIMD) {
           const c4 = mr > 4 ? c3 + ldoB : c3;
           const c5 = mr > 5 ? c4 + ldoB : c4;
           rows6<T>(coutG, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
