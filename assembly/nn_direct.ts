@@ -6,7 +6,7 @@
 // issues a straight-line block's loads first and keeps every loaded value live, so the 9-tap unrolled body held
 // 18 weight vectors and 36 splats at once and spilled them to the stack (B: 1.07 → 0.87 ms a call, rolled).
 // float64 runs the GEMM tile as is.
-import { rows4, storeRow } from './nn_gemm_core';
+import { rows4, storeTile4 } from './nn_gemm_core';
 import { madd } from './simd';
 
 /** One padded plane [hp, wp, 3] → out rows [oh·ow, ldo] (Cout columns), any stride. */
@@ -84,11 +84,7 @@ import { madd } from './simd';
             q0 += sH; q1 += sH; q2 += sH; q3 += sH;
           }
         }
-        const off = <usize>j * 4;
-        storeRow<f32>(c3 + off, s3a, s3b, Cout - j);
-        storeRow<f32>(c2 + off, s2a, s2b, Cout - j);
-        storeRow<f32>(c1 + off, s1a, s1b, Cout - j);
-        storeRow<f32>(c0 + off, s0a, s0b, Cout - j);
+        storeTile4<f32>(c0, c1, c2, c3, <usize>j * 4, Cout - j, s0a, s0b, s1a, s1b, s2a, s2b, s3a, s3b);
       }
     }
     return;

@@ -75,6 +75,21 @@ import { lanes, madd } from './simd';
 }
 
 /**
+ * Store a 4-row tile's first r columns at column byte offset off of rows c0…c3, the last row first: rows past the
+ * edge alias the last real row, which is so written last (with its own values).
+ */
+// @ts-ignore: decorator
+@inline export function storeTile4<T>(
+  c0: usize, c1: usize, c2: usize, c3: usize, off: usize, r: i32,
+  v0x0: v128, v0x1: v128, v1x0: v128, v1x1: v128, v2x0: v128, v2x1: v128, v3x0: v128, v3x1: v128,
+): void {
+  storeRow<T>(c3 + off, v3x0, v3x1, r);
+  storeRow<T>(c2 + off, v2x0, v2x1, r);
+  storeRow<T>(c1 + off, v1x0, v1x1, r);
+  storeRow<T>(c0 + off, v0x0, v0x1, r);
+}
+
+/**
  * One block of 4 rows (row pointers a0…, c0…; repeat a pointer for rows past the edge) across all nc columns.
  * The K values of a row are runs of `seg` elements at offsets i·offA + j·offB + l·offE (bytes) from its pointer,
  * for i < nA, j < nB, l < nE: one run for a plain GEMM, the taps of a convolution read in place otherwise.
@@ -159,12 +174,7 @@ import { lanes, madd } from './simd';
         }
       }
     }
-    const off = <usize>j * size;
-    const r = nc - j;
-    storeRow<T>(c3 + off, v3x0, v3x1, r);
-    storeRow<T>(c2 + off, v2x0, v2x1, r);
-    storeRow<T>(c1 + off, v1x0, v1x1, r);
-    storeRow<T>(c0 + off, v0x0, v0x1, r);
+    storeTile4<T>(c0, c1, c2, c3, <usize>j * size, nc - j, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
   }
 }
 
@@ -413,12 +423,7 @@ export const packBuf: usize = memory.data(<i32>PACK_BYTES, 16);
       v3x1 = madd<T>(v3x1, x, b1);
       wp += 32;
     }
-    const off = <usize>j * size;
-    const r = nc - j;
-    storeRow<T>(c3 + off, v3x0, v3x1, r);
-    storeRow<T>(c2 + off, v2x0, v2x1, r);
-    storeRow<T>(c1 + off, v1x0, v1x1, r);
-    storeRow<T>(c0 + off, v0x0, v0x1, r);
+    storeTile4<T>(c0, c1, c2, c3, <usize>j * size, nc - j, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
   }
 }
 
