@@ -118,6 +118,11 @@ def pick_dt():
     return "f32" if coin(0.4) else "f64"
 
 
+def given(**kw):
+    """The options drawn for a case: those not None (one left out takes the op's default)."""
+    return {k: v for k, v in kw.items() if v is not None}
+
+
 def maybe_dtype(opts):
     if "output" not in opts and coin(0.1):   # ndimage's output sets the dtype itself
         opts["dtype"] = pick(["float32", "float64"])
@@ -166,11 +171,7 @@ def gen_signal(op):
         a, b = inject_nonfinite(a), inject_nonfinite(b)
     ref = getattr(sig, op)(a, b, mode=m, method="direct")
     kind = input_kind(rank)
-    opts = {}
-    if mode:
-        opts["mode"] = mode
-    if method:
-        opts["method"] = method
+    opts = given(mode=mode, method=method)
     if coin(0.12):   # convcorr's output= (SciPy has none): an array of the result's dtype that the result must be
         opts["output"] = {"alloc": "auto", "n": int(np.prod(ref.shape))}
     return two_input_case(op, a, dt1, b, dt2, opts, kind, ref)
@@ -192,13 +193,7 @@ def gen_signal2d(op):
         ref = getattr(sig, op)(a, b, mode=m, boundary=bd, fillvalue=fv if fv is not None else 0)
     except ValueError:
         return None
-    opts = {}
-    if mode:
-        opts["mode"] = mode
-    if boundary:
-        opts["boundary"] = boundary
-    if fv is not None:
-        opts["fillvalue"] = fv
+    opts = given(mode=mode, boundary=boundary, fillvalue=fv)
     maybe_dtype(opts)
     return dict(op=op, args=[arg(a, dt1), arg(b, dt2)], opts=opts, plain=False,
                 expected=enc(ref), dtype=out_dtype([dt1, dt2], opts))
@@ -249,11 +244,7 @@ def gen_fftconv(op):
     except ValueError:
         return None
     kind = input_kind(rank)
-    opts = {}
-    if mode:
-        opts["mode"] = mode
-    if axes is not None:
-        opts["axes"] = axes
+    opts = given(mode=mode, axes=axes)
     return two_input_case(op, a, dt1, b, dt2, opts, kind, ref)
 
 
@@ -310,13 +301,7 @@ def gen_ndimage(op):
     except (ValueError, RuntimeError):
         return None
     kind = input_kind(rank)
-    opts = {}
-    if mode:
-        opts["mode"] = mode
-    if cval is not None:
-        opts["cval"] = cval
-    if origin is not None:
-        opts["origin"] = origin
+    opts = given(mode=mode, cval=cval, origin=origin)
     if output in ("float32", "float64"):
         opts["output"] = output
     elif output:
