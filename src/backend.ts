@@ -1,7 +1,7 @@
 // Backend choice: which engine runs the kernels. 'wasm' is the SIMD module (or its scalar build), 'js' the plain
 // TypeScript kernels that double as the readable reference. Ops work before init(): the first call instantiates
 // synchronously where the engine allows it, else runs on 'js'.
-import { typeError } from './errors';
+import { options, typeError } from './errors';
 import {
   hasWebAssembly, instantiate, instantiateSync, loadBest, loadBestSync, supportedVariants,
   type WasmModule, type WasmVariant, VARIANTS,
@@ -29,8 +29,7 @@ let active: BackendName | undefined;
 let syncTried = false;
 
 function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
-  const o = (opts ?? {}) as InitOptions;
-  if (typeof o !== 'object') throw typeError('init', 'options', 'an object', opts);
+  const o = options<InitOptions>('init', opts, ['backend', 'variant']);
   const backend = o.backend ?? 'auto';
   if (!['auto', 'wasm', 'js'].includes(backend)) throw typeError('init', 'backend', "'auto', 'wasm' or 'js'", backend);
   if (o.variant !== undefined && !VARIANTS.includes(o.variant)) {

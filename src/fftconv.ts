@@ -14,7 +14,7 @@ export interface FftConvOptions extends Omit<SignalOptions, 'method'> {
 }
 
 function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
-  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'axes', 'dtype', 'backend']);
   const mode: Mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const d = t1.shape.length;
   const s1 = t1.shape;

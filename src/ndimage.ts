@@ -38,7 +38,7 @@ const MODES: Record<NdimageMode, BoundaryMode> = {
 };
 
 function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, opts: unknown): Float | NDArray {
-  const o = options<NdimageOptions>(op, opts);
+  const o = options<NdimageOptions>(op, opts, ['mode', 'cval', 'origin', 'dtype', 'output', 'backend']);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weights', weights);
   const d = x.shape.length;

@@ -14,7 +14,7 @@ export interface NumpyOptions {
 }
 
 function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown, opts: unknown): Float | NDArray {
-  const o = options<NumpyOptions>(op, opts);
+  const o = options<NumpyOptions>(op, opts, ['mode', 'dtype', 'backend']);
   const ta = asTensor(op, 'a', a);
   const tv = asTensor(op, 'v', v);
   for (const [name, t] of [['a', ta], ['v', tv]] as const) {

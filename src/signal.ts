@@ -54,8 +54,8 @@ export function modeRanges(op: string, s1: readonly number[], s2: readonly numbe
 }
 
 /** Validate two same-rank inputs and the shared options. */
-export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown) {
-  const o = options<SignalOptions>(op, opts);
+export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown, allowed: readonly string[]) {
+  const o = options<SignalOptions & Record<string, unknown>>(op, opts, allowed);
   const t1 = asTensor(op, 'in1', in1);
   const t2 = asTensor(op, 'in2', in2);
   if (t1.shape.length !== t2.shape.length) {
@@ -90,7 +90,7 @@ function signalPlan(t1: Tensor, t2: Tensor, mode: Mode, flip: boolean, dtype: DT
 }
 
 function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
-  const { o, t1, t2, dtype: rule } = twoInputs(op, in1, in2, opts);
+  const { o, t1, t2, dtype: rule } = twoInputs(op, in1, in2, opts, ['mode', 'method', 'dtype', 'backend', 'output']);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const method = oneOf(op, 'method', o.method, METHODS, 'auto');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
@@ -161,7 +161,7 @@ export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'fu
  */
 export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 'direct' | 'fft' {
   const op = 'chooseConvMethod';
-  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts);
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend']);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
   const { plan } = signalPlan(t1, t2, mode, false, dtype, outShape, start);

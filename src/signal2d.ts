@@ -28,7 +28,7 @@ const BOUNDARIES: Record<string, BoundaryMode> = {
 };
 
 function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): NDArray {
-  const o = options<Signal2dOptions>(op, opts);
+  const o = options<Signal2dOptions>(op, opts, ['mode', 'boundary', 'fillvalue', 'dtype', 'backend']);
   const t1 = asTensor(op, 'in1', in1);
   const t2 = asTensor(op, 'in2', in2);
   for (const [name, t] of [['in1', t1], ['in2', t2]] as const) {

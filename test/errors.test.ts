@@ -1,6 +1,9 @@
 // Bad input: a TypeError or RangeError naming the argument, thrown before any work. One shared table.
 import { describe, expect, it } from 'vitest';
-import { chooseConvMethod, convolve, correlate, correlationLags, init, initSync, numpy, setBackend } from '../src/index';
+import {
+  chooseConvMethod, conv1d, conv2d, conv2dBackward, conv2dGradInput, conv2dGradWeight, convolve, convolve2d, convTranspose1d,
+  correlate, correlate2d, correlationLags, fftconvolve, init, initSync, ndimage, numpy, oaconvolve, setBackend,
+} from '../src/index';
 
 const x = new Float64Array([1, 2, 3, 4]);
 const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
@@ -30,6 +33,43 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],
   ['setBackend: unknown name', () => setBackend('gpu' as never), TypeError, /setBackend: name must be/],
 ];
+
+// Unknown option names are refused as NumPy, SciPy and PyTorch refuse an unknown keyword, with the name to use.
+const img = { data: new Float64Array(16), shape: [4, 4] };
+const k2 = { data: new Float64Array(4), shape: [2, 2] };
+const xin = { data: new Float64Array(16), shape: [1, 1, 16] };
+const w1 = { data: new Float64Array(3), shape: [1, 1, 3] };
+const x4 = { data: new Float64Array(16), shape: [1, 1, 4, 4] };
+const w4 = { data: new Float64Array(9), shape: [1, 1, 3, 3] };
+const dy4 = { data: new Float64Array(4), shape: [1, 1, 2, 2] };
+const unknownKeys: [string, () => unknown, RegExp][] = [
+  ['correlate: axis', () => correlate(x, x, { axis: 0 } as never), /correlate: unknown option 'axis'/],
+  ['convolve: boundry', () => convolve(x, x, { boundry: 'fill' } as never), /convolve: unknown option 'boundry'; the options are 'mode'/],
+  ['chooseConvMethod: measure', () => chooseConvMethod(x, x, { mesure: true } as never), /chooseConvMethod: unknown option 'mesure'/],
+  ['numpy.correlate: method', () => numpy.correlate(x, x, { method: 'fft' } as never), /numpy.correlate: unknown option 'method'/],
+  ['fftconvolve: axis → axes', () => fftconvolve(x, x, { axis: 0 } as never), /fftconvolve: unknown option 'axis' \(did you mean 'axes'\?\)/],
+  ['oaconvolve: method', () => oaconvolve(x, x, { method: 'direct' } as never), /oaconvolve: unknown option 'method'/],
+  ['correlate2d: boundry → boundary', () => correlate2d(img, k2, { boundry: 'wrap' } as never), /correlate2d: unknown option 'boundry' \(did you mean 'boundary'\?\)/],
+  ['convolve2d: fill_value → fillvalue', () => convolve2d(img, k2, { fill_value: 1 } as never), /did you mean 'fillvalue'\?/],
+  ['ndimage.correlate: origins → origin', () => ndimage.correlate(img, k2, { origins: 1 } as never), /ndimage.correlate: unknown option 'origins' \(did you mean 'origin'\?\)/],
+  ['ndimage.convolve: axes', () => ndimage.convolve(img, k2, { axes: [0] } as never), /ndimage.convolve: unknown option 'axes'/],
+  ['conv2d: padding_mode → paddingMode', () => conv2d(x4, w4, { padding: 1, padding_mode: 'reflect' } as never), /conv2d: unknown option 'padding_mode' \(did you mean 'paddingMode'\?\)/],
+  ['conv1d: strides → stride', () => conv1d(xin, w1, { strides: 2 } as never), /did you mean 'stride'\?/],
+  ['convTranspose1d: output_padding → outputPadding', () => convTranspose1d(xin, w1, { stride: 2, output_padding: 1 } as never), /convTranspose1d: unknown option 'output_padding' \(did you mean 'outputPadding'\?\)/],
+  ['conv2dGradInput: dilations → dilation', () => conv2dGradInput([1, 1, 4, 4], w4, dy4, { dilations: 1 } as never), /did you mean 'dilation'\?/],
+  ['conv2dGradWeight: group → groups', () => conv2dGradWeight(x4, [1, 1, 3, 3], dy4, { group: 1 } as never), /did you mean 'groups'\?/],
+  ['conv2dBackward: out → output', () => conv2dBackward(x4, w4, dy4, { out: 1 } as never), /did you mean 'output'\?/],
+  ['initSync: threds', () => initSync({ backend: 'js', threds: 2 } as never), /init: unknown option 'threds'/],
+];
+
+describe('unknown option names are refused with a TypeError naming the key', () => {
+  for (const [what, fn, msg] of unknownKeys) {
+    it(what, () => {
+      expect(fn).toThrow(TypeError);
+      expect(fn).toThrow(msg);
+    });
+  }
+});
 
 describe('bad input throws a clear error naming the argument', () => {
   for (const [what, fn, Err, msg] of cases) {

@@ -29,6 +29,11 @@ export interface ConvOptions extends GeometryOptions {
   output?: Float | NDArray | DType;
 }
 
+/** Every option the forward layers and their gradients take. */
+export const CONV_OPTIONS: readonly (keyof ConvOptions)[] = [
+  'stride', 'dilation', 'padding', 'groups', 'paddingMode', 'flip', 'layout', 'bias', 'dtype', 'backend', 'output',
+];
+
 /** torch's padding_mode names → src/pad.ts (scipy.ndimage) boundary modes. */
 export const BOUNDARY: Record<PaddingMode, BoundaryMode> = {
   zeros: 'constant', reflect: 'mirror', replicate: 'nearest', circular: 'wrap',
@@ -67,7 +72,7 @@ export function geometry3(plan: ConvPlan): Geometry3 {
 
 /** Validate, plan and run one forward convolution. */
 export function convNd(op: string, rank: number, input: unknown, weight: unknown, opts: unknown): NDArray {
-  const o = options<ConvOptions>(op, opts);
+  const o = options<ConvOptions>(op, opts, CONV_OPTIONS);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weight', weight);
   const plan = planConv(op, rank, x.shape, w.shape, o);

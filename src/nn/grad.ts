@@ -13,7 +13,7 @@ import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
 import { copyOut, withWorkspace, type Workspace } from '../workspace';
-import { BOUNDARY, geometry3, runConvIfFinite, type ConvOptions, type Geometry3 } from './conv';
+import { BOUNDARY, CONV_OPTIONS, geometry3, runConvIfFinite, type ConvOptions, type Geometry3 } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
 /** The result of conv{1,2,3}dBackward. */
@@ -448,7 +448,7 @@ export function gradBiasOf(plan: ConvPlan, dtype: DType, dy: Float): Float {
 
 /** conv{1,2,3}dGradInput. */
 export function convGradInput(op: string, rank: number, inputShape: unknown, weight: unknown, gradOutput: unknown, opts: unknown): NDArray {
-  const o = options<ConvOptions>(op, opts);
+  const o = options<ConvOptions>(op, opts, CONV_OPTIONS);
   const shape = shapeArg(op, 'inputShape', inputShape);
   const w = asTensor(op, 'weight', weight);
   const dy = asTensor(op, 'gradOutput', gradOutput);
@@ -460,7 +460,7 @@ export function convGradInput(op: string, rank: number, inputShape: unknown, wei
 
 /** conv{1,2,3}dGradWeight. */
 export function convGradWeight(op: string, rank: number, input: unknown, weightShape: unknown, gradOutput: unknown, opts: unknown): NDArray {
-  const o = options<ConvOptions>(op, opts);
+  const o = options<ConvOptions>(op, opts, CONV_OPTIONS);
   const x = asTensor(op, 'input', input);
   const shape = shapeArg(op, 'weightShape', weightShape);
   const dy = asTensor(op, 'gradOutput', gradOutput);
@@ -472,7 +472,7 @@ export function convGradWeight(op: string, rank: number, input: unknown, weightS
 
 /** conv{1,2,3}dBackward. */
 export function convBackward(op: string, rank: number, input: unknown, weight: unknown, gradOutput: unknown, opts: unknown): ConvGradients {
-  const o = options<ConvOptions>(op, opts);
+  const o = options<ConvOptions>(op, opts, CONV_OPTIONS);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weight', weight);
   const dy = asTensor(op, 'gradOutput', gradOutput);

@@ -25,7 +25,9 @@ export interface ConvTransposeOptions {
 
 /** Validate, plan and run one transposed convolution. */
 export function convTransposeNd(op: string, rank: number, input: unknown, weight: unknown, opts: unknown): NDArray {
-  const o = options<ConvTransposeOptions>(op, opts);
+  const o = options<ConvTransposeOptions>(op, opts, [
+    'stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'layout', 'dtype', 'backend',
+  ]);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weight', weight);
   const layout = o.layout ?? 'channels-first';
