@@ -39,6 +39,7 @@ if (chromium) {
     extends: true,
     test: {
       name: 'chromium', include,
+      exclude: ['test/readme.test.ts'], // Node only: it writes the README's blocks to files and imports them
       provide: { variants: ['js', 'scalar', 'simd', 'relaxed'] },
       browser: {
         enabled: true,
