@@ -41,6 +41,7 @@ async function main() {
     variantText: `${info.variant} build${threads > 1 ? `, ${threads} threads` : ''}`,
     reason: info.name === 'wasm' ? '' : wasmReason(),
   };
+  status.short = /Content-Security-Policy/.test(status.reason) ? "refused by this page's CSP (no 'wasm-unsafe-eval')" : status.reason;
   const threadsWhy = threads > 1 ? '' : ` (${info.threadsReason ?? threadsNote ?? 'one thread'})`;
   $('#backend').textContent = `${status.wasm ? `backend: wasm — ${info.variant} build` : `backend: js — WebAssembly unavailable: ${status.reason}`}`
     + ` · threads: ${threads}${threadsWhy} · cross-origin isolated: ${globalThis.crossOriginIsolated ? 'yes' : 'no'}`;
@@ -53,6 +54,7 @@ async function main() {
     setImage(img) {
       this.image = img;
       for (const f of this.listeners) f(img);
+      document.body.dataset.pictures = String(Number(document.body.dataset.pictures ?? 0) + 1); // pictures shown so far
     },
   };
   const panels = [seed(lib), picture(lib, shared), find(lib, shared), delay(lib), train(lib)];

@@ -42,8 +42,8 @@ export function serve({ port = 8080, isolation = true, csp = false, static: stat
       headers['Cross-Origin-Resource-Policy'] = 'same-origin';
     }
     if (csp) headers['Content-Security-Policy'] = STRICT_CSP;
-    let file = resolve(req.url ?? '/', staticOnly);
     try {
+      let file = resolve(req.url ?? '/', staticOnly); // throws on a malformed %-escape: a 404 like any other
       if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) throw new Error('refused');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);

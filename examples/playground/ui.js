@@ -20,7 +20,6 @@ export function num(v, digits = 4) {
   const s = Number.isInteger(r) ? String(r) : String(Number(r.toFixed(digits)));
   return s.replace('-', '−');
 }
-export const list = (a, digits) => `[${Array.from(a, (v) => num(v, digits)).join(', ')}]`;
 
 /** Show an error in a panel's error line (and clear it with `null`). */
 export function showError(node, e) {
@@ -96,7 +95,7 @@ export function plot(canvas, series, { markers = [], logY = false, xLabel = '', 
   const ctx = canvas.getContext('2d');
   const W = canvas.width;
   const H = canvas.height;
-  const m = { l: 46, r: 10, t: 10, b: 30 };
+  const m = { l: 46, r: 10, t: 10, b: 36 };
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, W, H);
@@ -117,19 +116,14 @@ export function plot(canvas, series, { markers = [], logY = false, xLabel = '', 
   ctx.lineWidth = 1;
   // Log scale: a grid line on whole decades only (at most about six); linear: five evenly spaced lines.
   const decade = Math.max(1, Math.ceil((y1 - y0) / 6));
-  const ticks = logY
-    ? Array.from({ length: Math.floor((y1 - y0) / decade) + 1 }, (_, k) => y0 + k * decade)
-    : [0, 1, 2, 3, 4].map((k) => y0 + ((y1 - y0) * k) / 4);
+  const ticks = logY ? Array.from({ length: Math.floor((y1 - y0) / decade) + 1 }, (_, k) => y0 + k * decade) : niceTicks(y0, y1);
   for (const v of ticks) {
     ctx.beginPath(); ctx.moveTo(m.l, Y(v)); ctx.lineTo(W - m.r, Y(v)); ctx.stroke();
     ctx.textAlign = 'right';
     ctx.fillText(logY ? `1e${num(v, 0)}` : num(v, 2), m.l - 4, Y(v) + 4);
   }
   ctx.textAlign = 'center';
-  for (let k = 0; k <= 4; k++) {
-    const v = x0 + ((x1 - x0) * k) / 4;
-    ctx.fillText(num(v, 0), X(v), H - m.b + 14);
-  }
+  for (const v of niceTicks(x0, x1)) ctx.fillText(num(v, 2), X(v), H - m.b + 14);
   if (xLabel) ctx.fillText(xLabel, (m.l + W - m.r) / 2, H - 3);
   if (yLabel) { ctx.textAlign = 'left'; ctx.fillText(yLabel, m.l + 4, m.t + 10); }
   for (const mk of markers) {
@@ -156,6 +150,16 @@ export function plot(canvas, series, { markers = [], logY = false, xLabel = '', 
     ctx.stroke();
     ctx.setLineDash([]);
   }
+}
+
+/** Round tick values (steps of 1, 2 or 5 × 10ⁿ) inside [lo, hi], about five of them. */
+function niceTicks(lo, hi) {
+  const raw = (hi - lo) / 5 || 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
 }
 
 /** Median of numbers. */

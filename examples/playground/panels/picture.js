@@ -100,7 +100,10 @@ export function setup(lib, shared) {
       $('#pic-error').textContent = `could not read that picture: ${e.message ?? e}`;
     }
   });
-  $('#pic-source').addEventListener('change', () => load(`pictures/${$('#pic-source').value}.png`));
+  $('#pic-source').addEventListener('change', () => {
+    $('#pic-file').value = '';
+    load(`pictures/${$('#pic-source').value}.png`);
+  });
   $('#pic-file').addEventListener('change', (ev) => { if (ev.target.files[0]) load(ev.target.files[0]); });
   src.addEventListener('dragover', (ev) => { ev.preventDefault(); src.classList.add('drop'); });
   src.addEventListener('dragleave', () => src.classList.remove('drop'));
@@ -118,7 +121,7 @@ export function setup(lib, shared) {
     load,
     race: () => (last && shared.image ? [{
       panel: '2 · picture',
-      op: `ndimage.correlate, ${shared.image.W}×${shared.image.H}×4, kernel ${last.kernel.shape.join('×')}`,
+      op: `ndimage.correlate, ${shared.image.W}×${shared.image.H}×4, kernel ${last.kernel.shape.join('×')}${direct ? '' : ' (with the Float32Array copy)'}`,
       run: (backend) => filterRGBA(lib, 'correlate', shared.image.rgba, shared.image.W, shared.image.H, last.kernel, last.mode, { direct, backend }),
     }] : []),
   };

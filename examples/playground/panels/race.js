@@ -52,7 +52,7 @@ export function setup(lib, panels, status) {
         rows.append(el('tr', {}, ...cells));
         $('#race-status').textContent = `timing ${op.panel}…`;
         const r = await race(op.run, backends, budget);
-        cells[2].textContent = status.wasm ? fmt(r.ms.wasm) : `unavailable: ${status.reason}`;
+        cells[2].textContent = status.wasm ? fmt(r.ms.wasm) : `unavailable: ${status.short}`;
         cells[3].textContent = fmt(r.ms.js);
         cells[4].textContent = r.ratio === undefined ? '—' : `${r.ratio.toFixed(1)}×`;
       }

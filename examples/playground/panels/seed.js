@@ -1,6 +1,6 @@
 // Panel 1: f = [2, 1, 3, 5, 4] against a short h, both operations, with the kernel drawn where it sits for one output.
 import { parseNumbers } from '../compute.js';
-import { $, el, guarded, list, num } from '../ui.js';
+import { $, el, guarded, num } from '../ui.js';
 
 export function setup(lib) {
   const fIn = $('#seed-f');
@@ -38,11 +38,13 @@ export function setup(lib) {
     const corr = lib.correlate(f, h, { mode });
     const conv = lib.convolve(f, h, { mode });
     state = { f, h, mode };
-    $('[data-check="seed-corr"]').textContent = list(corr);
-    $('[data-check="seed-conv"]').textContent = list(conv);
     kIn.max = String(corr.length - 1);
     if (Number(kIn.value) > corr.length - 1) kIn.value = String(corr.length - 1);
     const k = Number(kIn.value);
+    // The numbers, with output k (the one the slides show) highlighted.
+    const show = (node, a) => node.replaceChildren('[', ...Array.from(a, (v, i) => [i ? ', ' : '', el('span', { class: i === k ? 'now' : '', text: num(v) })]).flat(), ']');
+    show($('[data-check="seed-corr"]'), corr);
+    show($('[data-check="seed-conv"]'), conv);
     $('#seed-k-out').textContent = String(k);
     const swapped = mode === 'valid' && h.length > f.length;
     // Output k of 'same' and 'valid' is output k + offset of 'full' (SciPy centres them in the full result).
