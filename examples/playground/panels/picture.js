@@ -111,6 +111,7 @@ export function setup(lib, shared) {
     ev.preventDefault();
     src.classList.remove('drop');
     const f = ev.dataTransfer.files[0];
+    $('#pic-file').value = '';
     if (f) load(f);
   });
   shared.listeners.push((img) => { paint(src, img.rgba, img.W, img.H); run(); });
