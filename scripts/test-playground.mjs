@@ -96,6 +96,26 @@ function decodePng(file) {
   return { rgba, W, H };
 }
 
+/** filterRGBA (the page's and this test's code) against referenceFilter, on a shipped picture. */
+function checkFilterRGBA() {
+  for (const name of ['sobel-x', 'motion', 'emboss']) {
+    const kernel = C.parseKernel(C.kernelText(name));
+    const bound = kernel.data.length * 2 ** -24 * kernel.data.reduce((s, v) => s + Math.abs(v), 0) * 255 * 2;
+    for (const op of ['convolve', 'correlate']) {
+      const got = C.filterRGBA(lib, op, pictures.shapes.rgba, 240, 160, kernel, 'reflect');
+      const ref = referenceFilter(op, pictures.shapes, kernel);
+      let bad = 0;
+      for (let i = 0; i < ref.length; i++) {
+        if ((i & 3) === 3) { if (got[i] !== 255) bad++; continue; }
+        const want = Math.min(255, Math.max(0, Math.round(ref[i])));
+        const near = Math.abs(ref[i] - Math.floor(ref[i]) - 0.5) <= bound;
+        if (Math.abs(got[i] - want) > (near ? 1 : 0)) bad++;
+      }
+      check(`filterRGBA ${op} ${name} = the formula`, bad === 0, `${bad} values differ`);
+    }
+  }
+}
+
 const pictures = {
   shapes: decodePng(path('examples/playground/pictures/shapes.png')),
   landscape: decodePng(path('examples/playground/pictures/landscape.png')),
@@ -122,6 +142,25 @@ function pictureExpect(img, kernel, mode) {
     }
   }
   return { ...out, diff: C.diffStats(out.convolve, out.correlate), near, nearCount: near.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * scipy.ndimage.correlate / convolve on [H, W, 4] with a [kh, kw, 1] kernel in 'reflect' mode (d c b a | a b c d),
+ * straight from the formula in float64, stored as a canvas stores it: an independent check of filterRGBA itself.
+ * The origin of a kernel of size k is at floor(k / 2); convolve flips the kernel and, for even sizes, that origin.
+ */
+function referenceFilter(op, { rgba, W, H }, { data, shape: [kh, kw] }) {
+  const refl = (i, n) => { while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1; return i; };
+  const w = op === 'convolve' ? Array.from(data).reverse() : Array.from(data);
+  const oy = op === 'convolve' ? kh - 1 - Math.floor(kh / 2) : Math.floor(kh / 2);
+  const ox = op === 'convolve' ? kw - 1 - Math.floor(kw / 2) : Math.floor(kw / 2);
+  const out = new Float64Array(W * H * 4);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
+    let s = 0;
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) s += w[i * kw + j] * rgba[(refl(y + i - oy, H) * W + refl(x + j - ox, W)) * 4 + c];
+    out[(y * W + x) * 4 + c] = s;
+  }
+  return out;
 }
 
 async function checkPicture(page, run, label, img, kernelName, mode) {
@@ -290,6 +329,14 @@ const ALL_RUNS = [
 const RUNS = ALL_RUNS.filter((r) => !process.env.PLAYGROUND_RUNS || process.env.PLAYGROUND_RUNS.split(',').includes(r.name));
 const PANELS = ['seed', 'picture', 'find', 'delay', 'train', 'race'];
 
+checkFilterRGBA();
+// The delay panel's signals: noise-free, y must be x delayed by d (y[n] = x[n − d]), the definition findDelay inverts.
+for (const d of [17, -23]) {
+  const { x, y } = C.delaySignals(1, 600, d, 0);
+  let bad = 0;
+  for (let n = Math.max(0, d); n < Math.min(600, 600 + d); n++) if (y[n] !== x[n - d]) bad++;
+  check(`delaySignals d=${d}: y[n] = x[n − d]`, bad === 0, `${bad} samples differ`);
+}
 buildPlayground();
 console.log(`set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const shots = path('test-results/playground/');

@@ -162,6 +162,17 @@ function niceTicks(lo, hi) {
   return out;
 }
 
+/** A canvas that has nothing to show yet: grey, with one line of text. */
+export function placeholder(canvas, text) {
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#eee';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#777';
+  ctx.font = `${Math.max(9, Math.round(canvas.width / 28))}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.fillText(text, canvas.width / 2, canvas.height / 2);
+}
+
 /** Median of numbers. */
 export function median(a) {
   const s = [...a].sort((p, q) => p - q);

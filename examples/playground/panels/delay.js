@@ -1,6 +1,6 @@
 // Panel 4: two noisy copies of a signal, y delayed by d; xcorr's curve and findDelay's estimate against the truth.
 import { delaySignals } from '../compute.js';
-import { $, guarded, num, plot } from '../ui.js';
+import { $, guarded, num, placeholder, plot } from '../ui.js';
 import { needs } from './find.js';
 
 export const DELAY = { n: 600, maxlag: 80 };
@@ -30,7 +30,10 @@ export function setup(lib) {
       { x: idx, y: Array.from(idx, (i) => x[i]), color: '#0571b0' },
       { x: idx, y: Array.from(idx, (i) => y[i]), color: '#ca0020' },
     ], { xLabel: 'sample n (first 200)' });
-    if (missing.length) return;
+    if (missing.length) {
+      placeholder($('#delay-xcorr'), `no ${missing.join(' or ')} in this build`);
+      return;
+    }
     const { r, lags } = lib.xcorr(x, y, { maxlag: DELAY.maxlag, scale: 'normalized' });
     const est = lib.findDelay(x, y, { maxlag: DELAY.maxlag });
     const sub = lib.findDelay(x, y, { maxlag: DELAY.maxlag, subsample: true });

@@ -1,6 +1,6 @@
 // Panel 3: cut a template by dragging a box, match it everywhere with matchTemplate, box the best match.
 import { findTemplate } from '../compute.js';
-import { $, canvasPoint, guarded, heatmap, num, paint } from '../ui.js';
+import { $, canvasPoint, guarded, heatmap, num, paint, placeholder } from '../ui.js';
 
 export const needs = (name) => `needs convcorr's ${name} (not in this build)`;
 
@@ -40,7 +40,14 @@ export function setup(lib, shared) {
     const img = shared.image;
     if (!img) return;
     box = clampBox(box, img);
-    if (!available) { draw(); return; }
+    if (!available) {
+      draw();
+      const heat = $('#find-heat');
+      heat.width = 2 * img.W; // twice the pixels: the canvas is shown scaled, the text stays sharp
+      heat.height = 2 * img.H;
+      placeholder(heat, 'no matchTemplate in this build');
+      return;
+    }
     const method = methodSel.value;
     const t0 = performance.now();
     const r = findTemplate(lib, img.rgba, img.W, img.H, box, method);

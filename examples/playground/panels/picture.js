@@ -23,6 +23,16 @@ export async function decode(source) {
   return { rgba, W, H };
 }
 
+/** What flipping does to this kernel: nothing (symmetric), a sign change (antisymmetric), or something else. */
+function symmetry({ data }) {
+  const n = data.length;
+  if (data.every((v, i) => v === data[n - 1 - i])) return 'This kernel equals its 180° rotation: convolution and correlation are the same operation.';
+  if (data.every((v, i) => v === -data[n - 1 - i])) {
+    return 'Rotating this kernel by 180° negates it: convolve = −correlate, so each result keeps exactly the edges the other clamps to 0.';
+  }
+  return 'This kernel differs from its 180° rotation: convolution and correlation give two different pictures.';
+}
+
 export function setup(lib, shared) {
   const err = $('#pic-error');
   const kernelSel = $('#pic-kernel');
@@ -60,6 +70,7 @@ export function setup(lib, shared) {
     last = { conv, corr, kernel, mode };
     showProbe();
     const d = diffStats(conv, corr);
+    $('#pic-symmetry').textContent = symmetry(kernel);
     $('[data-check="pic-diff"]').textContent = d.pixels === 0
       ? `convolve and correlate agree on every pixel (${img.W}×${img.H}): the kernel equals its 180° rotation.`
       : `pixels that differ: ${d.pixels} of ${img.W * img.H}, largest difference ${d.max}.`;
