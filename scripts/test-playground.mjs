@@ -368,9 +368,13 @@ try {
       check(`${run.name}: picture path ${direct ? 'direct' : 'Float32Array copy'}`, (await page.locator('#pic-path').textContent()).startsWith(direct ? 'The canvas ImageData bytes went straight in' : 'This build takes Float32Array'));
       await drive(page, run.name, run !== RUNS[0]);
       console.log(`${run.name}: driven in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      // Every panel of the first run (the committed screenshots), the whole page and the header of every run.
-      await page.screenshot({ path: `${shots}${run.name}.png`, fullPage: true });
-      if (run === RUNS[0]) for (const p of PANELS) await page.locator(`#${p}`).screenshot({ path: `${shots}${run.name}-${p}.png` });
+      // The first run: the whole page and every panel (the committed screenshots); every run: the header and the race.
+      if (run === RUNS[0]) {
+        await page.screenshot({ path: `${shots}${run.name}.png`, fullPage: true });
+        for (const p of PANELS) await page.locator(`#${p}`).screenshot({ path: `${shots}${run.name}-${p}.png` });
+      } else {
+        await page.locator('#race').screenshot({ path: `${shots}${run.name}-race.png` });
+      }
       await page.locator('header').screenshot({ path: `${shots}${run.name}-header.png` });
       check(`${run.name}: no console errors`, errors.length === 0, errors.join(' / '));
     } catch (e) {
