@@ -2,6 +2,7 @@
 // ESM build (dist/*.js and its chunks) into examples/playground/dist/convcorr/, where main.js imports it from.
 // Run `npm run build` first (npm run playground:build does both).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = new URL('.', import.meta.url);
@@ -22,5 +23,5 @@ export function buildPlayground() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(`playground written to ${buildPlayground()} — serve that folder from any static host`);
+  console.log(`playground written to ${relative(process.cwd(), buildPlayground()) || '.'}/ — serve that folder from any static host`);
 }
