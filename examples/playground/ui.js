@@ -73,18 +73,24 @@ export function ramp(t) {
   return STOPS[i].map((c, k) => Math.round(c + (STOPS[i + 1][k] - c) * f));
 }
 
-/** A 2-D NDArray as a heat map on a canvas, scaled between its min and max. */
-export function heatmap(canvas, { data, shape }) {
+/**
+ * A 2-D NDArray as a heat map, scaled between its min and max, on a canvas of `size` (default: the array's) with the
+ * array's [0, 0] at `at`; the rest stays grey.
+ */
+export function heatmap(canvas, { data, shape }, { size = [shape[1], shape[0]], at = [0, 0] } = {}) {
   const [h, w] = shape;
+  const [W, H] = size;
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  const rgba = new Uint8ClampedArray(w * h * 4);
-  for (let i = 0; i < data.length; i++) {
-    const [r, g, b] = ramp(hi > lo ? (data[i] - lo) / (hi - lo) : 0.5);
-    rgba.set([r, g, b, 255], 4 * i);
+  const rgba = new Uint8ClampedArray(W * H * 4).fill(225);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = ramp(hi > lo ? (data[y * w + x] - lo) / (hi - lo) : 0.5);
+      rgba.set([r, g, b, 255], 4 * ((y + at[1]) * W + x + at[0]));
+    }
   }
-  paint(canvas, rgba, w, h);
+  paint(canvas, rgba, W, H);
 }
 
 /**

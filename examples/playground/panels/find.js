@@ -53,7 +53,13 @@ export function setup(lib, shared) {
     const r = findTemplate(lib, img.rgba, img.W, img.H, box, method);
     const ms = performance.now() - t0;
     last = { box: { ...box }, method };
-    heatmap($('#find-heat'), r.scores);
+    // Each score drawn at the centre of the window it compares, so the heat sits over the object it matches.
+    const c = [Math.floor(box.w / 2), Math.floor(box.h / 2)];
+    heatmap($('#find-heat'), r.scores, { size: [img.W, img.H], at: c });
+    const ctx = $('#find-heat').getContext('2d');
+    ctx.strokeStyle = '#ff00ff';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(r.best.x + c[0] - 3.5, r.best.y + c[1] - 3.5, 8, 8);
     draw(r.best);
     $('[data-check="find-result"]').textContent = `template ${box.w}×${box.h} cut at (${box.x}, ${box.y}); `
       + `best match (${method.startsWith('sqdiff') ? 'minimum' : 'maximum'}) at (${r.best.x}, ${r.best.y}), score ${num(r.best.score, 6)}; `
