@@ -365,6 +365,8 @@ try {
       const banner = await page.locator('#backend').textContent();
       check(`${run.name}: backend ${run.backend}`, (await page.getAttribute('body', 'data-backend')) === run.backend, banner);
       check(`${run.name}: cross-origin isolated ${run.isolated ? 'yes' : 'no'}`, banner.includes(`cross-origin isolated: ${run.isolated ? 'yes' : 'no'}`), banner);
+      // Without isolation (or without wasm) one thread, and the page says why.
+      if (!run.isolated || run.backend === 'js') check(`${run.name}: one thread, with the reason`, /threads: 1 \(.+\)/.test(banner), banner);
       if (run.backend === 'js') check(`${run.name}: the reason is shown`, /WebAssembly unavailable: this page's Content-Security-Policy refuses to compile wasm \(its script-src has no 'wasm-unsafe-eval'\)/.test(banner), banner);
       else check(`${run.name}: the wasm build is named`, /backend: wasm — (relaxed|simd|scalar) build/.test(banner), banner);
       // The page filters ImageData bytes directly exactly when this build takes them (API.md "Inputs of every numeric type").

@@ -79,12 +79,12 @@ export const BOUNDARIES = [
  * `direct`: the library takes the Uint8ClampedArray itself as input and output (API.md "Inputs of every numeric
  * type"). Without it the bytes go through a Float32Array copy first and back through Uint8ClampedArray.set, which
  * rounds and clamps exactly the same way (ECMAScript ToUint8Clamp): the only place the page converts pixels itself.
+ * `out`: where to store the result, e.g. the `data` of the ImageData the page then puts on its canvas.
  */
-export function filterRGBA(lib, op, rgba, W, H, kernel, mode, { direct = false, backend } = {}) {
+export function filterRGBA(lib, op, rgba, W, H, kernel, mode, { direct = false, backend, out = new Uint8ClampedArray(W * H * 4) } = {}) {
   const [kh, kw] = kernel.shape;
   const weights = { data: Float32Array.from(kernel.data), shape: [kh, kw, 1] };
   const opts = backend ? { mode, backend } : { mode };
-  const out = new Uint8ClampedArray(W * H * 4);
   if (direct) {
     lib.ndimage[op]({ data: rgba, shape: [H, W, 4] }, weights, { ...opts, output: out });
   } else {

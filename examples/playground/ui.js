@@ -41,13 +41,18 @@ export function guarded(errNode, fn) {
   };
 }
 
+/** Put an ImageData on a canvas (resizing it to the image). */
+export function putImage(canvas, img) {
+  canvas.width = img.width;
+  canvas.height = img.height;
+  canvas.getContext('2d').putImageData(img, 0, 0);
+}
+
 /** Put RGBA bytes on a canvas (resizing it to the image). */
 export function paint(canvas, rgba, W, H) {
-  canvas.width = W;
-  canvas.height = H;
   const img = new ImageData(W, H);
   img.data.set(rgba);
-  canvas.getContext('2d').putImageData(img, 0, 0);
+  putImage(canvas, img);
 }
 
 /** Canvas pixel coordinates of a pointer event (the canvas may be displayed scaled, inside a CSS border). */

@@ -1,6 +1,6 @@
 // Panel 2: a picture through convolution and correlation with one kernel, the two results and their difference.
 import { BOUNDARIES, acceptsImageBytes, diffStats, filterRGBA, kernelText, parseKernel } from '../compute.js';
-import { $, canvasPoint, el, guarded, paint } from '../ui.js';
+import { $, canvasPoint, el, guarded, paint, putImage } from '../ui.js';
 
 /** Largest side a dropped picture is scaled down to: the panels stay interactive on any image. */
 const MAX_SIDE = 480;
@@ -58,14 +58,17 @@ export function setup(lib, shared) {
     if (!img) return;
     const kernel = parseKernel(kernelBox.value);
     const mode = modeSel.value;
+    // Each result is stored straight into the data of the ImageData that then goes on its canvas.
+    const convImg = new ImageData(img.W, img.H);
+    const corrImg = new ImageData(img.W, img.H);
     const t0 = performance.now();
-    const conv = filterRGBA(lib, 'convolve', img.rgba, img.W, img.H, kernel, mode, { direct });
-    const corr = filterRGBA(lib, 'correlate', img.rgba, img.W, img.H, kernel, mode, { direct });
+    const conv = filterRGBA(lib, 'convolve', img.rgba, img.W, img.H, kernel, mode, { direct, out: convImg.data });
+    const corr = filterRGBA(lib, 'correlate', img.rgba, img.W, img.H, kernel, mode, { direct, out: corrImg.data });
     const ms = performance.now() - t0;
     const diff = new Uint8ClampedArray(conv.length);
     for (let i = 0; i < diff.length; i++) diff[i] = (i & 3) === 3 ? 255 : 4 * Math.abs(conv[i] - corr[i]);
-    paint($('#pic-conv'), conv, img.W, img.H);
-    paint($('#pic-corr'), corr, img.W, img.H);
+    putImage($('#pic-conv'), convImg);
+    putImage($('#pic-corr'), corrImg);
     paint($('#pic-diff'), diff, img.W, img.H);
     last = { conv, corr, kernel, mode };
     showProbe();
