@@ -31,7 +31,9 @@ function findChromium() {
 
 const exe = findChromium();
 if (!exe) {
-  console.log('playground test skipped: no Chromium binary on PATH (install chromium, or set CHROMIUM_PATH)');
+  console.log(process.env.CHROMIUM_PATH
+    ? `playground test skipped: CHROMIUM_PATH names no file (${process.env.CHROMIUM_PATH})`
+    : 'playground test skipped: no Chromium binary on PATH (install chromium, or set CHROMIUM_PATH)');
   process.exit(0);
 }
 if (!existsSync(path('dist/index.js'))) {
