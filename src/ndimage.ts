@@ -25,7 +25,8 @@ export interface NdimageOptions {
    * scipy.ndimage's `output`: an array the size of the input that receives the result (a Float32Array or
    * Float64Array, or an NDArray of the input's shape; its type sets the dtype), or a dtype. The result's data is
    * then that very array, written in place of a fresh one. It may be the input itself: the sums then run in scratch
-   * first, as SciPy's do.
+   * first, as SciPy's do. An integer array (e.g. a canvas ImageData's Uint8ClampedArray) receives the float64 sums
+   * rounded half to even and saturated to its range (OpenCV's saturate_cast); NaN stores 0.
    */
   output?: Numeric | NDArray<Numeric> | DType;
   backend?: 'wasm' | 'js';

@@ -25,7 +25,8 @@ export interface SignalOptions {
 export interface CorrelateOptions extends SignalOptions {
   /**
    * An array the size of the result that receives it (a Float32Array or Float64Array, or an NDArray of the result's
-   * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one.
+   * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one. An
+   * integer array receives the float64 result rounded half to even and saturated to its range; NaN stores 0.
    */
   output?: Numeric | NDArray<Numeric> | DType;
 }

@@ -24,6 +24,7 @@ export interface ConvOptions extends GeometryOptions {
    * Where the forward result goes (a convcorr addition; torch.nn.functional has no out=): a Float32Array or
    * Float64Array of the output's size, or an NDArray of the output's shape, filled and returned as the result's
    * data (its type sets the dtype); or a dtype. Repeated calls then reuse one array instead of a fresh one each.
+   * An integer array receives the float64 result rounded half to even and saturated to its range; NaN stores 0.
    * The gradient ops take the same options and ignore this one: their results are always fresh.
    */
   output?: Numeric | NDArray<Numeric> | DType;
