@@ -143,6 +143,14 @@ describe.each(backendCases())('numeric types on %s', (be) => {
     expect(correlate(new Uint8Array([1]), new Uint8Array([1]), { dtype: 'float64' })).toBeInstanceOf(Float64Array);
   });
 
+  it('takes Float16Array as float32 where the engine has one', () => {
+    const F16 = (globalThis as { Float16Array?: new (a: number[]) => Numeric }).Float16Array;
+    if (!F16) return; // Node 20 has none; Chromium does
+    const r = correlate(new F16([1, 2.5, -3]), [1, 1], { mode: 'valid' });
+    expect(r).toBeInstanceOf(Float32Array);
+    expect(Array.from(r as Float32Array)).toEqual([3.5, -0.5]);
+  });
+
   it('NaN stores 0 and ±Infinity saturates in every integer output', () => {
     const x = new Float64Array([NaN, Infinity, -Infinity, 2.5, -2.5, 3.5]);
     for (const [T, lo, hi] of [[Int8Array, -128, 127], [Uint8Array, 0, 255], [Uint8ClampedArray, 0, 255], [Int16Array, -32768, 32767], [Uint32Array, 0, 4294967295]] as const) {
