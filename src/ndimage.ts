@@ -147,6 +147,8 @@ function origins(op: string, origin: unknown, wShape: readonly number[]): number
 /**
  * Multidimensional correlation, as scipy.ndimage.correlate: output shape = input shape, edges by `mode`.
  * @example ndimage.correlate([1, 2, 3, 4], [1, 1, 1]) // Float64Array [4, 6, 9, 11]  (mode 'reflect')
+ * @example // a canvas image blurred into itself, per channel (weights [3, 3, 1]):
+ * ndimage.correlate({ data: imageData.data, shape: [imageData.height, imageData.width, 4] }, gauss3x3x1, { output: imageData.data })
  */
 export function correlate(input: ArrayLike1D, weights: ArrayLike1D, opts?: NdimageOptions): Float;
 export function correlate(input: NDArray<Numeric>, weights: NDArray<Numeric>, opts?: NdimageOptions): NDArray;
