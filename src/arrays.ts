@@ -34,7 +34,10 @@ export type Kind = 'float32' | 'float64' | 'plain';
 
 /** An input after validation: its data (never copied here), its shape, and whether it came as an NDArray. */
 export interface Tensor {
-  /** Typed arrays of every Numeric kind pass through as they came (read element-wise or by TypedArray#set). */
+  /**
+   * Typed arrays of every Numeric kind pass through as they came, never copied: the type says Float because the
+   * drivers only read them element-wise or by TypedArray#set into scratch, which converts any Numeric to the dtype.
+   */
   data: Float | number[];
   shape: number[];
   nd: boolean;
