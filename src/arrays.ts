@@ -4,21 +4,76 @@ import { integer, rangeError, typeError } from './errors';
 export type Float = Float32Array | Float64Array;
 export type DType = 'float32' | 'float64';
 
-/** A C-order, contiguous N-D array: `data.length === product(shape)`. */
-export interface NDArray {
-  data: Float;
+/** Float16Array where the engine has one (ES2025); `never` in type checks against older libs. */
+type Float16 = typeof globalThis extends { Float16Array: abstract new (...a: never[]) => infer T } ? T : never;
+
+/**
+ * Every typed array an op reads as numbers (API.md "Inputs of every numeric type"): the float arrays, the integer
+ * arrays (`ImageData.data`, decoded audio, file bytes) and Float16Array where present. Integers are read as numbers:
+ * nothing is computed in integer arithmetic.
+ */
+export type Numeric =
+  | Float | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float16;
+
+/** A C-order, contiguous N-D array: `data.length === product(shape)`. Results have float data; inputs any Numeric. */
+export interface NDArray<D extends Numeric = Float> {
+  data: D;
   shape: readonly number[];
 }
 
 /** Anything an op accepts as an array. */
-export type ArrayLike1D = Float | number[];
-export type Input = ArrayLike1D | NDArray;
+export type ArrayLike1D = Numeric | number[];
+export type Input = ArrayLike1D | NDArray<Numeric>;
+
+/**
+ * How an input counts in the result's dtype, NumPy's promotion with float32: 8- and 16-bit integers and float16 as
+ * float32, 32-bit integers as float64 (np.result_type(np.int16, np.float32) is float32, int32's is float64). A plain
+ * number[] has no dtype of its own ('plain'): it takes the typed inputs' dtype, float64 when there are none.
+ */
+export type Kind = 'float32' | 'float64' | 'plain';
 
 /** An input after validation: its data (never copied here), its shape, and whether it came as an NDArray. */
 export interface Tensor {
+  /**
+   * Typed arrays of every Numeric kind pass through as they came, never copied: the type says Float because the
+   * drivers only read them element-wise or by TypedArray#set into scratch, which converts any Numeric to the dtype.
+   */
   data: Float | number[];
   shape: number[];
   nd: boolean;
+  kind: Kind;
+}
+
+/** Typed array names by how they promote. Recognised by the [[TypedArrayName]] tag, so arrays from another realm
+ * (a node:vm context, an iframe) count too: `instanceof` would refuse them. */
+const KINDS: Record<string, 'float32' | 'float64'> = {
+  Float32Array: 'float32', Float16Array: 'float32', Int8Array: 'float32', Uint8Array: 'float32',
+  Uint8ClampedArray: 'float32', Int16Array: 'float32', Uint16Array: 'float32',
+  Float64Array: 'float64', Int32Array: 'float64', Uint32Array: 'float64',
+};
+
+/** The typed-array name of v (`'Uint8ClampedArray'`, …), from any realm, or undefined for anything else. */
+export function typedName(v: unknown): string | undefined {
+  if (!ArrayBuffer.isView(v)) return undefined;
+  // %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot; a DataView gives 'DataView'.
+  return Object.prototype.toString.call(v).slice(8, -1);
+}
+
+/** Whether v is a Numeric typed array (BigInt64Array, DataView and the like are not). */
+export function isNumeric(v: unknown): v is Numeric {
+  const n = typedName(v);
+  return n !== undefined && Object.prototype.hasOwnProperty.call(KINDS, n);
+}
+
+/** The promotion kind of a Numeric typed array. */
+export function kindOf(v: Numeric): 'float32' | 'float64' {
+  return KINDS[typedName(v)!];
+}
+
+/** Whether v is a Float32Array or Float64Array of any realm. */
+export function isFloat(v: unknown): v is Float {
+  const n = typedName(v);
+  return n === 'Float32Array' || n === 'Float64Array';
 }
 
 export const DTYPES = ['float32', 'float64'] as const;
@@ -39,44 +94,45 @@ export function stridesOf(shape: readonly number[]): number[] {
   return st;
 }
 
-function isFloat(v: unknown): v is Float {
-  return v instanceof Float32Array || v instanceof Float64Array;
-}
-
 /** Validate one array argument. Empty arrays are refused: no reference op defines a result for them. */
 export function asTensor(op: string, name: string, v: unknown, allowEmpty = false): Tensor {
   let t: Tensor;
-  if (isFloat(v)) {
-    t = { data: v, shape: [v.length], nd: false };
+  const expected = 'a typed array of numbers (Float32Array, Float64Array, Uint8Array, Int16Array, …), number[] or NDArray { data, shape }';
+  if (isNumeric(v)) {
+    t = { data: v as Float, shape: [v.length], nd: false, kind: kindOf(v) };
   } else if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       if (typeof v[i] !== 'number') throw typeError(op, `${name}[${i}]`, 'a number', v[i]);
     }
-    t = { data: v as number[], shape: [v.length], nd: false };
+    t = { data: v as number[], shape: [v.length], nd: false, kind: 'plain' };
   } else if (v !== null && typeof v === 'object' && 'data' in v && 'shape' in v) {
     const { data, shape } = v as { data: unknown; shape: unknown };
-    if (!isFloat(data)) throw typeError(op, `${name}.data`, 'a Float32Array or Float64Array', data);
+    if (!isNumeric(data)) throw typeError(op, `${name}.data`, 'a typed array of numbers (Float32Array, Float64Array, Uint8Array, Int16Array, …)', data);
     if (!Array.isArray(shape)) throw typeError(op, `${name}.shape`, 'an array of integers', shape);
     shape.forEach((s, a) => integer(op, `${name}.shape[${a}]`, s, 0));
     if (product(shape) !== data.length) {
       throw rangeError(op, `${name}.data has length ${data.length} but ${name}.shape [${shape.join(', ')}] holds ${product(shape)} elements`);
     }
-    t = { data, shape: shape.slice(), nd: true };
+    t = { data: data as Float, shape: shape.slice(), nd: true, kind: kindOf(data) };
   } else {
-    throw typeError(op, name, 'a Float32Array, Float64Array, number[] or NDArray { data, shape }', v);
+    throw typeError(op, name, expected, v);
   }
   if (t.shape.length === 0) throw rangeError(op, `${name} must have rank ≥ 1, got a 0-d array`);
   if (!allowEmpty && product(t.shape) === 0) throw rangeError(op, `${name} is empty (shape [${t.shape.join(', ')}])`);
   return t;
 }
 
-/** API.md: float32 when every array input is a Float32Array, else float64; `dtype` overrides. */
+/**
+ * API.md: float32 when every typed input counts as float32 (Float32Array, 8/16-bit integers, Float16Array) and
+ * there is at least one; float64 otherwise. Plain number[] inputs follow the typed ones (see Kind). `dtype` overrides.
+ */
 export function resultDtype(op: string, dtype: unknown, ...inputs: Tensor[]): DType {
   if (dtype !== undefined) {
     if (dtype !== 'float32' && dtype !== 'float64') throw typeError(op, 'dtype', "'float32' or 'float64'", dtype);
     return dtype;
   }
-  return inputs.every((t) => t.data instanceof Float32Array) ? 'float32' : 'float64';
+  const typed = inputs.filter((t) => t.kind !== 'plain');
+  return typed.length > 0 && typed.every((t) => t.kind === 'float32') ? 'float32' : 'float64';
 }
 
 export function ctorOf(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {

@@ -1,5 +1,5 @@
 // convcorr: convolution and cross-correlation with the semantics of SciPy, NumPy and PyTorch.
-export type { Float, NDArray, DType, Input } from './arrays';
+export type { Float, NDArray, DType, Input, Numeric } from './arrays';
 export { init, initSync, setBackend, getBackend } from './backend';
 export type { BackendInfo, BackendName, InitOptions } from './backend';
 export type { WasmVariant } from './wasm';

@@ -3,9 +3,10 @@
 //   correlate  out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]
 //   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
-import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
+import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray, type ArrayLike1D, type Numeric } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
+import { hwcApplies, runHwcU8 } from './interleaved';
 import { delivered, outputOption, writable } from './output';
 import { padInto, type BoundaryMode } from './pad';
 import { toFloat } from './signal';
@@ -24,9 +25,10 @@ export interface NdimageOptions {
    * scipy.ndimage's `output`: an array the size of the input that receives the result (a Float32Array or
    * Float64Array, or an NDArray of the input's shape; its type sets the dtype), or a dtype. The result's data is
    * then that very array, written in place of a fresh one. It may be the input itself: the sums then run in scratch
-   * first, as SciPy's do.
+   * first, as SciPy's do. An integer array (e.g. a canvas ImageData's Uint8ClampedArray) receives the float64 sums
+   * rounded half to even and saturated to its range (OpenCV's saturate_cast); NaN stores 0.
    */
-  output?: Float | NDArray | DType;
+  output?: Numeric | NDArray<Numeric> | DType;
   backend?: 'wasm' | 'js';
 }
 
@@ -58,6 +60,10 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const plan: DirectPlan = {
     dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: MODES[mode as NdimageMode], cval, flip,
   };
+  if (out.array && hwcApplies(plan, x.data, w.data, out.array)) {
+    runHwcU8(op, o.backend, plan, x.data as unknown as Uint8Array, w.data, out.array as Uint8Array, dtype);
+    return wrap(out.array as Float, x.shape.slice(), x.nd || w.nd);
+  }
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
   const data = filterData(op, o.backend, plan, xd, wd, writable(out, xd, wd));
@@ -141,9 +147,11 @@ function origins(op: string, origin: unknown, wShape: readonly number[]): number
 /**
  * Multidimensional correlation, as scipy.ndimage.correlate: output shape = input shape, edges by `mode`.
  * @example ndimage.correlate([1, 2, 3, 4], [1, 1, 1]) // Float64Array [4, 6, 9, 11]  (mode 'reflect')
+ * @example // a canvas image blurred into itself, per channel (weights [3, 3, 1]):
+ * ndimage.correlate({ data: imageData.data, shape: [imageData.height, imageData.width, 4] }, gauss3x3x1, { output: imageData.data })
  */
-export function correlate(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
-export function correlate(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function correlate(input: ArrayLike1D, weights: ArrayLike1D, opts?: NdimageOptions): Float;
+export function correlate(input: NDArray<Numeric>, weights: NDArray<Numeric>, opts?: NdimageOptions): NDArray;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.correlate', false, input, weights, opts);
@@ -153,8 +161,8 @@ export function correlate(input: Input, weights: Input, opts?: NdimageOptions): 
  * Multidimensional convolution, as scipy.ndimage.convolve (weights reversed on every axis).
  * @example ndimage.convolve([1, 2, 3, 4], [1, 0, -1], { mode: 'nearest' }) // Float64Array [1, 2, 2, 1]
  */
-export function convolve(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
-export function convolve(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function convolve(input: ArrayLike1D, weights: ArrayLike1D, opts?: NdimageOptions): Float;
+export function convolve(input: NDArray<Numeric>, weights: NDArray<Numeric>, opts?: NdimageOptions): NDArray;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.convolve', true, input, weights, opts);

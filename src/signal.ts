@@ -3,7 +3,7 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type ArrayLike1D, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
 import { autoMethod, fftAvailable, runFft } from './fft';
@@ -25,9 +25,10 @@ export interface SignalOptions {
 export interface CorrelateOptions extends SignalOptions {
   /**
    * An array the size of the result that receives it (a Float32Array or Float64Array, or an NDArray of the result's
-   * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one.
+   * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one. An
+   * integer array receives the float64 result rounded half to even and saturated to its range; NaN stores 0.
    */
-  output?: Float | NDArray | DType;
+  output?: Numeric | NDArray<Numeric> | DType;
 }
 
 /** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
@@ -113,8 +114,8 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
  * Cross-correlation of two N-D arrays (no flip), as scipy.signal.correlate.
  * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
  */
-export function correlate(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
-export function correlate(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function correlate(in1: ArrayLike1D, in2: ArrayLike1D, opts?: CorrelateOptions): Float;
+export function correlate(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: CorrelateOptions): NDArray;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('correlate', false, in1, in2, opts);
@@ -124,8 +125,8 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
  * Convolution of two N-D arrays (in2 flipped on every axis), as scipy.signal.convolve.
  * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
  */
-export function convolve(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
-export function convolve(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function convolve(in1: ArrayLike1D, in2: ArrayLike1D, opts?: CorrelateOptions): Float;
+export function convolve(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: CorrelateOptions): NDArray;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('convolve', true, in1, in2, opts);

@@ -106,8 +106,8 @@ describe.each(backendCases())('conv output on %s', (be) => {
     expect(out.every((v) => v === 7)).toBe(true);
     expect(() => conv2d(x, w, { output: { data: new Float64Array(108), shape: [1, 3, 36] } })).toThrow(RangeError);
     expect(() => conv2d(x, w, { output: { data: new Float64Array(108), shape: [1, 6, 6, 3] } })).toThrow(/output must have the output's shape \[1, 3, 6, 6\]/);
-    expect(() => conv2d(x, w, { output: { data: new Int32Array(108), shape: [1, 3, 6, 6] } as never })).toThrow(/output.data must be a Float32Array or Float64Array/);
-    expect(() => conv2d(x, w, { output: new Uint8Array(108) as never })).toThrow(TypeError);
+    expect(() => conv2d(x, w, { output: { data: new BigInt64Array(108), shape: [1, 3, 6, 6] } as never })).toThrow(/output.data must be a typed array of numbers/);
+    expect(() => conv2d(x, w, { output: new Uint8Array(107) })).toThrow(RangeError);
     expect(() => conv2d(x, w, { output: 'int8' as never })).toThrow(/conv2d: output must be/);
     expect(() => conv2d(x, w, { output: new Float32Array(108), dtype: 'float64' })).toThrow(/conv2d: output is float32 but dtype is 'float64'/);
     // Channels-last: the output's shape is [N, ...spatial, Cout].

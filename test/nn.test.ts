@@ -68,12 +68,13 @@ describe('conv semantics', () => {
     expect(relErr(out.data, explicit.data)).toBeLessThanOrEqual(1e-12);
   });
 
-  it('dtype: float32 only when every array input is Float32Array; the option overrides', () => {
+  it('dtype: float32 only when every typed input counts as float32 (a number[] bias takes theirs); the option overrides', () => {
     const x32 = { data: Float32Array.from(x.data), shape: x.shape };
     const w32 = { data: Float32Array.from(w.data), shape: w.shape };
     expect(conv2d(x32, w32, { groups: 2 }).data).toBeInstanceOf(Float32Array);
     expect(conv2d(x32, w, { groups: 2 }).data).toBeInstanceOf(Float64Array);
-    expect(conv2d(x32, w32, { groups: 2, bias: [1, 2, 3, 4, 5, 6] }).data).toBeInstanceOf(Float64Array);
+    expect(conv2d(x32, w32, { groups: 2, bias: [1, 2, 3, 4, 5, 6] }).data).toBeInstanceOf(Float32Array);
+    expect(conv2d(x32, w32, { groups: 2, bias: new Float64Array(6) }).data).toBeInstanceOf(Float64Array);
     expect(conv2d(x32, w32, { groups: 2, bias: new Float32Array(6) }).data).toBeInstanceOf(Float32Array);
     expect(conv2d(x, w, { groups: 2, dtype: 'float32' }).data).toBeInstanceOf(Float32Array);
   });

@@ -56,10 +56,11 @@ describe('correlationLags fixtures', () => {
 });
 
 describe('plain and NDArray forms', () => {
-  it('plain 1-D inputs give a plain typed array; number[] gives Float64Array', () => {
+  it('plain 1-D inputs give a plain typed array; number[] alone gives Float64Array, beside a typed input its dtype', () => {
     expect(correlate([1, 2, 3], [1, 1])).toBeInstanceOf(Float64Array);
     expect(correlate(new Float32Array([1, 2, 3]), new Float32Array([1, 1]))).toBeInstanceOf(Float32Array);
-    expect(correlate(new Float32Array([1, 2, 3]), [1, 1])).toBeInstanceOf(Float64Array);
+    expect(correlate(new Float32Array([1, 2, 3]), [1, 1])).toBeInstanceOf(Float32Array);
+    expect(correlate([1, 2, 3], new Float64Array([1, 1]))).toBeInstanceOf(Float64Array);
   });
   it('dtype overrides the output type', () => {
     const out = correlate([1, 2, 3], [1, 1], { dtype: 'float32' });

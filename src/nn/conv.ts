@@ -7,7 +7,7 @@
 // 3×3 on 3 input channels (first layers), or im2col + GEMM.
 // Channels-first depthwise layers skip the layout change (per-channel 2-D correlations of padded planes), and so do
 // channels-first 1×1 layers without padding (a GEMM of the weights with the input planes).
-import { asTensor, product, resultDtype, uninitialized, type DType, type Float, type NDArray } from '../arrays';
+import { asTensor, product, resultDtype, uninitialized, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
@@ -17,16 +17,17 @@ import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from 
 
 export interface ConvOptions extends GeometryOptions {
   /** One value per output channel, added to every output. */
-  bias?: Float | number[];
+  bias?: Numeric | number[];
   dtype?: DType;
   backend?: 'wasm' | 'js';
   /**
    * Where the forward result goes (a convcorr addition; torch.nn.functional has no out=): a Float32Array or
    * Float64Array of the output's size, or an NDArray of the output's shape, filled and returned as the result's
    * data (its type sets the dtype); or a dtype. Repeated calls then reuse one array instead of a fresh one each.
+   * An integer array receives the float64 result rounded half to even and saturated to its range; NaN stores 0.
    * The gradient ops take the same options and ignore this one: their results are always fresh.
    */
-  output?: Float | NDArray | DType;
+  output?: Numeric | NDArray<Numeric> | DType;
 }
 
 /** Every option the forward layers and their gradients take. */
@@ -89,8 +90,7 @@ export function convNd(op: string, rank: number, input: unknown, weight: unknown
   }
   const out = outputOption(op, o.output, o.dtype, plan.outputShape, "the output's shape");
   const dtype = resultDtype(op, out.dtype, ...tensors);
-  const inputs = [x.data, w.data, bias].filter((a): a is Float => a instanceof Float32Array || a instanceof Float64Array);
-  const data = runConv(plan, dtype, o.backend, x.data as Float, w.data as Float, bias, convPath(plan), writable(out, ...inputs));
+  const data = runConv(plan, dtype, o.backend, x.data as Float, w.data as Float, bias, convPath(plan), writable(out, x.data, w.data, bias));
   return { data: delivered(out, data), shape: plan.outputShape.slice() };
 }
 

@@ -8,7 +8,7 @@
 // on the forward layer's path; 3×3 gradWeight at stride 1 runs as Winograd F(2×2, 3×3) backwards, depthwise
 // gradWeight at stride 1 as one dot product per tap; the rest runs channels-first, per group, over chunks of output
 // pixels through the shared GEMM: dX chunk = Wᵀ · dY (then col2im), dW += im2col(X) · dYᵀ.
-import { asTensor, product, resultDtype, type DType, type Float, type NDArray } from '../arrays';
+import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
@@ -139,7 +139,7 @@ export function viaForward(plan: ConvPlan, dtype: DType, backend: unknown, w: Fl
   const C = plan.inChannels;
   const Cout = plan.outChannels;
   // W'[g·cinG + ci, co, j] = W[g·coutG + co, ci, j] (channels-last: [...k, coutG, C] from [...k, cinG, Cout]).
-  const wt = new (w instanceof Float32Array ? Float32Array : Float64Array)(w.length);
+  const wt = new (ctorOf(dtype))(w.length);
   for (let g = 0; g < G; g++) {
     for (let ci = 0; ci < cinG; ci++) {
       for (let co = 0; co < coutG; co++) {
@@ -498,17 +498,17 @@ export function convBackward(op: string, rank: number, input: unknown, weight: u
  * @example conv1dGradInput([1, 1, 4], { data: new Float64Array([1, -1]), shape: [1, 1, 2] }, { data: new Float64Array([1, 0, 0]), shape: [1, 1, 3] })
  * // → { data: Float64Array [1, -1, 0, 0], shape: [1, 1, 4] }
  */
-export function conv1dGradInput(inputShape: readonly number[], weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv1dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv1dGradInput', 1, inputShape, weight, gradOutput, opts);
 }
 
 /** Gradient of conv2d with respect to its input. @example conv2dGradInput([1, 3, 32, 32], w, dy, { padding: 1 }) */
-export function conv2dGradInput(inputShape: readonly number[], weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv2dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv2dGradInput', 2, inputShape, weight, gradOutput, opts);
 }
 
 /** Gradient of conv3d with respect to its input. @example conv3dGradInput([1, 2, 8, 8, 8], w, dy, { stride: 2 }) */
-export function conv3dGradInput(inputShape: readonly number[], weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv3dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv3dGradInput', 3, inputShape, weight, gradOutput, opts);
 }
 
@@ -517,17 +517,17 @@ export function conv3dGradInput(inputShape: readonly number[], weight: NDArray, 
  * @example conv1dGradWeight({ data: new Float64Array([1, 2, 3, 4]), shape: [1, 1, 4] }, [1, 1, 2], { data: new Float64Array([1, 0, 0]), shape: [1, 1, 3] })
  * // → { data: Float64Array [1, 2], shape: [1, 1, 2] }
  */
-export function conv1dGradWeight(input: NDArray, weightShape: readonly number[], gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv1dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv1dGradWeight', 1, input, weightShape, gradOutput, opts);
 }
 
 /** Gradient of conv2d with respect to its weight. @example conv2dGradWeight(x, [8, 3, 3, 3], dy, { padding: 'same' }) */
-export function conv2dGradWeight(input: NDArray, weightShape: readonly number[], gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv2dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv2dGradWeight', 2, input, weightShape, gradOutput, opts);
 }
 
 /** Gradient of conv3d with respect to its weight. @example conv3dGradWeight(x, [4, 2, 3, 3, 3], dy) */
-export function conv3dGradWeight(input: NDArray, weightShape: readonly number[], gradOutput: NDArray, opts?: ConvOptions): NDArray {
+export function conv3dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv3dGradWeight', 3, input, weightShape, gradOutput, opts);
 }
 
@@ -535,7 +535,7 @@ export function conv3dGradWeight(input: NDArray, weightShape: readonly number[],
  * Every gradient of conv1d at once: { gradInput, gradWeight, gradBias? } (gradBias when `opts.bias` is given).
  * @example const { gradInput, gradWeight } = conv1dBackward(x, w, dy, { padding: 1 })
  */
-export function conv1dBackward(input: NDArray, weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): ConvGradients {
+export function conv1dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv1dBackward', 1, input, weight, gradOutput, opts);
 }
 
@@ -543,11 +543,11 @@ export function conv1dBackward(input: NDArray, weight: NDArray, gradOutput: NDAr
  * Every gradient of conv2d at once, for a training step.
  * @example const { gradWeight, gradBias } = conv2dBackward(x, w, dy, { padding: 1, bias: b })
  */
-export function conv2dBackward(input: NDArray, weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): ConvGradients {
+export function conv2dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv2dBackward', 2, input, weight, gradOutput, opts);
 }
 
 /** Every gradient of conv3d at once. @example conv3dBackward(x, w, dy, { stride: 2, padding: 1 }) */
-export function conv3dBackward(input: NDArray, weight: NDArray, gradOutput: NDArray, opts?: ConvOptions): ConvGradients {
+export function conv3dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv3dBackward', 3, input, weight, gradOutput, opts);
 }
