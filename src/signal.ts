@@ -132,8 +132,9 @@ export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float
 }
 
 /**
- * The lag of each output of correlate(in1, in2, mode) for 1-D inputs of these lengths (scipy.signal.correlation_lags):
- * output k of 'full' is Σ_n in1[n + lag] · in2[n] with lag = k − (in2Len − 1).
+ * The lag of each output of correlate(in1, in2, mode) for 1-D inputs of these lengths (scipy.signal.correlation_lags,
+ * 1.10, 'same' quirk included): output k of 'full' is Σ_n in1[n + lag] · in2[n] with lag = k − (in2Len − 1).
+ * O(output): only the lags returned are computed. Lengths whose lags do not fit an Int32Array are refused.
  * @example correlationLags(4, 2, 'full') // Int32Array [-1, 0, 1, 2, 3]
  */
 export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'full'): Int32Array {
@@ -141,17 +142,37 @@ export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'fu
   integer(op, 'in1Len', in1Len, 1);
   integer(op, 'in2Len', in2Len, 1);
   const m = oneOf(op, 'mode', mode, MODES, 'full');
-  const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  if (m === 'full') return range(-in2Len + 1, in1Len);
-  if (m === 'valid') {
+  // SciPy: arange(-in2Len + 1, in1Len) for 'full'; 'same' slices it at mid − ⌊in1Len/2⌋ (mid = ⌊size/2⌋) for in1Len
+  // entries (even) or in1Len entries (odd, the slice end is one past); 'valid' is arange(bound + 1) or arange(bound, 1).
+  let first: number;
+  let count: number;
+  if (m === 'full') {
+    first = 1 - in2Len;
+    count = in1Len + in2Len - 1;
+  } else if (m === 'same') {
+    const mid = Math.floor((in1Len + in2Len - 1) / 2);
+    first = 1 - in2Len + mid - Math.floor(in1Len / 2);
+    count = in1Len;
+  } else {
     const bound = in1Len - in2Len;
-    return bound >= 0 ? range(0, bound + 1) : range(bound, 1);
+    first = Math.min(0, bound);
+    count = Math.abs(bound) + 1;
   }
-  // 'same': the in1Len lags centred in the full range, as SciPy slices them.
-  const full = range(-in2Len + 1, in1Len);
-  const mid = full.length >> 1;
-  const half = in1Len >> 1;
-  return full.slice(mid - half, mid + half + (in1Len % 2));
+  const last = first + count - 1;
+  if (last > 0x7fffffff) {
+    throw rangeError(op, `in1Len = ${in1Len} gives lags up to ${last}, more than an Int32Array holds (2³¹ − 1)`);
+  }
+  if (first < -0x80000000) {
+    throw rangeError(op, `in2Len = ${in2Len} gives lags down to ${first}, less than an Int32Array holds (−2³¹)`);
+  }
+  let lags: Int32Array;
+  try {
+    lags = new Int32Array(count);
+  } catch {
+    throw rangeError(op, `the ${count} lags of in1Len = ${in1Len}, in2Len = ${in2Len} ('${m}') need more memory than is available`);
+  }
+  for (let i = 0; i < count; i++) lags[i] = first + i;
+  return lags;
 }
 
 /**
