@@ -131,24 +131,29 @@ export async function instantiate(variant: WasmVariant): Promise<WasmModule> {
   return m;
 }
 
-/** The first variant, best first, that validates and instantiates; undefined when none does. */
-export function loadBestSync(candidates: readonly WasmVariant[]): WasmModule | undefined {
+/**
+ * The first variant, best first, that validates and instantiates; undefined when none does. Each refusal is pushed
+ * to `failures` (so that a caller that needs wasm can say why there is none).
+ */
+export function loadBestSync(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): WasmModule | undefined {
   for (const v of candidates) {
     try {
       return instantiateSync(v);
-    } catch {
+    } catch (error) {
       // Compile refused (strict CSP, main-thread size limit): try the next variant.
+      failures.push({ variant: v, error });
     }
   }
   return undefined;
 }
 
-export async function loadBest(candidates: readonly WasmVariant[]): Promise<WasmModule | undefined> {
+export async function loadBest(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): Promise<WasmModule | undefined> {
   for (const v of candidates) {
     try {
       return await instantiate(v);
-    } catch {
+    } catch (error) {
       // As above: fall through to the next variant, then to JS.
+      failures.push({ variant: v, error });
     }
   }
   return undefined;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseConvMethod, conv1d, conv2d, conv2dBackward, conv2dGradInput, conv2dGradWeight, convolve, convolve2d, convTranspose1d,
-  correlate, correlate2d, correlationLags, fftconvolve, init, initSync, ndimage, numpy, oaconvolve, setBackend,
+  correlate, correlate2d, correlationLags, fftconvolve, init, initSync, ndimage, numpy, oaconvolve, setBackend, supportedVariants,
 } from '../src/index';
 
 const x = new Float64Array([1, 2, 3, 4]);
@@ -36,6 +36,11 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],
   ['setBackend: unknown name', () => setBackend('gpu' as never), TypeError, /setBackend: name must be/],
 ];
+// A build the engine cannot run is a wrong value of `variant` (only where the engine lacks relaxed SIMD: Node without
+// its flag; the node-relaxed project has it).
+if (!supportedVariants().includes('relaxed')) {
+  cases.push(['initSync: relaxed build without relaxed SIMD', () => initSync({ backend: 'wasm', variant: 'relaxed' }), RangeError, /init: variant 'relaxed' needs relaxed SIMD, which this engine does not support/]);
+}
 
 // Unknown option names are refused as NumPy, SciPy and PyTorch refuse an unknown keyword, with the name to use.
 const img = { data: new Float64Array(16), shape: [4, 4] };
