@@ -3,7 +3,7 @@
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, rangeError, typeError } from './errors';
 import {
-  hasWebAssembly, loadBest, loadBestSync, supportedVariants,
+  hasWebAssembly, loadBest, loadBestSync, setMemoryLimit, supportedVariants,
   type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
@@ -44,6 +44,11 @@ export interface InitOptions {
   backend?: 'auto' | BackendName;
   /** Force one wasm build (tests and benchmarks); default: the best the engine supports. */
   variant?: WasmVariant;
+  /**
+   * Bytes of wasm memory kept between calls (default 256 MiB): after a call that grew the memory past it, the module
+   * gets a fresh instance, so one large call does not pin its peak for the life of the page or process.
+   */
+  memoryLimit?: number;
 }
 
 let wasm: WasmModule | undefined;
@@ -51,12 +56,20 @@ let active: BackendName | undefined;
 let syncTried = false;
 
 function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
-  const o = options<InitOptions>('init', opts, ['backend', 'variant']);
+  const o = options<InitOptions>('init', opts, ['backend', 'variant', 'memoryLimit']);
+  if (o.memoryLimit !== undefined) {
+    if (typeof o.memoryLimit !== 'number') throw typeError('init', 'memoryLimit', 'a number of bytes', o.memoryLimit);
+    if (!(o.memoryLimit >= 0) || !Number.isFinite(o.memoryLimit)) {
+      throw rangeError('init', `memoryLimit must be a finite number of bytes ≥ 0, got ${o.memoryLimit}`);
+    }
+  }
   const backend = o.backend ?? 'auto';
   if (!['auto', 'wasm', 'js'].includes(backend)) throw typeError('init', 'backend', "'auto', 'wasm' or 'js'", backend);
   if (o.variant !== undefined && !VARIANTS.includes(o.variant)) {
     throw typeError('init', 'variant', "'relaxed', 'simd' or 'scalar'", o.variant);
   }
+  // Applied after every check passed (a refused call changes nothing).
+  if (o.memoryLimit !== undefined) setMemoryLimit(o.memoryLimit);
   return { backend, variant: o.variant };
 }
 

@@ -213,7 +213,7 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   const d = P.s1.length;
   const { axes } = P;
   const T = axes.length;
-  if (T === 0) return broadcastProduct(P);
+  if (T === 0) return broadcastProduct(op, backend, P);
   // Convolution commutes: when in2 is the larger input on every transformed axis, it is the one cut into blocks.
   const swap = swapPays(P.s1, P.s2, axes);
   const [x1, x2] = swap ? [P.x2, P.x1] : [P.x1, P.x2];
@@ -432,24 +432,41 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   });
 }
 
-/** No transformed axis: the result is the broadcast product in1 · in2 over the window. */
-function broadcastProduct(P: FftProblem): Float {
-  const res = new (ctorOf(P.dtype))(product(P.outShape));
-  const s1 = stridesOf(P.s1);
-  const s2 = stridesOf(P.s2);
-  const n2 = P.x2.length;
-  let o = 0;
-  box(P.outShape.map(() => 0), P.outShape, (idx) => {
-    let i1 = 0;
-    let i2 = 0;
-    idx.forEach((v, a) => {
-      const g = v + P.start[a];
-      if (P.s1[a] > 1) i1 += g * s1[a];
-      if (P.s2[a] > 1) i2 += g * s2[a];
+/**
+ * No transformed axis: the result is the broadcast product in1 · in2 over the window (SciPy returns in1 * in2). Both
+ * inputs are staged in one workspace, so the size guard is every op's; the last two axes run in the bmul kernel
+ * (a broadcast axis has stride 0), the leading ones loop here.
+ */
+function broadcastProduct(op: string, backend: unknown, P: FftProblem): Float {
+  const d = P.outShape.length;
+  const nOut = product(P.outShape);
+  return withWorkspace(op, backend, P.dtype, [P.x1.length, P.x2.length, nOut], (ws) => {
+    const { mem, k } = ws;
+    const [a, b, out] = ws.off;
+    mem.set(P.x1, a);
+    if (P.reverse2) {
+      const n2 = P.x2.length;
+      for (let i = 0; i < n2; i++) mem[b + i] = P.x2[n2 - 1 - i];
+    } else {
+      mem.set(P.x2, b);
+    }
+    // Per axis: the element stride of each input (0 where it broadcasts) and the offset of the window's start.
+    const st1 = stridesOf(P.s1).map((v, ax) => (P.s1[ax] > 1 ? v : 0));
+    const st2 = stridesOf(P.s2).map((v, ax) => (P.s2[ax] > 1 ? v : 0));
+    const a0 = a + dot(P.start, st1);
+    const b0 = b + dot(P.start, st2);
+    const rows = d >= 2 ? P.outShape[d - 2] : 1;
+    const cols = P.outShape[d - 1];
+    const lead = P.outShape.slice(0, Math.max(0, d - 2));
+    const r1 = d >= 2 ? st1[d - 2] : 0;
+    const r2 = d >= 2 ? st2[d - 2] : 0;
+    let o = out;
+    box(lead.map(() => 0), lead, (idx) => {
+      k.bmul(mem, a0 + dot(idx, st1), r1, st1[d - 1], b0 + dot(idx, st2), r2, st2[d - 1], o, rows, cols);
+      o += rows * cols;
     });
-    res[o++] = P.x1[i1] * P.x2[P.reverse2 ? n2 - 1 - i2 : i2];
+    return copyOut(mem, out, nOut);
   });
-  return res;
 }
 
 /**

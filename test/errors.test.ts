@@ -95,6 +95,18 @@ describe('bad input throws a clear error naming the argument', () => {
     const b = { data: new Float64Array(1 << 16), shape: [1, 1 << 16] };
     expect(() => correlate(a, b, { backend: 'wasm' })).toThrow(/correlate: the call needs \d+ bytes of wasm memory, more than the 4 GiB/);
     expect(() => correlate(a, b, { backend: 'js' })).toThrow(RangeError);
-    expect(() => correlate(a, b, { backend: 'js' })).toThrow(/correlate: the call needs \d+ float64 elements/);
+    expect(() => correlate(a, b, { backend: 'js' })).toThrow(/correlate: the call needs \d+ bytes of scratch memory, more than the 4 GiB/);
+  });
+  it('broadcast-only FFT calls have the same size guard: [40000, 1] * [1, 40000] refused at once, on both backends', () => {
+    // No transformed axis: a 40000 × 40000 product (6.4 GB in float32), which a typed array could hold on js.
+    for (const Ctor of [Float32Array, Float64Array]) {
+      const a = { data: new Ctor(40000), shape: [40000, 1] };
+      const b = { data: new Ctor(40000), shape: [1, 40000] };
+      for (const op of [fftconvolve, oaconvolve]) {
+        expect(() => op(a, b, { backend: 'wasm' })).toThrow(/convolve: the call needs \d+ bytes of wasm memory, more than the 4 GiB/);
+        expect(() => op(a, b, { backend: 'js' })).toThrow(RangeError);
+        expect(() => op(a, b, { backend: 'js' })).toThrow(/convolve: the call needs \d+ bytes of scratch memory, more than the 4 GiB/);
+      }
+    }
   });
 });
