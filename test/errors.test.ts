@@ -31,9 +31,12 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['lags: in1Len one past 2³¹', () => correlationLags(2 ** 31 + 1, 1), RangeError, /correlationLags: in1Len = 2147483649 gives lags up to 2147483648/],
   ['lags: in2Len below −2³¹', () => correlationLags(3, 2 ** 31 + 2), RangeError, /correlationLags: in2Len = 2147483650 gives lags down to -2147483649/],
   ['lags: unknown mode', () => correlationLags(3, 2, 'x' as never), TypeError, /mode must be one of/],
+  ['chooseConvMethod: measure not a boolean', () => chooseConvMethod(x, x, { measure: 'yes' as never }), TypeError, /chooseConvMethod: measure must be a boolean/],
   ['chooseConvMethod: bad mode', () => chooseConvMethod(x, x, { mode: 'x' as never }), TypeError, /chooseConvMethod: mode/],
   ['initSync: unknown backend', () => initSync({ backend: 'gpu' as never }), TypeError, /init: backend must be/],
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],
+  ['initSync: memoryLimit not a number', () => initSync({ memoryLimit: '1GB' as never }), TypeError, /init: memoryLimit must be a number of bytes/],
+  ['initSync: negative memoryLimit', () => initSync({ memoryLimit: -1 }), RangeError, /init: memoryLimit must be a finite number of bytes ≥ 0, got -1/],
   ['setBackend: unknown name', () => setBackend('gpu' as never), TypeError, /setBackend: name must be/],
 ];
 // A build the engine cannot run is a wrong value of `variant` (only where the engine lacks relaxed SIMD: Node without
