@@ -1,5 +1,6 @@
 // Edges of the FFT family (issue 14): correlationLags in O(output) against the closure-per-element build it replaces;
-// broadcast-only fftconvolve ([N, 1] · [1, M]) in the bmul kernel (wasm, js) against a plain JS loop; and 'auto' on
+// broadcast-only fftconvolve ([N, 1] · [1, M]) in the bmul kernel (wasm, js) against a plain JS loop and the former
+// per-element path; and 'auto' on
 // float64 n = 1e6 with 3 taps (the case that used to flip to the FFT on a busy machine) against method 'direct'.
 // Every variant's result is checked equal before timing.
 import { checkSame, randomFloats, runCase } from './harness.mjs';
@@ -10,6 +11,29 @@ function lagsByClosure(in1Len, in2Len) {
   const mid = full.length >> 1;
   const half = in1Len >> 1;
   return full.slice(mid - half, mid + half + (in1Len % 2));
+}
+
+/** The former broadcast path of fftconvolve: one index-array visit per output element (kept here as the baseline). */
+function outerPerElement(x1, s1, x2, s2, outShape) {
+  const res = new Float32Array(outShape.reduce((p, v) => p * v, 1));
+  const st = (s) => s.map((_, a) => s.slice(a + 1).reduce((p, v) => p * v, 1));
+  const st1 = st(s1);
+  const st2 = st(s2);
+  const idx = outShape.map(() => 0);
+  for (let o = 0; o < res.length; o++) {
+    let i1 = 0;
+    let i2 = 0;
+    idx.forEach((v, a) => {
+      if (s1[a] > 1) i1 += v * st1[a];
+      if (s2[a] > 1) i2 += v * st2[a];
+    });
+    res[o] = x1[i1] * x2[i2];
+    for (let t = idx.length - 1; t >= 0; t--) {
+      if (++idx[t] < outShape[t]) break;
+      idx[t] = 0;
+    }
+  }
+  return res;
 }
 
 /** [N, 1] · [1, M] as a JS double loop (what the per-element path amounted to, without its index bookkeeping). */
@@ -37,12 +61,14 @@ export default function fftEdgeBench({ correlationLags, fftconvolve, correlate, 
   const B = { data: b, shape: [1, 2048] };
   const want = outerJs(a, b);
   for (const be of ['wasm', 'js']) eq(`fftconvolve broadcast ${be}`, fftconvolve(A, B, { backend: be }).data, want);
+  eq('per-element baseline', outerPerElement(a, [2048, 1], b, [1, 2048], [2048, 2048]), want);
   results.push(runCase({
     id: 'fftconvolve [2048, 1] * [1, 2048] float32', flops: 2048 * 2048, rounds: 3,
     variants: [
       { name: 'wasm bmul', fn: () => fftconvolve(A, B, { backend: 'wasm' }) },
       { name: 'js bmul', fn: () => fftconvolve(A, B, { backend: 'js' }) },
       { name: 'plain JS double loop', fn: () => outerJs(a, b) },
+      { name: 'per-element index visit (before)', fn: () => outerPerElement(a, [2048, 1], b, [1, 2048], [2048, 2048]) },
     ],
   }));
 
