@@ -1,5 +1,6 @@
 // The module's exports: raw-pointer kernels only. Memory belongs to the TypeScript side (src/wasm.ts), which
 // places every buffer above heapBase() and never lets a kernel allocate.
+export * from './bmul';
 export * from './corr2d';
 export * from './corr2d_hwc';
 export * from './fft';

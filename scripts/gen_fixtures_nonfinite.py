@@ -168,6 +168,73 @@ def grad_input(w, dy):
 
 add("conv2dGradInput 3x3 pad 1, +inf in dy and NaN in a weight", "conv2dGradInput", grad_input, wgi, dyi, padding=1)
 
+# FFT methods (scipy.signal.fftconvolve, oaconvolve, convolve/correlate with method='fft'): a transform spreads a NaN
+# (and, through inf - inf, an infinity) over everything it computes, so SciPy's outputs are NaN over the whole output
+# of fftconvolve and over each overlap-add block of oaconvolve that read one. Blocks are _calc_oa_lens's, whose
+# next_fast_len has factors 7 and 11 (k = 4 gives blocks of 14, k = 9 blocks of 44). Transforms are longer than 8
+# points here: on shorter ones pocketfft's own arithmetic leaves some +-inf instead of NaN.
+rf = np.random.default_rng(11)
+q = lambda *s: np.round(rf.standard_normal(s), 3)
+
+
+def fft_case(name, fn, a, b, **opts):
+    f = {"fftconvolve": sig.fftconvolve, "oaconvolve": sig.oaconvolve}[fn]
+    kw = dict(opts)
+    add(name, fn, lambda x, y: f(x, y, **kw), a, b, **opts)
+
+
+for mode in ("full", "same", "valid"):
+    x = q(60)
+    x[20] = NAN
+    fft_case(f"fftconvolve 1-D {mode}, one NaN: the whole output", "fftconvolve", x, q(7), mode=mode)
+    x = q(60)
+    x[5] = INF
+    fft_case(f"fftconvolve 1-D {mode}, +inf: the whole output is NaN", "fftconvolve", x, q(7), mode=mode)
+    fft_case(f"fftconvolve 1-D {mode}, -inf in in2", "fftconvolve", q(40), np.array([1.0, 2, -INF, 0.5, 1]), mode=mode)
+    for fn in ("correlate", "convolve"):
+        x = q(50)
+        x[31] = NAN
+        sf = getattr(sig, fn)
+        add(f"{fn} method fft 1-D {mode}, NaN: the whole output", fn, lambda a, b, sf=sf, m=mode: sf(a, b, mode=m, method="fft"),
+            x, q(9), mode=mode, method="fft")
+    x = q(500)
+    x[[40, 333]] = [NAN, INF]
+    fft_case(f"oaconvolve 1-D {mode}, k = 4 (blocks of 14 = 2*7): NaN only in the blocks that read it", "oaconvolve", x, q(4), mode=mode)
+    x = q(900)
+    x[[0, 450, 899]] = [NAN, -INF, NAN]
+    fft_case(f"oaconvolve 1-D {mode}, k = 9 (blocks of 44 = 4*11)", "oaconvolve", x, q(9), mode=mode)
+    x = q(300)
+    x[123] = NAN
+    fft_case(f"oaconvolve 1-D {mode}, k = 20, NaN in the larger in2 (swapped roles)", "oaconvolve", q(20), x, mode=mode)
+    fft_case(f"oaconvolve 1-D {mode}, NaN in the kernel: every block", "oaconvolve", q(200), np.array([1.0, NAN, 2, 3, 1]), mode=mode)
+    x2 = q(40, 50)
+    x2[[3, 30], [47, 12]] = [NAN, INF]
+    fft_case(f"oaconvolve 2-D {mode}, 40x50 with 5x3: NaN in 2-D blocks", "oaconvolve", x2, q(5, 3), mode=mode)
+    x2 = q(30, 30)
+    x2[10, 10] = NAN
+    fft_case(f"fftconvolve 2-D {mode}, one NaN: the whole output", "fftconvolve", x2, q(4, 6), mode=mode)
+    # Axes that are not transformed broadcast: a NaN reaches only its own batch element.
+    x3 = q(3, 40)
+    x3[1, 7] = NAN
+    fft_case(f"fftconvolve [3, 40] * [1, 5] {mode}: NaN in row 1 only", "fftconvolve", x3, q(1, 5), mode=mode)
+    x3 = q(3, 80)
+    x3[2, 60] = INF
+    fft_case(f"oaconvolve [3, 80] * [3, 6] axes [1] {mode}: inf in row 2, its blocks only", "oaconvolve", x3, q(3, 6), mode=mode, axes=[1])
+    x3 = q(4, 1, 60)
+    x3[0, 0, 3] = NAN
+    fft_case(f"fftconvolve [4, 1, 60] * [1, 2, 7] {mode}: batch 0 only", "fftconvolve", x3, q(1, 2, 7), mode=mode)
+
+# Method 'fft' is one transform in SciPy even where convcorr computes it in blocks (a long in1, a short in2): the NaN
+# must still reach the whole output.
+x = q(3000)
+x[1500] = NAN
+add("correlate method fft 1-D same, 3000 with 20 (blocks in convcorr): NaN everywhere", "correlate",
+    lambda a, b: sig.correlate(a, b, mode="same", method="fft"), x, q(20), mode="same", method="fft")
+x = q(2000)
+x[10] = -INF
+add("convolve method fft 1-D valid, 2000 with 24, -inf: NaN everywhere", "convolve",
+    lambda a, b: sig.convolve(a, b, mode="valid", method="fft"), x, q(24), mode="valid", method="fft")
+
 meta = {"numpy": np.__version__, "scipy": scipy.__version__, "torch": torch.__version__}
 with open(OUT, "w") as fh:
     json.dump({"meta": meta, "cases": cases}, fh, indent=None, separators=(",", ":"))

@@ -9,7 +9,8 @@ import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } fro
 import { resolveBackend } from './backend';
 import { runDirect, type DirectPlan } from './direct';
 import { FFT_CHUNK, rowWork } from './kernels/fft';
-import { copyOut, withWorkspace } from './workspace';
+import { AUTO_MODEL } from './auto-model';
+import { copyOut, withWorkspace, type Workspace } from './workspace';
 
 export function fftAvailable(): boolean {
   return true;
@@ -60,7 +61,50 @@ function twiddleTable(T: number, dtype: DType): Float {
   return t;
 }
 
-/** Overlap-add block for one axis as scipy.signal's _calc_oa_lens: the FFT length, or 0 for no split. */
+/**
+ * scipy.fft.next_fast_len(n) (pocketfft's good_size for complex transforms): the smallest n' ≥ n whose prime factors
+ * are 2, 3, 5, 7 and 11. SciPy's overlap-add picks its blocks with it; convcorr transforms at its own fast length
+ * (factors 2, 3, 5) ≥ that block, with zero padding, so the blocks — and where a NaN spreads — are SciPy's.
+ * @example scipyFastLen(13) // 14; scipyFastLen(100) // 100; scipyFastLen(97) // 98
+ */
+export function scipyFastLen(n: number): number {
+  if (n <= 6) return Math.max(1, n);
+  let best = 2 ** Math.ceil(Math.log2(n));
+  for (let f11 = 1; f11 < best; f11 *= 11) {
+    for (let f7 = f11; f7 < best; f7 *= 7) {
+      for (let f5 = f7; f5 < best; f5 *= 5) {
+        let x = f5;
+        while (x < n) x *= 2;
+        for (;;) {
+          if (x < n) {
+            x *= 3;
+            continue;
+          }
+          if (x < best) best = x;
+          if (x % 2 !== 0) break;
+          x /= 2;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * scipy.signal._signaltools._calc_oa_lens for one axis (in1 the larger): SciPy's block length — the span of in1 one
+ * block's result covers, step + s2 − 1 — or 0 when SciPy does not split this axis.
+ */
+export function scipyOaBlock(s1: number, s2: number): number {
+  if (s1 === s2 || s1 === 1 || s2 === 1 || s2 > s1 || s2 >= s1 / 2) return 0;
+  // opt = −K·W₋₁(−1/(2eK)), K = s2 − 1: the larger root of N = K·(ln(2N) + 1), by fixed-point iteration.
+  const K = s2 - 1;
+  let N = K * (Math.log(2 * K) + 1) + 1;
+  for (let i = 0; i < 100; i++) N = K * (Math.log(2 * N) + 1);
+  const block = scipyFastLen(Math.ceil(N - 1e-9 * N));
+  return block >= s1 ? 0 : block;
+}
+
+/** Overlap-add block for one axis by scipy.signal's _calc_oa_lens rule at convcorr's fast lengths: the FFT length, or 0 for no split. */
 export function oaFftLen(s1: number, s2: number, real: boolean, minOverlap = 0): number {
   if (s1 === s2 || s1 === 1 || s2 === 1 || s2 > s1 || s2 >= s1 / 2) return 0;
   // Minimum of N/(N−K)·log2(2N) with K = s2 − 1: N = K·(ln(2N) + 1), solved by fixed-point iteration (scipy uses
@@ -91,14 +135,19 @@ export interface FftProblem {
   finiteOnly?: boolean;
 }
 
-/** Per transformed axis: in1 tile step, FFT length; shared by the engine and the cost model. */
+/**
+ * Per transformed axis: in1 tile step, FFT length; shared by the engine and the cost model. blocks[t] > 0 is the span
+ * of one tile's result (step + s2 − 1), transformed at the fast length ≥ it.
+ */
 export function fftGeometry(s1: number[], s2: number[], axes: number[], blocks: number[]) {
   const T = axes.length;
   return axes.map((a, t) => {
     const real = t === T - 1;
     const full = s1[a] + s2[a] - 1;
-    const f0 = blocks[t] > 0 ? blocks[t] : real ? realFastLen(full) : nextFastLen(full);
-    const step = blocks[t] > 0 ? f0 - s2[a] + 1 : s1[a];
+    // A block (the span of one tile's result) is transformed at the next fast length ≥ it, zero-padded.
+    const span = blocks[t] > 0 ? blocks[t] : full;
+    const f0 = real ? realFastLen(span) : nextFastLen(span);
+    const step = blocks[t] > 0 ? blocks[t] - s2[a] + 1 : s1[a];
     return { step, f: f0, tiles: Math.ceil(s1[a] / step) };
   });
 }
@@ -110,7 +159,7 @@ export function swapPays(s1: number[], s2: number[], axes: number[]): boolean {
 
 /** Block FFT lengths per transformed axis (0: no split) for a tiling policy, in1 being the larger input. */
 export function blocksFor(tiling: FftProblem['tiling'], s1: number[], s2: number[], axes: number[]): number[] {
-  if (tiling === 'oa') return axes.map((a, t) => oaFftLen(s1[a], s2[a], t === axes.length - 1));
+  if (tiling === 'oa') return axes.map((a) => scipyOaBlock(s1[a], s2[a]));
   if (tiling === 'auto') return chooseBlocks(s1, s2, axes);
   return axes.map(() => 0);
 }
@@ -164,7 +213,7 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   const d = P.s1.length;
   const { axes } = P;
   const T = axes.length;
-  if (T === 0) return broadcastProduct(P);
+  if (T === 0) return broadcastProduct(op, backend, P);
   // Convolution commutes: when in2 is the larger input on every transformed axis, it is the one cut into blocks.
   const swap = swapPays(P.s1, P.s2, axes);
   const [x1, x2] = swap ? [P.x2, P.x1] : [P.x1, P.x2];
@@ -270,6 +319,45 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
       });
     };
 
+    // NaN and ±Infinity land where SciPy puts them. An FFT spreads a non-finite sample over its whole transform (a NaN
+    // through every sum; an infinity through ∞ − ∞), so SciPy's outputs are NaN over every transform unit that read
+    // one: the whole batch element for fftconvolve and method 'fft' (one transform there, however convcorr tiles it),
+    // one overlap-add block for oaconvolve (its blocks are SciPy's, see scipyOaBlock). Only for transforms of ≤ 8
+    // points does SciPy's own arithmetic leave some ±Infinity instead; convcorr gives NaN there too.
+    function spreadNonFinite(mem: Float, k: Workspace['k'], units: { step: number; tiles: number }[]): void {
+      const oB = outStrides.slice(0, batch.length);
+      const oT = outStrides.slice(batch.length);
+      const t1s = stridesOf(T1);
+      const lead = (v: number[]) => v.slice(0, T - 1);
+      box(outB.map(() => 0), outB, (ob) => {
+        const b = ob.map((v, i) => v + startB[i]);
+        const b1 = dot(b.map((v, i) => (B1[i] === 1 ? 0 : v)), B1s);
+        const b2 = dot(b.map((v, i) => (B2[i] === 1 ? 0 : v)), B2s);
+        const bad2 = k.nonFinite(mem, st2 + n2 * b2, n2) !== 0;
+        const base = out + dot(ob, oB) - dot(startT, oT);
+        box(units.map(() => 0), units.map((u) => u.tiles), (tile) => {
+          const origin = tile.map((i, t) => i * units[t].step);
+          const len = origin.map((o, t) => Math.min(units[t].step, T1[t] - o));
+          const jlo = origin.map((o, t) => Math.max(0, startT[t] - o));
+          const jhi = origin.map((o, t) => Math.min(len[t] + T2[t] - 1, startT[t] + outT[t] - o));
+          if (jlo.some((l, t) => l >= jhi[t])) return;
+          let bad = bad2;
+          if (!bad) {
+            const src = st1 + n1 * b1 + dot(origin, t1s);
+            box(lead(len).map(() => 0), lead(len), (i) => {
+              if (!bad && k.nonFinite(mem, src + dot(i, lead(t1s)), len[T - 1])) bad = true;
+            });
+          }
+          if (!bad) return;
+          const T_ = T - 1;
+          box(lead(jlo), lead(jhi), (j) => {
+            const row = base + dot(lead(origin).map((o, t) => o + j[t]), lead(oT)) + origin[T_] + jlo[T_];
+            mem.fill(NaN, row, row + jhi[T_] - jlo[T_]);
+          });
+        });
+      });
+    }
+
     // Spectra of in2, one per batch element.
     const zeros = T2.map(() => 0);
     box(B2.map(() => 0), B2, (b) => {
@@ -328,6 +416,9 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
         inverse(spec1, jlo, jhi, outBase + dot(origin, outStrides.slice(batch.length)), tiled ? 1 : 0);
       }
     });
+    if (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length)) {
+      spreadNonFinite(mem, k, P.tiling === 'oa' ? geo : T1.map((n) => ({ step: n, tiles: 1 })));
+    }
     if (perm.every((p, i) => p === i)) return copyOut(mem, out, nOut);
     // Every element is written below.
     const res = uninitialized(P.dtype, nOut);
@@ -341,24 +432,41 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   });
 }
 
-/** No transformed axis: the result is the broadcast product in1 · in2 over the window. */
-function broadcastProduct(P: FftProblem): Float {
-  const res = new (ctorOf(P.dtype))(product(P.outShape));
-  const s1 = stridesOf(P.s1);
-  const s2 = stridesOf(P.s2);
-  const n2 = P.x2.length;
-  let o = 0;
-  box(P.outShape.map(() => 0), P.outShape, (idx) => {
-    let i1 = 0;
-    let i2 = 0;
-    idx.forEach((v, a) => {
-      const g = v + P.start[a];
-      if (P.s1[a] > 1) i1 += g * s1[a];
-      if (P.s2[a] > 1) i2 += g * s2[a];
+/**
+ * No transformed axis: the result is the broadcast product in1 · in2 over the window (SciPy returns in1 * in2). Both
+ * inputs are staged in one workspace, so the size guard is every op's; the last two axes run in the bmul kernel
+ * (a broadcast axis has stride 0), the leading ones loop here.
+ */
+function broadcastProduct(op: string, backend: unknown, P: FftProblem): Float {
+  const d = P.outShape.length;
+  const nOut = product(P.outShape);
+  return withWorkspace(op, backend, P.dtype, [P.x1.length, P.x2.length, nOut], (ws) => {
+    const { mem, k } = ws;
+    const [a, b, out] = ws.off;
+    mem.set(P.x1, a);
+    if (P.reverse2) {
+      const n2 = P.x2.length;
+      for (let i = 0; i < n2; i++) mem[b + i] = P.x2[n2 - 1 - i];
+    } else {
+      mem.set(P.x2, b);
+    }
+    // Per axis: the element stride of each input (0 where it broadcasts) and the offset of the window's start.
+    const st1 = stridesOf(P.s1).map((v, ax) => (P.s1[ax] > 1 ? v : 0));
+    const st2 = stridesOf(P.s2).map((v, ax) => (P.s2[ax] > 1 ? v : 0));
+    const a0 = a + dot(P.start, st1);
+    const b0 = b + dot(P.start, st2);
+    const rows = d >= 2 ? P.outShape[d - 2] : 1;
+    const cols = P.outShape[d - 1];
+    const lead = P.outShape.slice(0, Math.max(0, d - 2));
+    const r1 = d >= 2 ? st1[d - 2] : 0;
+    const r2 = d >= 2 ? st2[d - 2] : 0;
+    let o = out;
+    box(lead.map(() => 0), lead, (idx) => {
+      k.bmul(mem, a0 + dot(idx, st1), r1, st1[d - 1], b0 + dot(idx, st2), r2, st2[d - 1], o, rows, cols);
+      o += rows * cols;
     });
-    res[o++] = P.x1[i1] * P.x2[P.reverse2 ? n2 - 1 - i2 : i2];
+    return copyOut(mem, out, nOut);
   });
-  return res;
 }
 
 /**
@@ -409,102 +517,66 @@ export function fftUnits(s1: number[], s2: number[], axes: number[], blocks: num
   return (2 * b1 * tiles + b2) * F * Math.log2(Math.max(2, F));
 }
 
-// ---- method 'auto': an operation-count model with constants measured on this engine ----
-//   direct ≈ cMac · (outputs · kernel size) + cElem · (padded input + output elements)
-//   fft    ≈ cFft · Σ F·log2 F over the transforms (fftUnits) + cElem · (inputs + output elements)
-// The three constants are measured once per backend build and dtype, lazily on the first 'auto' call that is not
-// decided by size alone: the time of two direct correlations (n = 32768, k = 2 and k = 130) gives cMac and cElem, one
-// FFT correlation of the same n gives cFft (each the best of 4 batches of ≥ 1 ms: ~10–40 ms once per build and
-// dtype). Below AUTO_TINY multiply-adds the direct method always wins (fixed costs dominate) and nothing is measured.
+// ---- method 'auto': an operation-count model with constants measured per build, stored in src/auto-model.ts ----
+//   direct ≈ mac · (outputs · kernel size) + elem · (padded input + output elements) + call
+//   fft    ≈ fft · Σ F·log2 F over the transforms (fftUnits) + fftElem · (inputs + output elements) + fftCall
+// The constants (ns) are fitted per build (js, scalar, simd, relaxed), dtype and rank class (1-D, N-D) by
+// scripts/calibrate-auto.mjs from timings of the public ops, and committed, as SciPy commits the constants of
+// choose_conv_method: the choice depends only on the shapes, dtype, mode and build, never on timing at run time, so
+// every process makes the same choice and the first call pays no calibration. Below AUTO_TINY multiply-adds the
+// direct method always wins (fixed costs dominate).
 
+/** ns per unit of each feature of the two methods, for one build, dtype and rank class. */
 export interface CostModel {
   /** ns per multiply-add of the direct method. */
   mac: number;
-  /** ns per element copied in or out (padding, staging, results). */
+  /** ns per element the direct method copies (padded input and output). */
   elem: number;
   /** ns per F·log2 F unit of the FFT method. */
   fft: number;
+  /** ns per element the FFT method copies (inputs and output). */
+  fftElem: number;
+  /** ns per call of the direct method, beside the above. */
+  call: number;
+  /** ns per call of the FFT method, beside the above (twiddle tables, spectra set-up). */
+  fftCall: number;
 }
 
 export const AUTO_TINY = 1 << 17;
-const models = new Map<string, CostModel>();
 
-/** ns per call: the best of `reps` batches, each repeating fn for ≥ 1 ms (browsers coarsen performance.now()). */
-function timeMin(fn: () => void, reps: number): number {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t = t0;
-    do {
-      fn();
-      calls++;
-      t = performance.now();
-    } while (t - t0 < 1);
-    best = Math.min(best, (t - t0) / calls);
-  }
-  return best * 1e6;
-}
-
-/** The cost model of one backend build and dtype, measured on first use. */
-export function costModel(backend: unknown, dtype: DType): CostModel {
+/** The committed cost model of one backend build and dtype, for 1-D problems (rank 1) or N-D ones (rank ≥ 2). */
+export function costModel(backend: unknown, dtype: DType, rank = 1): CostModel {
   const be = resolveBackend('chooseConvMethod', backend);
-  const key = `${be.name === 'js' ? 'js' : be.module.variant}:${dtype}`;
-  let c = models.get(key);
-  if (!c) {
-    const n = 32768;
-    const Ctor = ctorOf(dtype);
-    const make = (len: number, f: (i: number) => number) => {
-      const a = new Ctor(len);
-      for (let i = 0; i < len; i++) a[i] = f(i);
-      return a;
-    };
-    const x = make(n, (i) => Math.sin(i * 0.37));
-    const direct = (k: number) => {
-      const h = make(k, (i) => Math.cos(i * 0.11));
-      const plan: DirectPlan = { dtype, xShape: [n], hShape: [k], outShape: [n - k + 1], lo: [0], mode: 'constant', cval: 0, flip: false };
-      return () => void runDirect('chooseConvMethod', be.name, plan, x, h);
-    };
-    const k = 130; // a wide spread of kernel sizes, so that the multiply-adds dominate the difference
-    const h = make(k, (i) => Math.cos(i * 0.11));
-    const xf = x.subarray(0, n - k + 1);
-    const fft = () => void runFftProblem('chooseConvMethod', be.name, {
-      dtype, x1: xf, s1: [xf.length], x2: h, s2: [k], reverse2: true, axes: [0], start: [k - 1],
-      outShape: [xf.length - k + 1], tiling: 'none',
-    });
-    const reps = 4;
-    direct(2)(); direct(k)(); fft(); // warm up: compile, tier up
-    const t2 = timeMin(direct(2), reps);
-    const tk = timeMin(direct(k), reps);
-    const tf = timeMin(fft, reps);
-    const mac = Math.max(1e-3, (tk - t2) / ((n - k + 1) * (k - 2)));
-    const elem = Math.max(1e-3, (t2 - mac * 2 * n) / (2 * n));
-    const fftUnit = Math.max(1e-3, (tf - elem * 3 * n) / fftUnits([xf.length], [k], [0], [0]));
-    c = { mac, elem, fft: fftUnit };
-    models.set(key, c);
-  }
-  return c;
+  const build = be.name === 'js' ? 'js' : be.module.variant;
+  return AUTO_MODEL[build][dtype][rank === 1 ? 'rank1' : 'rankN'];
 }
 
-/** Predicted ns of both methods for a plan (the model's constants are measured on first use). */
-export function predictCosts(plan: DirectPlan, backend: unknown): { direct: number; fft: number } {
-  const c = costModel(backend, plan.dtype);
+/** The model's features of a plan: what the direct and the FFT method each do, in the units of CostModel. */
+export function autoFeatures(plan: DirectPlan): { macs: number; directElems: number; fftUnits: number; fftElems: number } {
   const s1 = plan.xShape;
   const s2 = plan.hShape;
   const axes = s1.map((_, a) => a).filter((a) => s1[a] > 1 && s2[a] > 1);
   const nOut = product(plan.outShape);
-  const macs = nOut * product(s2);
   const padded = product(plan.outShape.map((o, a) => o + s2[a] - 1));
-  const direct = c.mac * macs + c.elem * (padded + nOut);
   const [a1, a2] = swapPays(s1, s2, axes) ? [s2, s1] : [s1, s2];
-  const units = fftUnits(a1, a2, axes, chooseBlocks(a1, a2, axes));
-  const fft = c.fft * units + c.elem * (product(s1) + product(s2) + nOut);
-  return { direct, fft };
+  return {
+    macs: nOut * product(s2),
+    directElems: padded + nOut,
+    fftUnits: fftUnits(a1, a2, axes, chooseBlocks(a1, a2, axes)),
+    fftElems: product(s1) + product(s2) + nOut,
+  };
+}
+
+/** Predicted ns of both methods for a plan, from the committed model of the backend's build. */
+export function predictCosts(plan: DirectPlan, backend: unknown): { direct: number; fft: number } {
+  const c = costModel(backend, plan.dtype, plan.xShape.length);
+  const f = autoFeatures(plan);
+  return { direct: c.mac * f.macs + c.elem * f.directElems + c.call, fft: c.fft * f.fftUnits + c.fftElem * f.fftElems + c.fftCall };
 }
 
 /**
  * What method 'auto' runs for finite inputs: direct for tiny problems (and when no axis needs a transform), else the
- * cheaper by the model. `sizeOnly`: answer 'fft' for anything not tiny, without measuring or predicting.
+ * cheaper by the committed model. `sizeOnly`: answer 'fft' for anything not tiny, without predicting.
  */
 export function autoMethod(plan: DirectPlan, backend: unknown, sizeOnly = false): 'direct' | 'fft' {
   const macs = product(plan.outShape) * product(plan.hShape);

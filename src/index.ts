@@ -1,11 +1,11 @@
 // convcorr: convolution and cross-correlation with the semantics of SciPy, NumPy and PyTorch.
 export type { Float, NDArray, DType, Input, Numeric } from './arrays';
-export { init, initSync, setBackend, getBackend } from './backend';
+export { init, initSync, setBackend, getBackend, WasmUnavailableError } from './backend';
 export type { BackendInfo, BackendName, InitOptions } from './backend';
 export type { WasmVariant } from './wasm';
 export { supportedVariants } from './wasm';
 export { convolve, correlate, correlationLags, chooseConvMethod } from './signal';
-export type { CorrelateOptions, Mode, Method, SignalOptions } from './signal';
+export type { ChooseOptions, CorrelateOptions, MeasuredChoice, Mode, Method, SignalOptions } from './signal';
 export * as numpy from './numpy';
 export { conv1d, conv2d, conv3d } from './nn';
 export type { ConvOptions, Layout, Padding, PaddingMode } from './nn';

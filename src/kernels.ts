@@ -3,6 +3,7 @@
 // plain array on 'js' — and every other argument an element offset, size or flag). Dispatch, tests and
 // benchmarks go through this table; adding a kernel is one function per backend and one row in its family.
 import type { DType } from './arrays';
+import * as bmul from './kernels/bmul';
 import * as corr from './kernels/corr';
 import * as fft from './kernels/fft';
 import * as gemm from './kernels/gemm';
@@ -10,24 +11,27 @@ import * as grad from './kernels/grad';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr, gemm, fft, grad] as const;
+const families = [corr, gemm, fft, grad, bmul] as const;
 
-export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family;
+export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family & bmul.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 
 const bound = new Map<string, Kernels>();
+const boundGeneration = new Map<string, number>();
 
 /** Bind the wasm exports of one module for one dtype (cached): element offsets become byte pointers. */
 export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
+  // Per instance: a fresh instance (memory given back, src/wasm.ts releaseMemory) has its own exports.
   const key = `${m.variant}:${dtype}`;
   let k = bound.get(key);
-  if (!k) {
+  if (!k || boundGeneration.get(key) !== m.generation) {
     const bpe = dtype === 'float32' ? 4 : 8;
     const sfx = dtype === 'float32' ? 'f32' : 'f64';
     const exp = (name: string) => m.exports[`${name}_${sfx}`] as (...args: number[]) => void;
     k = Object.assign({}, ...families.map((f) => f.wasm(exp, bpe))) as Kernels;
     bound.set(key, k);
+    boundGeneration.set(key, m.generation);
   }
   return k;
 }

@@ -5,7 +5,7 @@
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
 import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type ArrayLike1D, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
-import { integer, oneOf, options, rangeError } from './errors';
+import { integer, oneOf, options, rangeError, typeError } from './errors';
 import { autoMethod, fftAvailable, runFft } from './fft';
 import { delivered, outputOption, writable } from './output';
 
@@ -133,8 +133,9 @@ export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float
 }
 
 /**
- * The lag of each output of correlate(in1, in2, mode) for 1-D inputs of these lengths (scipy.signal.correlation_lags):
- * output k of 'full' is Σ_n in1[n + lag] · in2[n] with lag = k − (in2Len − 1).
+ * The lag of each output of correlate(in1, in2, mode) for 1-D inputs of these lengths (scipy.signal.correlation_lags,
+ * 1.10, 'same' quirk included): output k of 'full' is Σ_n in1[n + lag] · in2[n] with lag = k − (in2Len − 1).
+ * O(output): only the lags returned are computed. Lengths whose lags do not fit an Int32Array are refused.
  * @example correlationLags(4, 2, 'full') // Int32Array [-1, 0, 1, 2, 3]
  */
 export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'full'): Int32Array {
@@ -142,30 +143,107 @@ export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'fu
   integer(op, 'in1Len', in1Len, 1);
   integer(op, 'in2Len', in2Len, 1);
   const m = oneOf(op, 'mode', mode, MODES, 'full');
-  const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  if (m === 'full') return range(-in2Len + 1, in1Len);
-  if (m === 'valid') {
+  // SciPy: arange(-in2Len + 1, in1Len) for 'full'; 'same' slices it at mid − ⌊in1Len/2⌋ (mid = ⌊size/2⌋) for in1Len
+  // entries (even) or in1Len entries (odd, the slice end is one past); 'valid' is arange(bound + 1) or arange(bound, 1).
+  let first: number;
+  let count: number;
+  if (m === 'full') {
+    first = 1 - in2Len;
+    count = in1Len + in2Len - 1;
+  } else if (m === 'same') {
+    const mid = Math.floor((in1Len + in2Len - 1) / 2);
+    first = 1 - in2Len + mid - Math.floor(in1Len / 2);
+    count = in1Len;
+  } else {
     const bound = in1Len - in2Len;
-    return bound >= 0 ? range(0, bound + 1) : range(bound, 1);
+    first = Math.min(0, bound);
+    count = Math.abs(bound) + 1;
   }
-  // 'same': the in1Len lags centred in the full range, as SciPy slices them.
-  const full = range(-in2Len + 1, in1Len);
-  const mid = full.length >> 1;
-  const half = in1Len >> 1;
-  return full.slice(mid - half, mid + half + (in1Len % 2));
+  const last = first + count - 1;
+  if (last > 0x7fffffff) {
+    throw rangeError(op, `in1Len = ${in1Len} gives lags up to ${last}, more than an Int32Array holds (2³¹ − 1)`);
+  }
+  if (first < -0x80000000) {
+    throw rangeError(op, `in2Len = ${in2Len} gives lags down to ${first}, less than an Int32Array holds (−2³¹)`);
+  }
+  let lags: Int32Array;
+  try {
+    lags = new Int32Array(count);
+  } catch {
+    throw rangeError(op, `the ${count} lags of in1Len = ${in1Len}, in2Len = ${in2Len} ('${m}') need more memory than is available`);
+  }
+  for (let i = 0; i < count; i++) lags[i] = first + i;
+  return lags;
+}
+
+/** chooseConvMethod's options: SciPy's `mode` and `measure`, and convcorr's `dtype` and `backend`. */
+export interface ChooseOptions extends Omit<SignalOptions, 'method'> {
+  /** Time both methods on these inputs (as SciPy's `measure=True`) instead of asking the cost model. */
+  measure?: boolean;
+}
+
+/** What `chooseConvMethod(…, { measure: true })` returns: the faster method and the seconds per call of each. */
+export interface MeasuredChoice {
+  method: 'direct' | 'fft';
+  times: { direct: number; fft: number };
+}
+
+/** The plan method 'auto' decides on for correlate(in1, in2, { mode, dtype }) (the cost model's input). */
+export function autoPlan(in1: Input, in2: Input, opts?: SignalOptions): DirectPlan {
+  const op = 'chooseConvMethod';
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend', 'method']);
+  const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
+  const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
+  return signalPlan(t1, t2, mode, false, dtype, outShape, start).plan;
 }
 
 /**
- * What method 'auto' picks for these inputs (and `mode`, `dtype`, `backend`) on this engine: 'direct' for tiny
- * problems and for inputs holding NaN or ±Infinity, else the cheaper by a cost model measured once on this engine.
- * @example chooseConvMethod(new Float32Array(100000), new Float32Array(4000)) // 'fft'
+ * Seconds per call of fn, as SciPy's `_timeit_fast`: calls per batch grow tenfold until a batch takes ≥ 0.5 ms; a
+ * batch over 1 s is the answer, else the best of 3 batches of ten times that count.
  */
-export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 'direct' | 'fft' {
+function timeitFast(fn: () => unknown): number {
+  const batch = (n: number) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return (performance.now() - t0) / 1e3;
+  };
+  let number = 1;
+  let x = 0;
+  for (let p = 0; p < 10; p++) {
+    number = 10 ** p;
+    x = batch(number);
+    if (x >= 5e-4) break;
+  }
+  if (x > 1) return x / number;
+  number *= 10;
+  return Math.min(batch(number), batch(number), batch(number)) / number;
+}
+
+/**
+ * What method 'auto' picks for these inputs (and `mode`, `dtype`, `backend`), as scipy.signal.choose_conv_method:
+ * 'direct' for tiny problems and for inputs holding NaN or ±Infinity, else the cheaper by a cost model whose
+ * constants are measured per build and committed (the same answer in every process). With `measure: true` both
+ * methods are timed on these inputs (SciPy's `measure=True`) and `{ method, times }` is returned, times in seconds
+ * per call.
+ * @example chooseConvMethod(new Float32Array(100000), new Float32Array(4000)) // 'fft'
+ * chooseConvMethod(new Float32Array(100000), new Float32Array(4000), { measure: true }) // { method: 'fft', times: { direct: …, fft: … } } (s per call)
+ */
+export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions & { measure?: false }): 'direct' | 'fft';
+export function chooseConvMethod(in1: Input, in2: Input, opts: ChooseOptions & { measure: true }): MeasuredChoice;
+export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice;
+export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice {
   const op = 'chooseConvMethod';
-  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend']);
+  const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend', 'measure']);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
+  const measure = (o as ChooseOptions).measure;
+  if (measure !== undefined && typeof measure !== 'boolean') throw typeError(op, 'measure', 'a boolean', measure);
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
   const { plan } = signalPlan(t1, t2, mode, false, dtype, outShape, start);
+  if (measure) {
+    const run = (method: 'direct' | 'fft') => () => signalOp(op, false, in1, in2, { mode, dtype, backend: o.backend, method });
+    const times = { direct: timeitFast(run('direct')), fft: timeitFast(run('fft')) };
+    return { method: times.fft < times.direct ? 'fft' : 'direct', times };
+  }
   if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
   return 'fft';
 }

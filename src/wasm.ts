@@ -15,8 +15,15 @@ export interface WasmExports {
 
 export interface WasmModule {
   variant: WasmVariant;
+  /** The current instance's exports and arena: replaced by a fresh instance when the memory is given back. */
   exports: WasmExports;
   arena: Arena;
+  /** The compiled module, kept so that a fresh instance costs an instantiation only. */
+  compiled: WebAssembly.Module;
+  /** Bytes of memory a fresh instance starts with. */
+  initialBytes: number;
+  /** Counts fresh instances (kernel bindings are cached per instance). */
+  generation: number;
 }
 
 const PAGE = 65536;
@@ -102,9 +109,44 @@ export function supportedVariants(): WasmVariant[] {
   });
 }
 
-function wrapInstance(variant: WasmVariant, instance: WebAssembly.Instance): WasmModule {
+function wrapInstance(variant: WasmVariant, compiled: WebAssembly.Module, instance: WebAssembly.Instance): WasmModule {
   const exports = instance.exports as unknown as WasmExports;
-  return { variant, exports, arena: new Arena(exports.memory, exports.heapBase() >>> 0) };
+  return {
+    variant, exports, arena: new Arena(exports.memory, exports.heapBase() >>> 0), compiled,
+    initialBytes: exports.memory.buffer.byteLength, generation: 0,
+  };
+}
+
+/** Default of `init({ memoryLimit })`: memory past 256 MiB is given back after the call that grew it. */
+export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
+let memoryLimit = DEFAULT_MEMORY_LIMIT;
+
+export function setMemoryLimit(bytes: number): void {
+  memoryLimit = bytes;
+}
+
+export function getMemoryLimit(): number {
+  return memoryLimit;
+}
+
+/**
+ * After a call returns (the arena back at its base): if the memory grew past the limit, give it back. wasm memory
+ * cannot shrink, so the module gets a fresh instance of the same compiled code (its memory at the initial size) and
+ * the old one, with its large buffer, is left to the garbage collector. If the engine refuses the instantiation, the
+ * old instance stays (correct, only larger).
+ */
+export function releaseMemory(m: WasmModule): void {
+  if (m.arena.top !== m.arena.base || m.exports.memory.buffer.byteLength <= memoryLimit) return;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(m.compiled, {});
+  } catch {
+    return;
+  }
+  const exports = instance.exports as unknown as WasmExports;
+  m.exports = exports;
+  m.arena = new Arena(exports.memory, exports.heapBase() >>> 0);
+  m.generation++;
 }
 
 const modules = new Map<WasmVariant, WasmModule>();
@@ -114,7 +156,7 @@ export function instantiateSync(variant: WasmVariant): WasmModule {
   let m = modules.get(variant);
   if (!m) {
     const module = new WebAssembly.Module(bytesOf(variant));
-    m = wrapInstance(variant, new WebAssembly.Instance(module, {}));
+    m = wrapInstance(variant, module, new WebAssembly.Instance(module, {}));
     modules.set(variant, m);
   }
   return m;
@@ -124,31 +166,36 @@ export function instantiateSync(variant: WasmVariant): WasmModule {
 export async function instantiate(variant: WasmVariant): Promise<WasmModule> {
   let m = modules.get(variant);
   if (!m) {
-    const { instance } = await WebAssembly.instantiate(bytesOf(variant), {});
-    m = modules.get(variant) ?? wrapInstance(variant, instance);
+    const { module, instance } = await WebAssembly.instantiate(bytesOf(variant), {});
+    m = modules.get(variant) ?? wrapInstance(variant, module, instance);
     modules.set(variant, m);
   }
   return m;
 }
 
-/** The first variant, best first, that validates and instantiates; undefined when none does. */
-export function loadBestSync(candidates: readonly WasmVariant[]): WasmModule | undefined {
+/**
+ * The first variant, best first, that validates and instantiates; undefined when none does. Each refusal is pushed
+ * to `failures` (so that a caller that needs wasm can say why there is none).
+ */
+export function loadBestSync(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): WasmModule | undefined {
   for (const v of candidates) {
     try {
       return instantiateSync(v);
-    } catch {
+    } catch (error) {
       // Compile refused (strict CSP, main-thread size limit): try the next variant.
+      failures.push({ variant: v, error });
     }
   }
   return undefined;
 }
 
-export async function loadBest(candidates: readonly WasmVariant[]): Promise<WasmModule | undefined> {
+export async function loadBest(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): Promise<WasmModule | undefined> {
   for (const v of candidates) {
     try {
       return await instantiate(v);
-    } catch {
+    } catch (error) {
       // As above: fall through to the next variant, then to JS.
+      failures.push({ variant: v, error });
     }
   }
   return undefined;

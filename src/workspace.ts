@@ -5,6 +5,7 @@ import { ctorOf, uninitialized, type DType, type Float } from './arrays';
 import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
+import { MAX_WASM_BYTES, releaseMemory } from './wasm';
 
 export interface Workspace {
   mem: Float;
@@ -35,6 +36,11 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
   const bpe = Ctor.BYTES_PER_ELEMENT;
   const { off, total } = layout(sizes, bpe);
   if (be.name === 'js') {
+    // The js backend refuses what the wasm backend refuses (a wasm32 module addresses 4 GiB): the same sizes fail on
+    // both, at once, instead of a multi-gigabyte allocation that runs for minutes.
+    if (total * bpe > MAX_WASM_BYTES) {
+      throw rangeError(op, `the call needs ${total * bpe} bytes of scratch memory, more than the 4 GiB a wasm32 module can address (the js backend keeps the same bound)`);
+    }
     let mem: Float;
     try {
       mem = new Ctor(total);
@@ -56,6 +62,8 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(be.module, dtype), backend: 'wasm' });
   } finally {
     arena.release(mark);
+    // Outermost call done: memory grown past init({ memoryLimit }) is given back (a fresh instance).
+    releaseMemory(be.module);
   }
 }
 

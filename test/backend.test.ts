@@ -1,5 +1,5 @@
 // Backend selection: init/initSync/setBackend/getBackend, the per-call option, and the variants this engine runs.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { correlate, getBackend, init, initSync, setBackend, supportedVariants } from '../src/index';
 import { backendCases } from './helpers';
 
@@ -39,5 +39,64 @@ describe('backends', () => {
     expect(a.length).toBe(103);
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 5);
     expect(getBackend().name).toBe('js');
+  });
+});
+
+// init's errors follow the contract: a RangeError for a build the engine cannot run, and an Error subclass saying
+// why when wasm is required but cannot be instantiated. A fresh copy of the package sees a patched WebAssembly.
+describe('init errors', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+  /** A fresh package whose engine validates no relaxed-SIMD build (as Node 20 without its flag, or Safari). */
+  async function withoutRelaxed(): Promise<typeof import('../src/index')> {
+    vi.resetModules();
+    const { relaxed } = await import('../src/wasm-binaries');
+    const n = Buffer.from(relaxed, 'base64').length;
+    const realValidate = WebAssembly.validate;
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes: BufferSource) =>
+      (bytes as Uint8Array).byteLength !== n && realValidate(bytes));
+    return import('../src/index');
+  }
+  it("init({ variant: 'relaxed' }) without relaxed SIMD: a RangeError naming variant", async () => {
+    const cc = await withoutRelaxed();
+    await expect(cc.init({ variant: 'relaxed' })).rejects.toThrow(RangeError);
+    await expect(cc.init({ variant: 'relaxed' })).rejects.toThrow(/init: variant 'relaxed' needs relaxed SIMD, which this engine does not support \(supported builds: 'simd', 'scalar'\)/);
+    expect(() => cc.initSync({ backend: 'wasm', variant: 'relaxed' })).toThrow(RangeError);
+    expect(cc.initSync({ variant: 'simd' }).variant).toBe('simd');
+  });
+  it("backend 'wasm' when no build compiles: a WasmUnavailableError with the engine's reason and cause", async () => {
+    vi.resetModules();
+    vi.spyOn(WebAssembly, 'Module').mockImplementation(function () {
+      throw new WebAssembly.CompileError('refused by Content-Security-Policy');
+    } as never);
+    vi.spyOn(WebAssembly, 'instantiate').mockImplementation((() => Promise.reject(new WebAssembly.CompileError('refused by Content-Security-Policy'))) as never);
+    const cc = await import('../src/index');
+    let err: unknown;
+    try {
+      cc.initSync({ backend: 'wasm' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(cc.WasmUnavailableError);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).toBe('WasmUnavailableError');
+    expect((err as Error).message).toMatch(/^init: WebAssembly could not be instantiated in this engine \(compile or instantiate refused — .*simd: refused by Content-Security-Policy/);
+    expect((err as Error).cause).toBeInstanceOf(WebAssembly.CompileError);
+    await expect(cc.init({ backend: 'wasm', variant: 'scalar' })).rejects.toThrow(/init: WebAssembly \(scalar build\) could not be instantiated.*scalar: refused/);
+    expect(() => cc.correlate([1, 2], [1], { backend: 'wasm' })).toThrow(cc.WasmUnavailableError);
+    expect(cc.initSync().name).toBe('js');
+  });
+  it('no WebAssembly at all: the error says so', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const cc = await import('../src/index');
+      expect(() => cc.initSync({ backend: 'wasm' })).toThrow(/init: WebAssembly could not be instantiated in this engine: WebAssembly is not available/);
+      expect(cc.initSync().name).toBe('js');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

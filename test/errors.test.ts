@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseConvMethod, conv1d, conv2d, conv2dBackward, conv2dGradInput, conv2dGradWeight, convolve, convolve2d, convTranspose1d,
-  correlate, correlate2d, correlationLags, fftconvolve, init, initSync, ndimage, numpy, oaconvolve, setBackend,
+  correlate, correlate2d, correlationLags, fftconvolve, init, initSync, ndimage, numpy, oaconvolve, setBackend, supportedVariants,
 } from '../src/index';
 
 const x = new Float64Array([1, 2, 3, 4]);
@@ -28,12 +28,23 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['numpy: 2-D input', () => numpy.correlate({ data: x, shape: [2, 2] }, x), RangeError, /numpy.correlate: a must be 1-D/],
   ['lags: zero length', () => correlationLags(0, 3), RangeError, /in1Len must be ≥ 1/],
   ['lags: fractional length', () => correlationLags(3, 2.5), RangeError, /in2Len must be an integer/],
+  ['lags: in1Len past Int32 lags', () => correlationLags(1e12, 3), RangeError, /correlationLags: in1Len = 1000000000000 gives lags up to/],
+  ['lags: in1Len one past 2³¹', () => correlationLags(2 ** 31 + 1, 1), RangeError, /correlationLags: in1Len = 2147483649 gives lags up to 2147483648/],
+  ['lags: in2Len below −2³¹', () => correlationLags(3, 2 ** 31 + 2), RangeError, /correlationLags: in2Len = 2147483650 gives lags down to -2147483649/],
   ['lags: unknown mode', () => correlationLags(3, 2, 'x' as never), TypeError, /mode must be one of/],
+  ['chooseConvMethod: measure not a boolean', () => chooseConvMethod(x, x, { measure: 'yes' as never }), TypeError, /chooseConvMethod: measure must be a boolean/],
   ['chooseConvMethod: bad mode', () => chooseConvMethod(x, x, { mode: 'x' as never }), TypeError, /chooseConvMethod: mode/],
   ['initSync: unknown backend', () => initSync({ backend: 'gpu' as never }), TypeError, /init: backend must be/],
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],
+  ['initSync: memoryLimit not a number', () => initSync({ memoryLimit: '1GB' as never }), TypeError, /init: memoryLimit must be a number of bytes/],
+  ['initSync: negative memoryLimit', () => initSync({ memoryLimit: -1 }), RangeError, /init: memoryLimit must be a finite number of bytes ≥ 0, got -1/],
   ['setBackend: unknown name', () => setBackend('gpu' as never), TypeError, /setBackend: name must be/],
 ];
+// A build the engine cannot run is a wrong value of `variant` (only where the engine lacks relaxed SIMD: Node without
+// its flag; the node-relaxed project has it).
+if (!supportedVariants().includes('relaxed')) {
+  cases.push(['initSync: relaxed build without relaxed SIMD', () => initSync({ backend: 'wasm', variant: 'relaxed' }), RangeError, /init: variant 'relaxed' needs relaxed SIMD, which this engine does not support/]);
+}
 
 // Unknown option names are refused as NumPy, SciPy and PyTorch refuse an unknown keyword, with the name to use.
 const img = { data: new Float64Array(16), shape: [4, 4] };
@@ -88,6 +99,18 @@ describe('bad input throws a clear error naming the argument', () => {
     const b = { data: new Float64Array(1 << 16), shape: [1, 1 << 16] };
     expect(() => correlate(a, b, { backend: 'wasm' })).toThrow(/correlate: the call needs \d+ bytes of wasm memory, more than the 4 GiB/);
     expect(() => correlate(a, b, { backend: 'js' })).toThrow(RangeError);
-    expect(() => correlate(a, b, { backend: 'js' })).toThrow(/correlate: the call needs \d+ float64 elements/);
+    expect(() => correlate(a, b, { backend: 'js' })).toThrow(/correlate: the call needs \d+ bytes of scratch memory, more than the 4 GiB/);
+  });
+  it('broadcast-only FFT calls have the same size guard: [40000, 1] * [1, 40000] refused at once, on both backends', () => {
+    // No transformed axis: a 40000 × 40000 product (6.4 GB in float32), which a typed array could hold on js.
+    for (const Ctor of [Float32Array, Float64Array]) {
+      const a = { data: new Ctor(40000), shape: [40000, 1] };
+      const b = { data: new Ctor(40000), shape: [1, 40000] };
+      for (const op of [fftconvolve, oaconvolve]) {
+        expect(() => op(a, b, { backend: 'wasm' })).toThrow(/convolve: the call needs \d+ bytes of wasm memory, more than the 4 GiB/);
+        expect(() => op(a, b, { backend: 'js' })).toThrow(RangeError);
+        expect(() => op(a, b, { backend: 'js' })).toThrow(/convolve: the call needs \d+ bytes of scratch memory, more than the 4 GiB/);
+      }
+    }
   });
 });

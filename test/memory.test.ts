@@ -1,9 +1,9 @@
 // Wasm memory: the arena returns to its mark after every call (returning or throwing), growth in the middle of a
 // call is safe, inputs that start mid-buffer work, outputs never alias the heap, kernels never write past their output.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convolve, correlate, numpy } from '../src/index';
+import { convolve, correlate, initSync, numpy } from '../src/index';
 import { jsKernels } from '../src/kernels';
-import { loadedModule } from '../src/wasm';
+import { DEFAULT_MEMORY_LIMIT, loadedModule } from '../src/wasm';
 import { withWorkspace } from '../src/workspace';
 import { backendCases, randomArray, relErr, useBackend, type BackendCase } from './helpers';
 import { scipyCorrelate } from './reference/correlate';
@@ -53,6 +53,34 @@ describe.each(wasmCases)('wasm memory on %s', (variant) => {
     expect(loadedModule(variant)!.exports.memory.buffer.byteLength).toBeGreaterThan(before);
     const want = correlate(x, h, { mode: 'full', backend: 'js' });
     expect(relErr(got, want)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('memory grown past init({ memoryLimit }) is given back after the call (a fresh instance); results stay right', () => {
+    initSync({ backend: 'wasm', variant, memoryLimit: 4 << 20 });
+    try {
+      const m = loadedModule(variant)!;
+      const x = randomArray(3 << 20, 7, 'float32'); // 12 MiB in, more in scratch: past the 4 MiB limit
+      const h = randomArray(9, 8, 'float32');
+      const generation = m.generation;
+      const got = correlate(x, h, { mode: 'full' });
+      expect(m.generation).toBe(generation + 1);
+      expect(m.exports.memory.buffer.byteLength).toBe(m.initialBytes);
+      expect(m.initialBytes).toBeLessThan(4 << 20);
+      expect(m.arena.top).toBe(m.arena.base);
+      const want = correlate(x, h, { mode: 'full', backend: 'js' });
+      expect(relErr(got, want)).toBeLessThanOrEqual(1e-5);
+      // The fresh instance serves the next calls (kernels bound to it), and calls within the limit keep it.
+      expect(Array.from(correlate([1, 2, 3], [1, 1]))).toEqual([1, 3, 5, 3]);
+      const y = randomArray(5000, 9, 'float32');
+      expect(relErr(correlate(y, h), correlate(y, h, { backend: 'js' }))).toBeLessThanOrEqual(1e-5);
+      expect(m.generation).toBe(generation + 1);
+      // A call that throws after growing the memory gives it back too.
+      expect(() => withWorkspace('t', 'wasm', 'float64', [1 << 20], () => { throw new Error('boom'); })).toThrow('boom');
+      expect(m.exports.memory.buffer.byteLength).toBe(m.initialBytes);
+      expect(m.generation).toBe(generation + 2);
+    } finally {
+      initSync({ backend: 'wasm', variant, memoryLimit: DEFAULT_MEMORY_LIMIT });
+    }
   });
 
   it('outputs are fresh arrays: not views of the wasm heap, not changed by later calls', () => {

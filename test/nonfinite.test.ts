@@ -2,13 +2,13 @@
 // on every backend, in float64 and float32. Each non-finite output must be the same value at the same index, and the
 // finite ones must match within the usual tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv1d, conv2d, conv2dGradInput, conv2dGradWeight, convTranspose1d, convolve, convolve2d, correlate, correlate2d, ndimage, numpy, type NDArray } from '../src/index';
+import { conv1d, conv2d, conv2dGradInput, conv2dGradWeight, convTranspose1d, convolve, convolve2d, correlate, correlate2d, fftconvolve, ndimage, numpy, oaconvolve, type NDArray } from '../src/index';
 import fx from './fixtures/nonfinite.json';
 import { backendCases, relErr, TOL, useBackend } from './helpers';
 
 type Num = number | string;
 interface Arr { shape: number[]; data: Num[] }
-interface Case { name: string; fn: string; args: { a: Arr; b: Arr; opts: Record<string, Num> }; expected: Arr }
+interface Case { name: string; fn: string; args: { a: Arr; b: Arr; opts: Record<string, Num | number[]> }; expected: Arr }
 
 const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
 const nd = (a: Arr, dtype: 'float32' | 'float64'): NDArray => ({
@@ -26,6 +26,7 @@ const OPS: Record<string, Op> = {
   // (w, dy) → dX of a stride-1 'same'-sized 3×3 layer.
   conv2dGradInput: ((w, dy, o) => conv2dGradInput([dy.shape[0], w.shape[1], dy.shape[2], dy.shape[3]], w, dy, o)) as Op,
   convTranspose1d: convTranspose1d as Op,
+  fftconvolve: fftconvolve as Op, oaconvolve: oaconvolve as Op,
 };
 
 describe.each(backendCases())('NaN and ±Infinity as the references place them, on %s', (be) => {
@@ -33,7 +34,7 @@ describe.each(backendCases())('NaN and ±Infinity as the references place them, 
   for (const c of fx.cases as Case[]) {
     for (const dtype of ['float64', 'float32'] as const) {
       it(`${c.fn}: ${c.name} (${dtype})`, () => {
-        const opts = Object.fromEntries(Object.entries(c.args.opts).map(([k, v]) => [k, k === 'cval' ? num(v) : v]));
+        const opts = Object.fromEntries(Object.entries(c.args.opts).map(([k, v]) => [k, k === 'cval' ? num(v as Num) : v]));
         const out = OPS[c.fn](nd(c.args.a, dtype), nd(c.args.b, dtype), opts);
         const got = 'data' in out ? out.data : out;
         const want = c.expected.data.map(num);
