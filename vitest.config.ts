@@ -59,6 +59,7 @@ if (chromium) {
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/wasm-fresh.global.mjs'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects,
