@@ -60,6 +60,7 @@ if (chromium) {
 export default defineConfig({
   test: {
     globalSetup: ['test/wasm-fresh.global.mjs'],
+    setupFiles: ['test/setup-binaries.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects,

@@ -3,8 +3,8 @@
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, typeError } from './errors';
 import {
-  hasWebAssembly, instantiate, instantiateSync, loadBest, loadBestSync, supportedVariants,
-  type WasmModule, type WasmVariant, VARIANTS,
+  instantiate, instantiateSync, loadBest, loadBestSync, supportedVariants,
+  type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
 export type BackendName = 'wasm' | 'js';
@@ -16,6 +16,11 @@ export interface BackendInfo {
   threads: boolean;
   /** Which wasm build runs ('relaxed', 'simd' or 'scalar'); undefined on 'js'. */
   variant?: WasmVariant;
+  /**
+   * Why the backend is 'js' although wasm was wanted ('auto'): e.g. a Content-Security-Policy without
+   * 'wasm-unsafe-eval', or an engine without WebAssembly. Undefined on 'wasm' and when 'js' was chosen.
+   */
+  reason?: string;
 }
 
 export interface InitOptions {
@@ -27,6 +32,8 @@ export interface InitOptions {
 let wasm: WasmModule | undefined;
 let active: BackendName | undefined;
 let syncTried = false;
+/** Why wasm is not running although it was wanted (see BackendInfo.reason). */
+let reason: string | undefined;
 
 function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
   const o = options<InitOptions>('init', opts, ['backend', 'variant']);
@@ -45,13 +52,24 @@ function candidates(variant?: WasmVariant): WasmVariant[] {
   return [variant];
 }
 
-function settle(backend: 'auto' | BackendName, m: WasmModule | undefined, variant?: WasmVariant): BackendInfo {
-  if (m) wasm = m;
-  if (backend === 'wasm' && !wasm) {
-    throw new Error(`init: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine`);
+const JS_CHOSEN: LoadResult = { reason: "'js' was chosen" };
+
+function settle(backend: 'auto' | BackendName, r: LoadResult, variant?: WasmVariant): BackendInfo {
+  if (backend === 'wasm' && !r.module) {
+    throw new Error(`init: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine: ${r.reason}`);
   }
+  if (r.module) wasm = r.module;
   active = backend === 'js' || !wasm ? 'js' : 'wasm';
+  reason = active === 'js' && backend !== 'js' ? r.reason : undefined;
   return getBackend();
+}
+
+function one(load: () => WasmModule): LoadResult {
+  try {
+    return { module: load() };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
 }
 
 /**
@@ -60,17 +78,23 @@ function settle(backend: 'auto' | BackendName, m: WasmModule | undefined, varian
  */
 export async function init(opts?: InitOptions): Promise<BackendInfo> {
   const { backend, variant } = check(opts);
-  const m = backend === 'js' || !hasWebAssembly() ? undefined
-    : variant ? await instantiate(candidates(variant)[0]) : await loadBest(candidates());
-  return settle(backend, m, variant);
+  let r = JS_CHOSEN;
+  if (backend !== 'js') {
+    const c = candidates(variant);
+    r = variant ? await instantiate(c[0]).then((module) => ({ module }), (e: Error) => ({ reason: e.message })) : await loadBest(c);
+  }
+  return settle(backend, r, variant);
 }
 
 /** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
 export function initSync(opts?: InitOptions): BackendInfo {
   const { backend, variant } = check(opts);
-  const m = backend === 'js' || !hasWebAssembly() ? undefined
-    : variant ? instantiateSync(candidates(variant)[0]) : loadBestSync(candidates());
-  return settle(backend, m, variant);
+  let r = JS_CHOSEN;
+  if (backend !== 'js') {
+    const c = candidates(variant);
+    r = variant ? one(() => instantiateSync(c[0])) : loadBestSync(c);
+  }
+  return settle(backend, r, variant);
 }
 
 /** Switch the default backend. 'wasm' instantiates synchronously if init() has not run. */
@@ -78,6 +102,7 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
   if (name !== 'auto' && name !== 'wasm' && name !== 'js') throw typeError('setBackend', 'name', "'auto', 'wasm' or 'js'", name);
   if (name === 'js') {
     active = 'js';
+    reason = undefined;
     return getBackend();
   }
   return initSync({ backend: name, variant: wasm?.variant });
@@ -86,7 +111,9 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
 export function getBackend(): BackendInfo {
   if (active === undefined) ensureInit();
   const v = active === 'wasm' ? wasm?.variant : undefined;
-  return { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+  const info: BackendInfo = { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+  if (reason !== undefined) info.reason = reason;
+  return info;
 }
 
 function ensureInit(): void {
@@ -112,9 +139,9 @@ export function resolveBackend(op: string, requested: unknown): { name: 'js' } |
   const name = (requested as BackendName | undefined) ?? active!;
   if (name === 'js') return { name };
   if (!wasm) {
-    const m = loadBestSync(supportedVariants());
-    if (!m) throw new Error(`${op}: the wasm backend is not available in this engine`);
-    wasm = m;
+    const r = loadBestSync(supportedVariants());
+    if (!r.module) throw new Error(`${op}: the wasm backend is not available: ${r.reason}`);
+    wasm = r.module;
   }
   return { name, module: wasm };
 }
