@@ -48,9 +48,9 @@ console.log(KIND + ' ok, backend ' + backend.name + ' (' + backend.variant + ')'
 const examples = {
   'esm.mjs': `import { conv2d, convolve, correlate, getBackend } from 'convcorr';\nconst KIND = 'ESM';${check}`,
   'cjs.cjs': `const { conv2d, convolve, correlate, getBackend } = require('convcorr');\nconst KIND = 'CJS';${check}`,
-  // Type-checked only (tsc --noEmit): the declarations resolve through `exports` and type the result.
+  // Type-checked only (tsc --noEmit): the declarations resolve through `exports`, and float32 in is float32 out.
   'types.mts': `import { correlate, type NDArray } from 'convcorr';
-const r = correlate(new Float32Array([1, 2, 3]), new Float32Array([1, 1]));
+const r: Float32Array = correlate(new Float32Array([1, 2, 3]), new Float32Array([1, 1]));
 const n: number = r.length;
 const a: NDArray = { data: new Float64Array(4), shape: [2, 2] };
 export { n, a };

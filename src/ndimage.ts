@@ -3,6 +3,7 @@
 //   correlate  out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]
 //   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
+import type { Exact, Result } from './types';
 import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
@@ -142,8 +143,7 @@ function origins(op: string, origin: unknown, wShape: readonly number[]): number
  * Multidimensional correlation, as scipy.ndimage.correlate: output shape = input shape, edges by `mode`.
  * @example ndimage.correlate([1, 2, 3, 4], [1, 1, 1]) // Float64Array [4, 6, 9, 11]  (mode 'reflect')
  */
-export function correlate(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
-export function correlate(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function correlate<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.correlate', false, input, weights, opts);
@@ -153,8 +153,7 @@ export function correlate(input: Input, weights: Input, opts?: NdimageOptions): 
  * Multidimensional convolution, as scipy.ndimage.convolve (weights reversed on every axis).
  * @example ndimage.convolve([1, 2, 3, 4], [1, 0, -1], { mode: 'nearest' }) // Float64Array [1, 2, 2, 1]
  */
-export function convolve(input: Float | number[], weights: Float | number[], opts?: NdimageOptions): Float;
-export function convolve(input: NDArray, weights: NDArray, opts?: NdimageOptions): NDArray;
+export function convolve<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.convolve', true, input, weights, opts);

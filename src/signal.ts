@@ -7,6 +7,7 @@ import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Fl
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
 import { autoMethod, fftAvailable, runFft } from './fft';
+import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
 
 export type Mode = 'full' | 'same' | 'valid';
@@ -113,8 +114,7 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
  * Cross-correlation of two N-D arrays (no flip), as scipy.signal.correlate.
  * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
  */
-export function correlate(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
-export function correlate(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function correlate<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('correlate', false, in1, in2, opts);
@@ -124,8 +124,7 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
  * Convolution of two N-D arrays (in2 flipped on every axis), as scipy.signal.convolve.
  * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
  */
-export function convolve(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
-export function convolve(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
+export function convolve<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('convolve', true, in1, in2, opts);
