@@ -55,7 +55,8 @@ function candidates(variant?: WasmVariant): WasmVariant[] {
 const JS_CHOSEN: LoadResult = { reason: "'js' was chosen" };
 
 function settle(backend: 'auto' | BackendName, r: LoadResult, variant?: WasmVariant): BackendInfo {
-  if (backend === 'wasm' && !r.module) {
+  // A forced backend or build that fails throws; 'auto' without a build named falls back to 'js'.
+  if (backend !== 'js' && (backend === 'wasm' || variant !== undefined) && !r.module) {
     throw new Error(`init: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine: ${r.reason}`);
   }
   if (r.module) wasm = r.module;
