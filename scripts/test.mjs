@@ -1,7 +1,21 @@
 // Runs every vitest project, then the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts
-// as one test), and ends with one line `tests: N passed, M failed` (CI reads it). `npm test` builds dist/ first.
+// as one test), and ends with one line `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a
+// file under src/ is newer than it (CI has just built it; `npm run build:wasm` has refreshed the binaries).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Newest modification time of the files under a folder. */
+const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs));
+if (!existsSync('dist/index.js') || newest('src') > statSync('dist/index.js').mtimeMs) {
+  console.log('test: src/ is newer than dist/: npm run build (for the bundle budgets)');
+  const b = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const out = '.vitest-results/results.json';
 rmSync(out, { force: true });
