@@ -21,7 +21,14 @@ const include = ['test/**/*.test.ts'];
 const chromium = process.env.CONVCORR_NO_BROWSER ? undefined : findChromium();
 
 const projects: TestProjectInlineConfiguration[] = [
-  { extends: true, test: { name: 'node', include, provide: { variants: ['js', 'scalar', 'simd'] } } },
+  {
+    extends: true,
+    test: {
+      name: 'node', include, provide: { variants: ['js', 'scalar', 'simd'] },
+      // Type tests (test/*.test-d.ts: the result types of the overloads), once, in this project.
+      typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+    },
+  },
   {
     extends: true,
     test: {
@@ -60,6 +67,8 @@ if (chromium) {
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/wasm-fresh.global.mjs'],
+    setupFiles: ['test/setup-binaries.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects,

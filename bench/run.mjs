@@ -4,15 +4,25 @@
 // writes latest-relaxed.json and latest-relaxed.md instead.
 // Each suite runs in a child process of its own: a suite's heap, peers and wasm memory would otherwise tax the
 // suites after it (measured: the 1024² 3×3 filter took 1.27 ms alone and 1.72 ms after the FFT suite).
+// The peers (tfjs, onnxruntime-web, opencv-js, ml-convolution, fft.js) and benchmark.js are not devDependencies of
+// the package: they live in bench/package.json, installed into bench/node_modules from bench/package-lock.json on
+// first use, so a contributor's `npm ci` does not pull them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { markdownTable } from './harness.mjs';
 
 const here = new URL('.', import.meta.url);
 const args = process.argv.slice(2);
+
+if (!existsSync(new URL('node_modules/', here))) {
+  console.log('bench: installing the benchmark peers into bench/node_modules (npm ci --prefix bench), once');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--prefix', fileURLToPath(here), '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`bench: npm ci --prefix bench failed (exit ${r.status ?? r.signal})`);
+}
+const { markdownTable } = await import('./harness.mjs');
 
 const convcorr = await import('../dist/index.js');
 const info = await convcorr.init();

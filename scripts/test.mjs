@@ -1,6 +1,21 @@
-// Runs every vitest project and ends with one line `tests: N passed, M failed` (CI reads it).
+// Runs every vitest project, then the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts
+// as one test), and ends with one line `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a
+// file under src/ is newer than it (CI has just built it; `npm run build:wasm` has refreshed the binaries).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Newest modification time of the files under a folder. */
+const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs));
+if (!existsSync('dist/index.js') || newest('src') > statSync('dist/index.js').mtimeMs) {
+  console.log('test: src/ is newer than dist/: npm run build (for the bundle budgets)');
+  const b = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const out = '.vitest-results/results.json';
 rmSync(out, { force: true });
@@ -15,6 +30,20 @@ try {
   failed = res.numFailedTests + (res.numTotalTestSuites > 0 && res.success === false && res.numFailedTests === 0 ? 1 : 0);
 } catch {
   failed = 1; // no report: the run itself failed
+}
+
+// The bundle budgets: initial JS ≤ 40 KB gzip, each wasm chunk ≤ 35 KB gzip (.size-limit.json).
+const size = spawnSync('npx', ['size-limit', '--json'], { encoding: 'utf8' });
+try {
+  const checks = JSON.parse(size.stdout);
+  for (const c of checks) {
+    console.log(`size-limit: ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${(c.size / 1000).toFixed(2)} kB gzip (limit ${c.sizeLimit / 1000} kB)`);
+    if (c.passed) passed++;
+    else failed++;
+  }
+} catch {
+  console.log(`size-limit: did not run (is dist/ built? npm run build):\n${size.stdout}${size.stderr}`);
+  failed++;
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(r.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

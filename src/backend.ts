@@ -3,14 +3,14 @@
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, rangeError, typeError } from './errors';
 import {
-  hasWebAssembly, loadBest, loadBestSync, setMemoryLimit, supportedVariants,
-  type WasmModule, type WasmVariant, VARIANTS,
+  instantiate, instantiateSync, loadBest, loadBestSync, setMemoryLimit, supportedVariants,
+  type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
 /**
  * Thrown when the wasm backend is required (`init({ backend: 'wasm' })`, a `backend: 'wasm'` option) but no build can
  * be instantiated; the message says why (no WebAssembly, no build validates, or the engine refused to compile one:
- * a Content-Security-Policy without 'wasm-unsafe-eval' does that), and `cause` holds the engine's own error if any.
+ * a Content-Security-Policy without 'wasm-unsafe-eval' does that).
  * @example try { initSync({ backend: 'wasm' }); } catch (e) { if (e instanceof WasmUnavailableError) initSync({ backend: 'js' }); }
  */
 export class WasmUnavailableError extends Error {
@@ -18,15 +18,6 @@ export class WasmUnavailableError extends Error {
     super(message, options);
     this.name = 'WasmUnavailableError';
   }
-}
-
-/** Why no wasm build could be instantiated, from the failures the loader collected. */
-function unavailable(op: string, failures: { variant: WasmVariant; error: unknown }[], variant?: WasmVariant): WasmUnavailableError {
-  const what = `${op}: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine`;
-  if (!hasWebAssembly()) return new WasmUnavailableError(`${what}: WebAssembly is not available`);
-  if (failures.length === 0) return new WasmUnavailableError(`${what}: no wasm build validates here`);
-  const why = failures.map((f) => `${f.variant}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ');
-  return new WasmUnavailableError(`${what} (compile or instantiate refused — ${why})`, { cause: failures[0].error });
 }
 
 export type BackendName = 'wasm' | 'js';
@@ -38,6 +29,11 @@ export interface BackendInfo {
   threads: boolean;
   /** Which wasm build runs ('relaxed', 'simd' or 'scalar'); undefined on 'js'. */
   variant?: WasmVariant;
+  /**
+   * Why the backend is 'js' although wasm was wanted ('auto'): e.g. a Content-Security-Policy without
+   * 'wasm-unsafe-eval', or an engine without WebAssembly. Undefined on 'wasm' and when 'js' was chosen.
+   */
+  reason?: string;
 }
 
 export interface InitOptions {
@@ -54,6 +50,8 @@ export interface InitOptions {
 let wasm: WasmModule | undefined;
 let active: BackendName | undefined;
 let syncTried = false;
+/** Why wasm is not running although it was wanted (see BackendInfo.reason). */
+let reason: string | undefined;
 
 function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
   const o = options<InitOptions>('init', opts, ['backend', 'variant', 'memoryLimit']);
@@ -84,13 +82,25 @@ function candidates(variant?: WasmVariant): WasmVariant[] {
   return [variant];
 }
 
-type Failures = { variant: WasmVariant; error: unknown }[];
+const JS_CHOSEN: LoadResult = { reason: "'js' was chosen" };
 
-function settle(backend: 'auto' | BackendName, m: WasmModule | undefined, failures: Failures, variant?: WasmVariant): BackendInfo {
-  if (m) wasm = m;
-  if (backend === 'wasm' && !wasm) throw unavailable('init', failures, variant);
+function settle(backend: 'auto' | BackendName, r: LoadResult, variant?: WasmVariant): BackendInfo {
+  // A forced backend or build that fails throws; 'auto' without a build named falls back to 'js'.
+  if (backend !== 'js' && (backend === 'wasm' || variant !== undefined) && !r.module) {
+    throw new WasmUnavailableError(`init: WebAssembly${variant ? ` (${variant} build)` : ''} could not be instantiated in this engine: ${r.reason}`);
+  }
+  if (r.module) wasm = r.module;
   active = backend === 'js' || !wasm ? 'js' : 'wasm';
+  reason = active === 'js' && backend !== 'js' ? r.reason : undefined;
   return getBackend();
+}
+
+function one(load: () => WasmModule): LoadResult {
+  try {
+    return { module: load() };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
 }
 
 /**
@@ -99,17 +109,23 @@ function settle(backend: 'auto' | BackendName, m: WasmModule | undefined, failur
  */
 export async function init(opts?: InitOptions): Promise<BackendInfo> {
   const { backend, variant } = check(opts);
-  const failures: Failures = [];
-  const m = backend === 'js' || !hasWebAssembly() ? undefined : await loadBest(candidates(variant), failures);
-  return settle(backend, m, failures, variant);
+  let r = JS_CHOSEN;
+  if (backend !== 'js') {
+    const c = candidates(variant);
+    r = variant ? await instantiate(c[0]).then((module) => ({ module }), (e: Error) => ({ reason: e.message })) : await loadBest(c);
+  }
+  return settle(backend, r, variant);
 }
 
 /** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
 export function initSync(opts?: InitOptions): BackendInfo {
   const { backend, variant } = check(opts);
-  const failures: Failures = [];
-  const m = backend === 'js' || !hasWebAssembly() ? undefined : loadBestSync(candidates(variant), failures);
-  return settle(backend, m, failures, variant);
+  let r = JS_CHOSEN;
+  if (backend !== 'js') {
+    const c = candidates(variant);
+    r = variant ? one(() => instantiateSync(c[0])) : loadBestSync(c);
+  }
+  return settle(backend, r, variant);
 }
 
 /** Switch the default backend. 'wasm' instantiates synchronously if init() has not run. */
@@ -117,6 +133,7 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
   if (name !== 'auto' && name !== 'wasm' && name !== 'js') throw typeError('setBackend', 'name', "'auto', 'wasm' or 'js'", name);
   if (name === 'js') {
     active = 'js';
+    reason = undefined;
     return getBackend();
   }
   return initSync({ backend: name, variant: wasm?.variant });
@@ -125,7 +142,9 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
 export function getBackend(): BackendInfo {
   if (active === undefined) ensureInit();
   const v = active === 'wasm' ? wasm?.variant : undefined;
-  return { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+  const info: BackendInfo = { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+  if (reason !== undefined) info.reason = reason;
+  return info;
 }
 
 function ensureInit(): void {
@@ -151,10 +170,9 @@ export function resolveBackend(op: string, requested: unknown): { name: 'js' } |
   const name = (requested as BackendName | undefined) ?? active!;
   if (name === 'js') return { name };
   if (!wasm) {
-    const failures: Failures = [];
-    const m = loadBestSync(supportedVariants(), failures);
-    if (!m) throw unavailable(op, failures);
-    wasm = m;
+    const r = loadBestSync(supportedVariants());
+    if (!r.module) throw new WasmUnavailableError(`${op}: the wasm backend is not available: ${r.reason}`);
+    wasm = r.module;
   }
   return { name, module: wasm };
 }

@@ -3,7 +3,8 @@
 // size 1 in one input (broadcasting). Per transformed axis the modes are those of convolve (src/signal.ts):
 //   full [0, s1+s2−1),  same [⌊(s2−1)/2⌋, +s1),  valid [min−1, +|s1−s2|+1)  (the 'valid' size rule only over axes);
 // per broadcast axis of size B = max(s1, s2): full and valid keep all B, same keeps s1 centred (start ⌊(B−s1)/2⌋).
-import { wrap, type Float, type Input, type NDArray, type ArrayLike1D, type Numeric } from './arrays';
+import type { Exact, Result } from './types';
+import { wrap, type Float, type Input, type NDArray } from './arrays';
 import { oneOf, rangeError, typeError } from './errors';
 import { runFftProblem } from './fft';
 import { MODES, toFloat, twoInputs, type Mode, type SignalOptions } from './signal';
@@ -74,8 +75,7 @@ function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknow
  * Convolution through the FFT, as scipy.signal.fftconvolve: `mode` 'full' | 'same' | 'valid', optional `axes`.
  * @example fftconvolve([1, 2, 3], [0, 1, 0.5]) // Float64Array [0, 1, 2.5, 4, 1.5] (within rounding)
  */
-export function fftconvolve(in1: ArrayLike1D, in2: ArrayLike1D, opts?: FftConvOptions): Float;
-export function fftconvolve(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: FftConvOptions): NDArray;
+export function fftconvolve<A extends Input, B extends Input, O extends FftConvOptions = {}>(in1: A, in2: B, opts?: Exact<O, FftConvOptions>): Result<A, B, O>;
 export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray;
 export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray {
   return fftOp('fftconvolve', false, in1, in2, opts);
@@ -86,8 +86,7 @@ export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Floa
  * size of in2 (scipy's rule); results equal fftconvolve's within rounding, faster when in2 is much smaller.
  * @example oaconvolve(new Float32Array(100000).fill(1), new Float32Array(64).fill(1 / 64), { mode: 'valid' })
  */
-export function oaconvolve(in1: ArrayLike1D, in2: ArrayLike1D, opts?: FftConvOptions): Float;
-export function oaconvolve(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: FftConvOptions): NDArray;
+export function oaconvolve<A extends Input, B extends Input, O extends FftConvOptions = {}>(in1: A, in2: B, opts?: Exact<O, FftConvOptions>): Result<A, B, O>;
 export function oaconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray;
 export function oaconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray {
   return fftOp('oaconvolve', true, in1, in2, opts);

@@ -3,7 +3,8 @@
 //   correlate  out[i] = Σ_j w[j] · ext(x)[i + j − ⌊M/2⌋ − o]
 //   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
-import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray, type ArrayLike1D, type Numeric } from './arrays';
+import type { Exact, Result } from './types';
+import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray, type Numeric } from './arrays';
 import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
 import { hwcApplies, runHwcU8 } from './interleaved';
@@ -150,8 +151,7 @@ function origins(op: string, origin: unknown, wShape: readonly number[]): number
  * @example // a canvas image blurred into itself, per channel (weights [3, 3, 1]):
  * ndimage.correlate({ data: imageData.data, shape: [imageData.height, imageData.width, 4] }, gauss3x3x1, { output: imageData.data })
  */
-export function correlate(input: ArrayLike1D, weights: ArrayLike1D, opts?: NdimageOptions): Float;
-export function correlate(input: NDArray<Numeric>, weights: NDArray<Numeric>, opts?: NdimageOptions): NDArray;
+export function correlate<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.correlate', false, input, weights, opts);
@@ -161,8 +161,7 @@ export function correlate(input: Input, weights: Input, opts?: NdimageOptions): 
  * Multidimensional convolution, as scipy.ndimage.convolve (weights reversed on every axis).
  * @example ndimage.convolve([1, 2, 3, 4], [1, 0, -1], { mode: 'nearest' }) // Float64Array [1, 2, 2, 1]
  */
-export function convolve(input: ArrayLike1D, weights: ArrayLike1D, opts?: NdimageOptions): Float;
-export function convolve(input: NDArray<Numeric>, weights: NDArray<Numeric>, opts?: NdimageOptions): NDArray;
+export function convolve<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.convolve', true, input, weights, opts);

@@ -2,7 +2,8 @@
 // length max(M, N), and its swap when v is longer than a. With M ≥ N the lengths after the swap, in full-output
 // coordinates (see src/signal.ts): full from 0, M+N−1 long; same from ⌊(N−1)/2⌋, M long; valid from N−1, M−N+1
 // long. When v was the longer, convolve is unchanged (it commutes) and correlate is reversed, as NumPy does.
-import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type ArrayLike1D, type Numeric } from './arrays';
+import type { Exact, Result } from './types';
+import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
 import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
 import { MODES, toFloat, type Mode } from './signal';
@@ -50,8 +51,7 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
  * numpy.convolve(a, v, mode='full'): 1-D discrete linear convolution.
  * @example numpy.convolve([1, 2, 3], [0, 1, 0.5]) // Float64Array [0, 1, 2.5, 4, 1.5]
  */
-export function convolve(a: ArrayLike1D, v: ArrayLike1D, opts?: NumpyOptions): Float;
-export function convolve(a: NDArray<Numeric>, v: NDArray<Numeric>, opts?: NumpyOptions): NDArray;
+export function convolve<A extends Input, B extends Input, O extends NumpyOptions = {}>(a: A, v: B, opts?: Exact<O, NumpyOptions>): Result<A, B, O>;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
   return npOp('numpy.convolve', true, 'full', a, v, opts);
@@ -61,8 +61,7 @@ export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArr
  * numpy.correlate(a, v, mode='valid'): c[k] = Σ_n a[n + k] · v[n].
  * @example numpy.correlate([1, 2, 3], [0, 1, 0.5]) // Float64Array [3.5]
  */
-export function correlate(a: ArrayLike1D, v: ArrayLike1D, opts?: NumpyOptions): Float;
-export function correlate(a: NDArray<Numeric>, v: NDArray<Numeric>, opts?: NumpyOptions): NDArray;
+export function correlate<A extends Input, B extends Input, O extends NumpyOptions = {}>(a: A, v: B, opts?: Exact<O, NumpyOptions>): Result<A, B, O>;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
   return npOp('numpy.correlate', false, 'valid', a, v, opts);

@@ -3,10 +3,11 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type ArrayLike1D, type Numeric } from './arrays';
+import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
 import { autoMethod, fftAvailable, runFft } from './fft';
+import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
 
 export type Mode = 'full' | 'same' | 'valid';
@@ -114,8 +115,7 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
  * Cross-correlation of two N-D arrays (no flip), as scipy.signal.correlate.
  * @example correlate([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [1, -2, -2, 1]
  */
-export function correlate(in1: ArrayLike1D, in2: ArrayLike1D, opts?: CorrelateOptions): Float;
-export function correlate(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: CorrelateOptions): NDArray;
+export function correlate<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('correlate', false, in1, in2, opts);
@@ -125,8 +125,7 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
  * Convolution of two N-D arrays (in2 flipped on every axis), as scipy.signal.convolve.
  * @example convolve([2, 1, 3, 5, 4], [1, -1], { mode: 'valid' }) // Float64Array [-1, 2, 2, -1]
  */
-export function convolve(in1: ArrayLike1D, in2: ArrayLike1D, opts?: CorrelateOptions): Float;
-export function convolve(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: CorrelateOptions): NDArray;
+export function convolve<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
   return signalOp('convolve', true, in1, in2, opts);

@@ -4,6 +4,7 @@
 //   valid the full output from k = min(N,M)−1, |N−M|+1 long; the boundary is never read (the inputs swap if in2 is larger)
 // ext() is periodic on every side, also when in2 is larger than in1: fill = fillvalue, wrap = x[k mod N],
 // symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
+import type { Exact, NDResult } from './types';
 import { asTensor, resultDtype, type DType, type NDArray, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
@@ -63,6 +64,8 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
  * const k = { data: new Float32Array([0, 1, 0, 1, -4, 1, 0, 1, 0]), shape: [3, 3] };
  * convolve2d(img, k, { mode: 'same', boundary: 'symm' }).data // Float32Array [4, 3, 2, 1, 0, -1, -2, -3, -4]
  */
+export function convolve2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends Signal2dOptions = {}>(in1: A, in2: B, opts?: Exact<O, Signal2dOptions>): NDResult<A, B, O>;
+export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray;
 export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray {
   return signal2dOp('convolve2d', true, in1, in2, opts);
 }
@@ -74,6 +77,8 @@ export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: 
  * correlate2d(img, { data: new Float64Array([1, 1]), shape: [1, 2] }, { mode: 'same', boundary: 'wrap' }).data
  * // Float64Array [3, 3, 7, 7]
  */
+export function correlate2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends Signal2dOptions = {}>(in1: A, in2: B, opts?: Exact<O, Signal2dOptions>): NDResult<A, B, O>;
+export function correlate2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray;
 export function correlate2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray {
   return signal2dOp('correlate2d', false, in1, in2, opts);
 }

@@ -1,7 +1,9 @@
-// The loader: the only file that touches `WebAssembly`. It detects what the engine supports, instantiates the
-// best variant (relaxed SIMD → SIMD → scalar; a failure at compile time, e.g. under a strict CSP, falls through to
-// the next), and owns the module memory through a bump arena. It knows nothing about individual ops.
-import * as binaries from './wasm-binaries';
+// The loader: the only file that touches `WebAssembly`. It detects what the engine supports (tiny probe modules, as
+// wasm-feature-detect does), loads the embedded binary of a build (each in a module of its own: the ESM build imports
+// only the build it runs, see src/esm.ts), instantiates the best build (relaxed SIMD → SIMD → scalar; a failure at
+// compile time falls through to the next), and owns the module memory through a bump arena. It knows nothing about
+// individual ops.
+import { inflateRaw } from './inflate';
 
 export type WasmVariant = 'relaxed' | 'simd' | 'scalar';
 export const VARIANTS: readonly WasmVariant[] = ['relaxed', 'simd', 'scalar'];
@@ -82,11 +84,55 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** An embedded build: raw DEFLATE in base64 (scripts/embed-wasm.mjs), and its inflated length. */
+export interface EmbeddedBinary {
+  deflated: string;
+  size: number;
+}
+
+/** The embedded binaries loaded so far, by build. */
+const binaries = new Map<WasmVariant, EmbeddedBinary>();
+
+/** One literal dynamic import per build, so bundlers emit each binary as a lazily loaded chunk of its own. */
+function importBinary(variant: WasmVariant): Promise<EmbeddedBinary> {
+  switch (variant) {
+    case 'relaxed':
+      return import('./wasm-binaries/relaxed');
+    case 'simd':
+      return import('./wasm-binaries/simd');
+    default:
+      return import('./wasm-binaries/scalar');
+  }
+}
+
+/** Make builds' binaries available to the synchronous paths (the CJS entry gives all three up front). */
+export function provideBinaries(given: Partial<Record<WasmVariant, EmbeddedBinary>>): void {
+  for (const v of VARIANTS) if (given[v] !== undefined) binaries.set(v, given[v]);
+}
+
+/** Load the binaries of these builds (their chunks, in the ESM build); resolves when all are available. */
+export async function loadBinaries(variants: readonly WasmVariant[]): Promise<void> {
+  await Promise.all(variants.filter((v) => !binaries.has(v))
+    .map(async (v) => {
+      const { deflated, size } = await importBinary(v);
+      binaries.set(v, { deflated, size });
+    }));
+}
+
+/** The builds whose binaries are loaded (tests check that the ESM entry loads only one). */
+export function loadedBinaries(): WasmVariant[] {
+  return VARIANTS.filter((v) => binaries.has(v));
+}
+
 const bytesCache = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
 function bytesOf(variant: WasmVariant): Uint8Array<ArrayBuffer> {
   let b = bytesCache.get(variant);
   if (!b) {
-    b = decodeBase64(binaries[variant]);
+    const e = binaries.get(variant);
+    if (e === undefined) {
+      throw new Error(`the ${variant} wasm build is not loaded (the ESM build loads only the build it runs): await init({ variant: '${variant}' }) loads it`);
+    }
+    b = inflateRaw(decodeBase64(e.deflated), e.size);
     bytesCache.set(variant, b);
   }
   return b;
@@ -97,16 +143,61 @@ export function hasWebAssembly(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function';
 }
 
-/** The variants this engine validates, best first. Validation never throws and compiles nothing. */
+// Feature probes of wasm-feature-detect (GoogleChromeLabs): one function using `i8x16.splat` and `i8x16.popcnt`,
+// one using `i8x16.relaxed_swizzle`. `validate` compiles nothing: no CSP report, and no binary needs loading.
+const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253,
+  98, 11];
+const RELAXED_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65,
+  2, 253, 15, 253, 128, 2, 11];
+
+function validates(bytes: number[]): boolean {
+  try {
+    return WebAssembly.validate(new Uint8Array(bytes));
+  } catch {
+    return false;
+  }
+}
+
+let supported: WasmVariant[] | undefined;
+/**
+ * The builds this engine supports, best first: probed once with tiny modules (nothing compiled, no binary loaded).
+ * @example supportedVariants() // ['simd', 'scalar'] in Node 20
+ */
 export function supportedVariants(): WasmVariant[] {
   if (!hasWebAssembly()) return [];
-  return VARIANTS.filter((v) => {
-    try {
-      return WebAssembly.validate(bytesOf(v));
-    } catch {
-      return false;
+  if (!supported) {
+    const simd = validates(SIMD_PROBE);
+    const relaxed = simd && validates(RELAXED_PROBE);
+    supported = VARIANTS.filter((v) => v === 'scalar' || (v === 'simd' && simd) || (v === 'relaxed' && relaxed));
+  }
+  return [...supported];
+}
+
+let refusal: string | null | undefined;
+/**
+ * Why this context refuses to compile WebAssembly, or undefined where it compiles. Probed once, by compiling an
+ * empty module: under a Content-Security-Policy without 'wasm-unsafe-eval' every compile throws and sends a
+ * violation report, so after one refusal no build is tried.
+ */
+export function compileRefusal(): string | undefined {
+  if (refusal === undefined) {
+    if (!hasWebAssembly()) {
+      refusal = 'this engine has no WebAssembly';
+    } else {
+      try {
+        new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+        refusal = null;
+      } catch (e) {
+        refusal = `WebAssembly compilation is refused here (${(e as Error).message}): a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`;
+      }
     }
-  });
+  }
+  return refusal ?? undefined;
+}
+
+function checkCompiles(): void {
+  const why = compileRefusal();
+  if (why) throw new Error(why);
 }
 
 function wrapInstance(variant: WasmVariant, compiled: WebAssembly.Module, instance: WebAssembly.Instance): WasmModule {
@@ -155,6 +246,7 @@ const modules = new Map<WasmVariant, WasmModule>();
 export function instantiateSync(variant: WasmVariant): WasmModule {
   let m = modules.get(variant);
   if (!m) {
+    checkCompiles();
     const module = new WebAssembly.Module(bytesOf(variant));
     m = wrapInstance(variant, module, new WebAssembly.Instance(module, {}));
     modules.set(variant, m);
@@ -166,6 +258,8 @@ export function instantiateSync(variant: WasmVariant): WasmModule {
 export async function instantiate(variant: WasmVariant): Promise<WasmModule> {
   let m = modules.get(variant);
   if (!m) {
+    checkCompiles();
+    await loadBinaries([variant]);
     const { module, instance } = await WebAssembly.instantiate(bytesOf(variant), {});
     m = modules.get(variant) ?? wrapInstance(variant, module, instance);
     modules.set(variant, m);
@@ -173,32 +267,40 @@ export async function instantiate(variant: WasmVariant): Promise<WasmModule> {
   return m;
 }
 
-/**
- * The first variant, best first, that validates and instantiates; undefined when none does. Each refusal is pushed
- * to `failures` (so that a caller that needs wasm can say why there is none).
- */
-export function loadBestSync(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): WasmModule | undefined {
-  for (const v of candidates) {
-    try {
-      return instantiateSync(v);
-    } catch (error) {
-      // Compile refused (strict CSP, main-thread size limit): try the next variant.
-      failures.push({ variant: v, error });
-    }
-  }
-  return undefined;
+/** The best build that instantiates, or why none does. */
+export type LoadResult = { module: WasmModule; reason?: undefined } | { module?: undefined; reason: string };
+
+function noneLoaded(candidates: readonly WasmVariant[], errors: string[]): LoadResult {
+  return { reason: compileRefusal() ?? (candidates.length === 0 ? 'this engine supports no wasm build' : errors.join('; ')) };
 }
 
-export async function loadBest(candidates: readonly WasmVariant[], failures: { variant: WasmVariant; error: unknown }[] = []): Promise<WasmModule | undefined> {
+/** The first of `candidates` (best first) that instantiates synchronously. */
+export function loadBestSync(candidates: readonly WasmVariant[]): LoadResult {
+  const errors: string[] = [];
   for (const v of candidates) {
+    if (compileRefusal()) break;
     try {
-      return await instantiate(v);
-    } catch (error) {
-      // As above: fall through to the next variant, then to JS.
-      failures.push({ variant: v, error });
+      return { module: instantiateSync(v) };
+    } catch (e) {
+      // Not loaded, or refused (main-thread size limit of some engines): try the next build.
+      errors.push(`${v}: ${(e as Error).message}`);
     }
   }
-  return undefined;
+  return noneLoaded(candidates, errors);
+}
+
+/** The first of `candidates` (best first) that instantiates, loading its binary where needed. */
+export async function loadBest(candidates: readonly WasmVariant[]): Promise<LoadResult> {
+  const errors: string[] = [];
+  for (const v of candidates) {
+    if (compileRefusal()) break;
+    try {
+      return { module: await instantiate(v) };
+    } catch (e) {
+      errors.push(`${v}: ${(e as Error).message}`);
+    }
+  }
+  return noneLoaded(candidates, errors);
 }
 
 /** The instantiated module of a variant, if any (tests use it to check the arena returns to its mark). */

@@ -8,6 +8,7 @@
 // on the forward layer's path; 3×3 gradWeight at stride 1 runs as Winograd F(2×2, 3×3) backwards, depthwise
 // gradWeight at stride 1 as one dot product per tap; the rest runs channels-first, per group, over chunks of output
 // pixels through the shared GEMM: dX chunk = Wᵀ · dY (then col2im), dW += im2col(X) · dYᵀ.
+import type { ConvGradientsOf, DataOf, Exact, NDResult } from '../types';
 import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
@@ -498,16 +499,22 @@ export function convBackward(op: string, rank: number, input: unknown, weight: u
  * @example conv1dGradInput([1, 1, 4], { data: new Float64Array([1, -1]), shape: [1, 1, 2] }, { data: new Float64Array([1, 0, 0]), shape: [1, 1, 3] })
  * // → { data: Float64Array [1, -1, 0, 0], shape: [1, 1, 4] }
  */
+export function conv1dGradInput<B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(inputShape: readonly number[], weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<B, C, O>;
+export function conv1dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv1dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv1dGradInput', 1, inputShape, weight, gradOutput, opts);
 }
 
 /** Gradient of conv2d with respect to its input. @example conv2dGradInput([1, 3, 32, 32], w, dy, { padding: 1 }) */
+export function conv2dGradInput<B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(inputShape: readonly number[], weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<B, C, O>;
+export function conv2dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv2dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv2dGradInput', 2, inputShape, weight, gradOutput, opts);
 }
 
 /** Gradient of conv3d with respect to its input. @example conv3dGradInput([1, 2, 8, 8, 8], w, dy, { stride: 2 }) */
+export function conv3dGradInput<B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(inputShape: readonly number[], weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<B, C, O>;
+export function conv3dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv3dGradInput(inputShape: readonly number[], weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradInput('conv3dGradInput', 3, inputShape, weight, gradOutput, opts);
 }
@@ -517,16 +524,22 @@ export function conv3dGradInput(inputShape: readonly number[], weight: NDArray<N
  * @example conv1dGradWeight({ data: new Float64Array([1, 2, 3, 4]), shape: [1, 1, 4] }, [1, 1, 2], { data: new Float64Array([1, 0, 0]), shape: [1, 1, 3] })
  * // → { data: Float64Array [1, 2], shape: [1, 1, 2] }
  */
+export function conv1dGradWeight<A extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weightShape: readonly number[], gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<A, C, O>;
+export function conv1dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv1dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv1dGradWeight', 1, input, weightShape, gradOutput, opts);
 }
 
 /** Gradient of conv2d with respect to its weight. @example conv2dGradWeight(x, [8, 3, 3, 3], dy, { padding: 'same' }) */
+export function conv2dGradWeight<A extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weightShape: readonly number[], gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<A, C, O>;
+export function conv2dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv2dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv2dGradWeight', 2, input, weightShape, gradOutput, opts);
 }
 
 /** Gradient of conv3d with respect to its weight. @example conv3dGradWeight(x, [4, 2, 3, 3, 3], dy) */
+export function conv3dGradWeight<A extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weightShape: readonly number[], gradOutput: C, opts?: Exact<O, ConvOptions>): NDResult<A, C, O>;
+export function conv3dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv3dGradWeight(input: NDArray<Numeric>, weightShape: readonly number[], gradOutput: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convGradWeight('conv3dGradWeight', 3, input, weightShape, gradOutput, opts);
 }
@@ -535,6 +548,8 @@ export function conv3dGradWeight(input: NDArray<Numeric>, weightShape: readonly 
  * Every gradient of conv1d at once: { gradInput, gradWeight, gradBias? } (gradBias when `opts.bias` is given).
  * @example const { gradInput, gradWeight } = conv1dBackward(x, w, dy, { padding: 1 })
  */
+export function conv1dBackward<A extends NDArray<Numeric>, B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): ConvGradientsOf<DataOf<A, B, O, C>>;
+export function conv1dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients;
 export function conv1dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv1dBackward', 1, input, weight, gradOutput, opts);
 }
@@ -543,11 +558,15 @@ export function conv1dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>
  * Every gradient of conv2d at once, for a training step.
  * @example const { gradWeight, gradBias } = conv2dBackward(x, w, dy, { padding: 1, bias: b })
  */
+export function conv2dBackward<A extends NDArray<Numeric>, B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): ConvGradientsOf<DataOf<A, B, O, C>>;
+export function conv2dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients;
 export function conv2dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv2dBackward', 2, input, weight, gradOutput, opts);
 }
 
 /** Every gradient of conv3d at once. @example conv3dBackward(x, w, dy, { stride: 2, padding: 1 }) */
+export function conv3dBackward<A extends NDArray<Numeric>, B extends NDArray<Numeric>, C extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, gradOutput: C, opts?: Exact<O, ConvOptions>): ConvGradientsOf<DataOf<A, B, O, C>>;
+export function conv3dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients;
 export function conv3dBackward(input: NDArray<Numeric>, weight: NDArray<Numeric>, gradOutput: NDArray<Numeric>, opts?: ConvOptions): ConvGradients {
   return convBackward('conv3dBackward', 3, input, weight, gradOutput, opts);
 }

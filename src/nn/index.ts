@@ -1,4 +1,5 @@
 // Neural-network layers with torch.nn.functional semantics (API.md "Neural-network layers").
+import type { Exact, NDResult } from '../types';
 import type { NDArray, Numeric } from '../arrays';
 import { convNd, type ConvOptions } from './conv';
 
@@ -12,6 +13,8 @@ export { planConv } from './plan';
  * @example conv1d({ data: new Float32Array([1, 2, 3, 4]), shape: [1, 1, 4] }, { data: new Float32Array([1, -1]), shape: [1, 1, 2] })
  * // → { data: Float32Array [-1, -1, -1], shape: [1, 1, 3] }
  */
+export function conv1d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
+export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convNd('conv1d', 1, input, weight, opts);
 }
@@ -21,6 +24,8 @@ export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?:
  * (channels-last: [N, H, W, C] and [kH, kW, C/groups, Cout], as TensorFlow).
  * @example conv2d(x, w, { padding: 'same', bias: [0.5] })  // x [1, 3, 32, 32], w [1, 3, 3, 3] → [1, 1, 32, 32]
  */
+export function conv2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
+export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convNd('conv2d', 2, input, weight, opts);
 }
@@ -30,6 +35,8 @@ export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?:
  * (channels-last: [N, D, H, W, C] and [kD, kH, kW, C/groups, Cout]).
  * @example conv3d(x, w, { stride: [1, 2, 2], padding: 1 })
  */
+export function conv3d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
+export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convNd('conv3d', 3, input, weight, opts);
 }

@@ -2,6 +2,7 @@
 // convolution with the same weight (weight [Cin, Cout/groups, ...k] is a forward weight [Cout_f, Cin_f/groups, ...k]):
 //   out[n, co, i·s − p + j·d] += Σ_ci x[n, ci, i] · w[ci, co − g·Cout/groups, j]   (+ bias[co])
 //   size per axis: (in − 1)·s − 2p + d·(k − 1) + outputPadding + 1, outputPadding < max(s, d)
+import type { Exact, NDResult } from '../types';
 import { asTensor, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { integer, options, rangeError, typeError } from '../errors';
 import { runGradInput } from './grad';
@@ -93,6 +94,8 @@ export function convTransposeNd(op: string, rank: number, input: unknown, weight
  * @example convTranspose1d({ data: new Float64Array([1, 2]), shape: [1, 1, 2] }, { data: new Float64Array([1, 1, 1]), shape: [1, 1, 3] }, { stride: 2 })
  * // → { data: Float64Array [1, 1, 3, 2, 2], shape: [1, 1, 5] }
  */
+export function convTranspose1d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvTransposeOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvTransposeOptions>): NDResult<A, B, O>;
+export function convTranspose1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray;
 export function convTranspose1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray {
   return convTransposeNd('convTranspose1d', 1, input, weight, opts);
 }
@@ -101,11 +104,15 @@ export function convTranspose1d(input: NDArray<Numeric>, weight: NDArray<Numeric
  * 2-D transposed convolution as torch.nn.functional.conv_transpose2d. Input [N, Cin, H, W], weight [Cin, Cout/groups, kH, kW].
  * @example convTranspose2d(x, w, { stride: 2, padding: 1, outputPadding: 1 })  // x [1, 8, 16, 16] → [1, Cout, 32, 32] for k = 3
  */
+export function convTranspose2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvTransposeOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvTransposeOptions>): NDResult<A, B, O>;
+export function convTranspose2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray;
 export function convTranspose2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray {
   return convTransposeNd('convTranspose2d', 2, input, weight, opts);
 }
 
 /** 3-D transposed convolution as torch.nn.functional.conv_transpose3d. @example convTranspose3d(x, w, { stride: 2 }) */
+export function convTranspose3d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvTransposeOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvTransposeOptions>): NDResult<A, B, O>;
+export function convTranspose3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray;
 export function convTranspose3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvTransposeOptions): NDArray {
   return convTransposeNd('convTranspose3d', 3, input, weight, opts);
 }

@@ -1,0 +1,10 @@
+// The CommonJS entry: the API of ./index with every wasm build embedded up front (a CJS bundle has no lazily loaded
+// chunks), so the synchronous paths can instantiate any build.
+import * as relaxed from './wasm-binaries/relaxed';
+import * as scalar from './wasm-binaries/scalar';
+import * as simd from './wasm-binaries/simd';
+import { provideBinaries } from './wasm';
+
+provideBinaries({ relaxed, scalar, simd });
+
+export * from './index';
