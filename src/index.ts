@@ -1,5 +1,6 @@
 // convcorr: convolution and cross-correlation with the semantics of SciPy, NumPy and PyTorch.
 export type { Float, NDArray, DType, Input } from './arrays';
+export type { Complex, ComplexArray } from './complex';
 export { init, initSync, setBackend, getBackend } from './backend';
 export type { BackendInfo, BackendName, InitOptions } from './backend';
 export type { WasmVariant } from './wasm';

@@ -3,6 +3,8 @@
 // coordinates (see src/signal.ts): full from 0, M+N−1 long; same from ⌊(N−1)/2⌋, M long; valid from N−1, M−N+1
 // long. When v was the longer, convolve is unchanged (it commutes) and correlate is reversed, as NumPy does.
 import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexNumpyOp } from './complexops';
 import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
 import { MODES, toFloat, type Mode } from './signal';
@@ -53,7 +55,9 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
 export function convolve(a: Float | number[], v: Float | number[], opts?: NumpyOptions): Float;
 export function convolve(a: NDArray, v: NDArray, opts?: NumpyOptions): NDArray;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
-export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
+export function convolve(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): ComplexArray;
+export function convolve(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): Float | NDArray | ComplexArray {
+  if (isComplex(a) || isComplex(v)) return complexNumpyOp('numpy.convolve', true, 'full', a, v, opts);
   return npOp('numpy.convolve', true, 'full', a, v, opts);
 }
 
@@ -64,6 +68,8 @@ export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArr
 export function correlate(a: Float | number[], v: Float | number[], opts?: NumpyOptions): Float;
 export function correlate(a: NDArray, v: NDArray, opts?: NumpyOptions): NDArray;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
-export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
+export function correlate(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): ComplexArray;
+export function correlate(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): Float | NDArray | ComplexArray {
+  if (isComplex(a) || isComplex(v)) return complexNumpyOp('numpy.correlate', false, 'valid', a, v, opts);
   return npOp('numpy.correlate', false, 'valid', a, v, opts);
 }

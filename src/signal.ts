@@ -6,6 +6,8 @@
 import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError } from './errors';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexChooseMethod, complexSignalOp } from './complexops';
 import { autoMethod, fftAvailable, runFft } from './fft';
 import { delivered, outputOption, writable } from './output';
 
@@ -26,8 +28,9 @@ export interface CorrelateOptions extends SignalOptions {
   /**
    * An array the size of the result that receives it (a Float32Array or Float64Array, or an NDArray of the result's
    * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one.
+   * For a complex result, a `Complex` whose parts have the result's size.
    */
-  output?: Float | NDArray | DType;
+  output?: Float | NDArray | DType | ComplexArray;
 }
 
 /** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
@@ -116,7 +119,9 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
 export function correlate(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
 export function correlate(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
-export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
+export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
+export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignalOp('correlate', false, in1, in2, opts);
   return signalOp('correlate', false, in1, in2, opts);
 }
 
@@ -127,7 +132,9 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
 export function convolve(in1: Float | number[], in2: Float | number[], opts?: CorrelateOptions): Float;
 export function convolve(in1: NDArray, in2: NDArray, opts?: CorrelateOptions): NDArray;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
-export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
+export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
+export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignalOp('convolve', true, in1, in2, opts);
   return signalOp('convolve', true, in1, in2, opts);
 }
 
@@ -159,8 +166,9 @@ export function correlationLags(in1Len: number, in2Len: number, mode: Mode = 'fu
  * problems and for inputs holding NaN or ±Infinity, else the cheaper by a cost model measured once on this engine.
  * @example chooseConvMethod(new Float32Array(100000), new Float32Array(4000)) // 'fft'
  */
-export function chooseConvMethod(in1: Input, in2: Input, opts?: SignalOptions): 'direct' | 'fft' {
+export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opts?: SignalOptions): 'direct' | 'fft' {
   const op = 'chooseConvMethod';
+  if (isComplex(in1) || isComplex(in2)) return complexChooseMethod(op, in1, in2, opts);
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend']);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);

@@ -5,6 +5,8 @@
 // ext() is periodic on every side, also when in2 is larger than in1: fill = fillvalue, wrap = x[k mod N],
 // symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
 import { asTensor, resultDtype, type DType, type NDArray } from './arrays';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexSignal2dOp } from './complexops';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import type { BoundaryMode } from './pad';
@@ -23,7 +25,7 @@ export interface Signal2dOptions {
 }
 
 // SciPy's spellings of each boundary, its aliases included, and the padding mode (src/pad.ts) that implements it.
-const BOUNDARIES: Record<string, BoundaryMode> = {
+export const BOUNDARIES: Record<string, BoundaryMode> = {
   fill: 'constant', pad: 'constant', wrap: 'wrap', circular: 'wrap', symm: 'reflect', symmetric: 'reflect',
 };
 
@@ -63,7 +65,10 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
  * const k = { data: new Float32Array([0, 1, 0, 1, -4, 1, 0, 1, 0]), shape: [3, 3] };
  * convolve2d(img, k, { mode: 'same', boundary: 'symm' }).data // Float32Array [4, 3, 2, 1, 0, -1, -2, -3, -4]
  */
-export function convolve2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray {
+export function convolve2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray;
+export function convolve2d(in1: NDArray | Complex, in2: NDArray | Complex, opts?: Signal2dOptions): ComplexArray;
+export function convolve2d(in1: NDArray | Complex, in2: NDArray | Complex, opts?: Signal2dOptions): NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignal2dOp('convolve2d', true, in1, in2, opts);
   return signal2dOp('convolve2d', true, in1, in2, opts);
 }
 
@@ -74,6 +79,9 @@ export function convolve2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): 
  * correlate2d(img, { data: new Float64Array([1, 1]), shape: [1, 2] }, { mode: 'same', boundary: 'wrap' }).data
  * // Float64Array [3, 3, 7, 7]
  */
-export function correlate2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray {
+export function correlate2d(in1: NDArray, in2: NDArray, opts?: Signal2dOptions): NDArray;
+export function correlate2d(in1: NDArray | Complex, in2: NDArray | Complex, opts?: Signal2dOptions): ComplexArray;
+export function correlate2d(in1: NDArray | Complex, in2: NDArray | Complex, opts?: Signal2dOptions): NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignal2dOp('correlate2d', false, in1, in2, opts);
   return signal2dOp('correlate2d', false, in1, in2, opts);
 }
