@@ -21,25 +21,20 @@ import { lanes, madd } from './simd';
     rr0 = v128.load(or, 0); rr1 = v128.load(or, 16);
     ri0 = v128.load(oi, 0); ri1 = v128.load(oi, 16);
   }
-  let hrp = hr;
-  let hip = hi;
+  const rowBytes = <usize>kw * size;
   for (let i = 0; i < kh; i++) {
-    let pr = xr + <usize>i * xRow;
-    let pi = xi + <usize>i * xRow;
-    const end = hrp + <usize>kw * size;
-    while (hrp < end) {
-      const wr = v128.load_splat<T>(hrp);
-      const wi = v128.load_splat<T>(hip);
-      const a0 = v128.load(pr, 0), a1 = v128.load(pr, 16);
-      const b0 = v128.load(pi, 0), b1 = v128.load(pi, 16);
+    // One offset serves the four streams (x re/im, h re/im): x64 addresses them as base + offset, no per-stream adds.
+    const pr = xr + <usize>i * xRow, pi = xi + <usize>i * xRow;
+    const tr = hr + <usize>i * rowBytes, ti = hi + <usize>i * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += size) {
+      const wr = v128.load_splat<T>(tr + o);
+      const wi = v128.load_splat<T>(ti + o);
+      const a0 = v128.load(pr + o, 0), a1 = v128.load(pr + o, 16);
+      const b0 = v128.load(pi + o, 0), b1 = v128.load(pi + o, 16);
       rr0 = madd<T>(rr0, a0, wr); rr1 = madd<T>(rr1, a1, wr);
       ri0 = madd<T>(ri0, a0, wi); ri1 = madd<T>(ri1, a1, wi);
       ii0 = madd<T>(ii0, b0, wi); ii1 = madd<T>(ii1, b1, wi);
       ir0 = madd<T>(ir0, b0, wr); ir1 = madd<T>(ir1, b1, wr);
-      pr += size;
-      pi += size;
-      hrp += size;
-      hip += size;
     }
   }
   v128.store(or, v128.sub<T>(rr0, ii0), 0); v128.store(or, v128.sub<T>(rr1, ii1), 16);
@@ -57,24 +52,18 @@ import { lanes, madd } from './simd';
     rr = v128.load(or);
     ri = v128.load(oi);
   }
-  let hrp = hr;
-  let hip = hi;
+  const rowBytes = <usize>kw * size;
   for (let i = 0; i < kh; i++) {
-    let pr = xr + <usize>i * xRow;
-    let pi = xi + <usize>i * xRow;
-    const end = hrp + <usize>kw * size;
-    while (hrp < end) {
-      const wr = v128.load_splat<T>(hrp);
-      const wi = v128.load_splat<T>(hip);
-      const a = v128.load(pr), b = v128.load(pi);
+    const pr = xr + <usize>i * xRow, pi = xi + <usize>i * xRow;
+    const tr = hr + <usize>i * rowBytes, ti = hi + <usize>i * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += size) {
+      const wr = v128.load_splat<T>(tr + o);
+      const wi = v128.load_splat<T>(ti + o);
+      const a = v128.load(pr + o), b = v128.load(pi + o);
       rr = madd<T>(rr, a, wr);
       ri = madd<T>(ri, a, wi);
       ii = madd<T>(ii, b, wi);
       ir = madd<T>(ir, b, wr);
-      pr += size;
-      pi += size;
-      hrp += size;
-      hip += size;
     }
   }
   v128.store(or, v128.sub<T>(rr, ii));

@@ -184,13 +184,16 @@ describe.each(backendCases())('complex ops against the reference on %s', (be) =>
   });
 
   it('fftconvolve: long 1-D (four-step transform) and 2-D against the reference', () => {
-    for (const [s1, s2] of [[[3000], [700]], [[5000], [5000]], [[9, 70], [4, 33]], [[6, 5, 4], [3, 3, 3]]] as const) {
+    for (const [s1, s2] of [[[1500], [300]], [[1100], [1100]], [[9, 70], [4, 33]], [[6, 5, 4], [3, 3, 3]]] as const) {
+      // One float64 reference serves both dtypes: float32 inputs differ from it by their rounding, ≤ 2ε·|x||y| a term.
+      const x = randC([...s1], 5, 'float64');
+      const y = randC([...s2], 6, 'float64');
+      const ref = complexRef(asArr(x), asArr(y), { conv: true, mode: 'same' });
+      const S = s1.reduce((s, m, i) => s * (m + s2[i]), 1);
       for (const dtype of ['float32', 'float64'] as const) {
-        const x = randC([...s1], 5, dtype);
-        const y = randC([...s2], 6, dtype);
-        const out = fftconvolve(x, y, { mode: 'same' });
-        const ref = complexRef(asArr(x), asArr(y), { conv: true, mode: 'same' });
-        const S = s1.reduce((s, m, i) => s * (m + s2[i]), 1);
+        const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+        const cast = (c: typeof x) => ({ re: Ctor.from(c.re as Float64Array), im: Ctor.from(c.im as Float64Array), shape: c.shape });
+        const out = fftconvolve(cast(x), cast(y), { mode: 'same' });
         const err = checkAgainstRef(out, ref, dtype === 'float32' ? 2 ** -24 : 2 ** -53, S, norm2(asArr(x)) * norm2(asArr(y)));
         expect(err, `${s1}x${s2} ${dtype}`).toBe('');
       }
@@ -240,7 +243,7 @@ describe.each(backendCases())('complex identities on %s', (be) => {
   it('real inputs as complex with a zero imaginary part give the real op (and a zero imaginary part)', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.constantFrom('full', 'same', 'valid'), fc.constantFrom('direct', 'fft'),
       fc.integer(), (d, mode, method, seed) => {
-        const s1 = Array.from({ length: d }, (_, i) => 3 + ((seed >>> (i * 3)) & 7));
+        const s1 = Array.from({ length: d }, (_, i) => 4 + ((seed >>> (i * 3)) & 7));
         const s2 = Array.from({ length: d }, (_, i) => 1 + ((seed >>> (i * 5 + 2)) & 3));
         const x = randC(s1, seed, 'float64');
         const h = randC(s2, seed + 1, 'float64');
