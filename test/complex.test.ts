@@ -292,6 +292,23 @@ describe.each(backendCases())('complex identities on %s', (be) => {
     expect(Array.from(x.re as Float64Array)).toEqual(Array.from(want.re));
   });
 
+  it('parts of any numeric type: 8- and 16-bit integers count as float32 (complex64), 32-bit as float64', () => {
+    const a = correlate({ re: new Int16Array([1, -2, 3]), im: new Int16Array([0, 1, 2]) }, { re: new Uint8Array([1, 2]), im: new Uint8Array([1, 0]) });
+    expect(a.re).toBeInstanceOf(Float32Array);
+    // (1+0i)·conj(1+1i) + (−2+1i)·conj(2) = (1−1i) + (−4+2i)
+    expect([a.re[1], a.im[1]]).toEqual([-3, 1]);
+    const b = convolve({ re: new Int32Array([1, 2]), im: new Int32Array([0, 0]) }, { re: [1], im: [1] });
+    expect(b.re).toBeInstanceOf(Float64Array);
+    expect(Array.from(b.im)).toEqual([1, 2]);
+  });
+
+  it('the overloads type a complex call as ComplexArray', () => {
+    const r: ComplexArray = correlate({ re: [1, 2], im: [0, 1] }, [1]);
+    const s: ComplexArray = fftconvolve([1, 2], { re: [1], im: [1] });
+    const t: ComplexArray = correlate2d({ re: [1], im: [0], shape: [1, 1] }, { data: new Float64Array(1), shape: [1, 1] });
+    expect([r.re.length, s.re.length, t.shape]).toEqual([2, 2, [1, 1]]);
+  });
+
   it('chooseConvMethod accounts for complex inputs', () => {
     expect(chooseConvMethod(randC([64], 1, 'float32'), randC([5], 2, 'float32'))).toBe('direct');
     const big = randC([200000], 3, 'float32');
