@@ -5,6 +5,8 @@
 // per broadcast axis of size B = max(s1, s2): full and valid keep all B, same keeps s1 centred (start ⌊(B−s1)/2⌋).
 import type { Exact, Result } from './types';
 import { wrap, type Float, type Input, type NDArray } from './arrays';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexFftOp } from './complexops';
 import { oneOf, rangeError, typeError } from './errors';
 import { runFftProblem } from './fft';
 import { MODES, toFloat, twoInputs, type Mode, type SignalOptions } from './signal';
@@ -17,10 +19,17 @@ export interface FftConvOptions extends Omit<SignalOptions, 'method'> {
 function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknown): Float | NDArray {
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'axes', 'dtype', 'backend']);
   const mode: Mode = oneOf(op, 'mode', o.mode, MODES, 'full');
-  const d = t1.shape.length;
-  const s1 = t1.shape;
-  const s2 = t2.shape;
-  const rawAxes = (o as FftConvOptions).axes;
+  const { axes, start, outShape } = fftWindow(op, mode, t1.shape, t2.shape, (o as FftConvOptions).axes);
+  const data = runFftProblem(op, o.backend, {
+    dtype, x1: toFloat(t1.data), s1: t1.shape, x2: toFloat(t2.data), s2: t2.shape, reverse2: false, axes, start, outShape,
+    tiling: oa ? 'oa' : 'none',
+  });
+  return wrap(data, outShape, t1.nd || t2.nd);
+}
+
+/** The transformed axes (ascending; size-1 axes broadcast) and the output window of fftconvolve, as scipy. */
+export function fftWindow(op: string, mode: Mode, s1: number[], s2: number[], rawAxes: unknown): { axes: number[]; start: number[]; outShape: number[] } {
+  const d = s1.length;
   let axes: number[];
   if (rawAxes === undefined || rawAxes === null) {
     axes = [...Array(d).keys()];
@@ -64,11 +73,7 @@ function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknow
       else { start.push(0); outShape.push(B); }
     }
   }
-  const data = runFftProblem(op, o.backend, {
-    dtype, x1: toFloat(t1.data), s1, x2: toFloat(t2.data), s2, reverse2: false, axes, start, outShape,
-    tiling: oa ? 'oa' : 'none',
-  });
-  return wrap(data, outShape, t1.nd || t2.nd);
+  return { axes, start, outShape };
 }
 
 /**
@@ -77,7 +82,9 @@ function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknow
  */
 export function fftconvolve<A extends Input, B extends Input, O extends FftConvOptions = {}>(in1: A, in2: B, opts?: Exact<O, FftConvOptions>): Result<A, B, O>;
 export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray;
-export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray {
+export function fftconvolve(in1: Complex | Input, in2: Complex | Input, opts?: FftConvOptions): ComplexArray;
+export function fftconvolve(in1: Complex | Input, in2: Complex | Input, opts?: FftConvOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexFftOp('fftconvolve', in1, in2, opts);
   return fftOp('fftconvolve', false, in1, in2, opts);
 }
 
@@ -88,6 +95,8 @@ export function fftconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Floa
  */
 export function oaconvolve<A extends Input, B extends Input, O extends FftConvOptions = {}>(in1: A, in2: B, opts?: Exact<O, FftConvOptions>): Result<A, B, O>;
 export function oaconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray;
-export function oaconvolve(in1: Input, in2: Input, opts?: FftConvOptions): Float | NDArray {
+export function oaconvolve(in1: Complex | Input, in2: Complex | Input, opts?: FftConvOptions): ComplexArray;
+export function oaconvolve(in1: Complex | Input, in2: Complex | Input, opts?: FftConvOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexFftOp('oaconvolve', in1, in2, opts);
   return fftOp('oaconvolve', true, in1, in2, opts);
 }

@@ -4,6 +4,7 @@
 // benchmarks go through this table; adding a kernel is one function per backend and one row in its family.
 import type { DType } from './arrays';
 import * as bmul from './kernels/bmul';
+import * as complex from './kernels/complex';
 import * as corr from './kernels/corr';
 import * as fft from './kernels/fft';
 import * as gemm from './kernels/gemm';
@@ -11,9 +12,9 @@ import * as grad from './kernels/grad';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr, gemm, fft, grad, bmul] as const;
+const families = [corr, gemm, fft, grad, bmul, complex] as const;
 
-export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family & bmul.Family;
+export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family & bmul.Family & complex.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 

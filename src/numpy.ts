@@ -4,6 +4,8 @@
 // long. When v was the longer, convolve is unchanged (it commutes) and correlate is reversed, as NumPy does.
 import type { Exact, Result } from './types';
 import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray } from './arrays';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexNumpyOp } from './complexops';
 import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
 import { MODES, toFloat, type Mode } from './signal';
@@ -53,7 +55,9 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
  */
 export function convolve<A extends Input, B extends Input, O extends NumpyOptions = {}>(a: A, v: B, opts?: Exact<O, NumpyOptions>): Result<A, B, O>;
 export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
-export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
+export function convolve(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): ComplexArray;
+export function convolve(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): Float | NDArray | ComplexArray {
+  if (isComplex(a) || isComplex(v)) return complexNumpyOp('numpy.convolve', true, 'full', a, v, opts);
   return npOp('numpy.convolve', true, 'full', a, v, opts);
 }
 
@@ -63,6 +67,8 @@ export function convolve(a: Input, v: Input, opts?: NumpyOptions): Float | NDArr
  */
 export function correlate<A extends Input, B extends Input, O extends NumpyOptions = {}>(a: A, v: B, opts?: Exact<O, NumpyOptions>): Result<A, B, O>;
 export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray;
-export function correlate(a: Input, v: Input, opts?: NumpyOptions): Float | NDArray {
+export function correlate(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): ComplexArray;
+export function correlate(a: Complex | Input, v: Complex | Input, opts?: NumpyOptions): Float | NDArray | ComplexArray {
+  if (isComplex(a) || isComplex(v)) return complexNumpyOp('numpy.correlate', false, 'valid', a, v, opts);
   return npOp('numpy.correlate', false, 'valid', a, v, opts);
 }

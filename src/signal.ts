@@ -6,6 +6,8 @@
 import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexChooseMethod, complexSignalOp } from './complexops';
 import { autoMethod, fftAvailable, runFft } from './fft';
 import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
@@ -28,8 +30,9 @@ export interface CorrelateOptions extends SignalOptions {
    * An array the size of the result that receives it (a Float32Array or Float64Array, or an NDArray of the result's
    * shape; its type sets the dtype), or a dtype: the result's data is then that very array, not a fresh one. An
    * integer array receives the float64 result rounded half to even and saturated to its range; NaN stores 0.
+   * For a complex result, a `Complex` whose parts have the result's size.
    */
-  output?: Numeric | NDArray<Numeric> | DType;
+  output?: Numeric | NDArray<Numeric> | DType | ComplexArray;
 }
 
 /** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
@@ -117,7 +120,9 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
  */
 export function correlate<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
-export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
+export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
+export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignalOp('correlate', false, in1, in2, opts);
   return signalOp('correlate', false, in1, in2, opts);
 }
 
@@ -127,7 +132,9 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
  */
 export function convolve<A extends Input, B extends Input, O extends CorrelateOptions = {}>(in1: A, in2: B, opts?: Exact<O, CorrelateOptions>): Result<A, B, O>;
 export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray;
-export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float | NDArray {
+export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
+export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignalOp('convolve', true, in1, in2, opts);
   return signalOp('convolve', true, in1, in2, opts);
 }
 
@@ -227,11 +234,12 @@ function timeitFast(fn: () => unknown): number {
  * @example chooseConvMethod(new Float32Array(100000), new Float32Array(4000)) // 'fft'
  * chooseConvMethod(new Float32Array(100000), new Float32Array(4000), { measure: true }) // { method: 'fft', times: { direct: …, fft: … } } (s per call)
  */
-export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions & { measure?: false }): 'direct' | 'fft';
-export function chooseConvMethod(in1: Input, in2: Input, opts: ChooseOptions & { measure: true }): MeasuredChoice;
-export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice;
-export function chooseConvMethod(in1: Input, in2: Input, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice {
+export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opts?: ChooseOptions & { measure?: false }): 'direct' | 'fft';
+export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opts: ChooseOptions & { measure: true }): MeasuredChoice;
+export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice;
+export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opts?: ChooseOptions): 'direct' | 'fft' | MeasuredChoice {
   const op = 'chooseConvMethod';
+  if (isComplex(in1) || isComplex(in2)) return complexChooseMethod(op, in1, in2, opts);
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'dtype', 'backend', 'measure']);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const measure = (o as ChooseOptions).measure;

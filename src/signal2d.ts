@@ -6,6 +6,8 @@
 // symm = half-sample symmetric (period 2N). convolve2d is the same with in2 reversed on both axes.
 import type { Exact, NDResult } from './types';
 import { asTensor, resultDtype, type DType, type NDArray, type Numeric } from './arrays';
+import { isComplex, type Complex, type ComplexArray } from './complex';
+import { complexSignal2dOp } from './complexops';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import type { BoundaryMode } from './pad';
@@ -24,7 +26,7 @@ export interface Signal2dOptions {
 }
 
 // SciPy's spellings of each boundary, its aliases included, and the padding mode (src/pad.ts) that implements it.
-const BOUNDARIES: Record<string, BoundaryMode> = {
+export const BOUNDARIES: Record<string, BoundaryMode> = {
   fill: 'constant', pad: 'constant', wrap: 'wrap', circular: 'wrap', symm: 'reflect', symmetric: 'reflect',
 };
 
@@ -66,7 +68,9 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
  */
 export function convolve2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends Signal2dOptions = {}>(in1: A, in2: B, opts?: Exact<O, Signal2dOptions>): NDResult<A, B, O>;
 export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray;
-export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray {
+export function convolve2d(in1: NDArray<Numeric> | Complex, in2: NDArray<Numeric> | Complex, opts?: Signal2dOptions): ComplexArray;
+export function convolve2d(in1: NDArray<Numeric> | Complex, in2: NDArray<Numeric> | Complex, opts?: Signal2dOptions): NDArray<Numeric> | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignal2dOp('convolve2d', true, in1, in2, opts);
   return signal2dOp('convolve2d', true, in1, in2, opts);
 }
 
@@ -79,6 +83,8 @@ export function convolve2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: 
  */
 export function correlate2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends Signal2dOptions = {}>(in1: A, in2: B, opts?: Exact<O, Signal2dOptions>): NDResult<A, B, O>;
 export function correlate2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray;
-export function correlate2d(in1: NDArray<Numeric>, in2: NDArray<Numeric>, opts?: Signal2dOptions): NDArray {
+export function correlate2d(in1: NDArray<Numeric> | Complex, in2: NDArray<Numeric> | Complex, opts?: Signal2dOptions): ComplexArray;
+export function correlate2d(in1: NDArray<Numeric> | Complex, in2: NDArray<Numeric> | Complex, opts?: Signal2dOptions): NDArray<Numeric> | ComplexArray {
+  if (isComplex(in1) || isComplex(in2)) return complexSignal2dOp('correlate2d', false, in1, in2, opts);
   return signal2dOp('correlate2d', false, in1, in2, opts);
 }
