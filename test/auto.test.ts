@@ -53,6 +53,8 @@ describe.each(backendCases())("'auto' on %s", (be) => {
   it('a fresh copy of the package (a new process, as far as module state goes) makes the same choices', async () => {
     const first = SHAPES.map(([s1, s2, mode, dtype]) => chooseConvMethod(...inputs(s1, s2, dtype), { mode }));
     vi.resetModules();
+    const wasm = await import('../src/wasm');
+    await wasm.loadBinaries(wasm.VARIANTS); // the fresh loader has no binary yet (the CJS build has all)
     const fresh = await import('../src/index');
     fresh.initSync(be === 'js' ? { backend: 'js' } : { backend: 'wasm', variant: be });
     const again = SHAPES.map(([s1, s2, mode, dtype]) => fresh.chooseConvMethod(...inputs(s1, s2, dtype), { mode }));
