@@ -1,5 +1,5 @@
-// Runs every vitest project, then the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts
-// as one test), and ends with one line `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a
+// Runs every vitest project, the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts
+// as one test), then the playground page's browser test (its checks count), and ends with one line `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a
 // file under src/ is newer than it (CI has just built it; `npm run build:wasm` has refreshed the binaries).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -45,5 +45,17 @@ try {
   console.log(`size-limit: did not run (is dist/ built? npm run build):\n${size.stdout}${size.stderr}`);
   failed++;
 }
+// The playground page in headless Chromium (it skips, saying why, where no chromium binary is found): its checks count.
+const play = spawnSync('node', ['scripts/test-playground.mjs'], { encoding: 'utf8' });
+process.stdout.write(play.stdout);
+process.stderr.write(play.stderr);
+const counts = /playground: (\d+) checks passed, (\d+) failed/.exec(play.stdout);
+if (counts) {
+  passed += Number(counts[1]);
+  failed += Number(counts[2]);
+} else if (!/skipped/.test(play.stdout)) {
+  failed++;
+}
+
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(r.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
