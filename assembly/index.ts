@@ -1,6 +1,7 @@
 // The module's exports: raw-pointer kernels only. Memory belongs to the TypeScript side (src/wasm.ts), which
 // places every buffer above heapBase() and never lets a kernel allocate.
 export * from './corr2d';
+export * from './corr_taps';
 export * from './fft';
 export * from './gemm';
 export * from './dwconv';

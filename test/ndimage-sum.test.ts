@@ -1,0 +1,184 @@
+// How ndimage sums: scipy.ndimage reads every sample as a double, drops the weights with |w| ≤ 2⁻⁵², sums the kept
+// products in double from 0 in C order and rounds once at the store (NI_Correlate, scipy/ndimage/src/ni_filters.c).
+// Golden float32 fixtures (scripts/gen_fixtures_ndsum.py: cancellation, NaN and ±Infinity under dropped weights) on
+// every backend, bit for bit where the build sums unfused; a fast-check property that js and wasm agree within one
+// float32 rounding of the double sum; the `accumulate` option.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ndimage, type NDArray } from '../src/index';
+import fx from './fixtures/ndimage_sum.json';
+import { backendCases, rng, useBackend, type BackendCase } from './helpers';
+import { ndimageRef, type Ext } from './reference/filters';
+
+type Enc = { shape: number[]; data: (number | string)[] };
+interface Case {
+  name: string;
+  fn: 'ndimage.correlate' | 'ndimage.convolve';
+  args: {
+    input: Enc; weights: Enc; mode: Ext; cval: number | string; origin: number | number[];
+    inputDtype: 'float32' | 'float64'; weightsDtype: 'float32' | 'float64'; output: 'float32' | 'float64';
+  };
+  expected: Enc;
+}
+
+const num = (v: number | string) => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
+const decode = (a: Enc, dtype: 'float32' | 'float64'): NDArray =>
+  ({ data: (dtype === 'float32' ? Float32Array : Float64Array).from(a.data.map(num)), shape: a.shape });
+const ops = { 'ndimage.correlate': ndimage.correlate, 'ndimage.convolve': ndimage.convolve };
+const perAxis = (o: number | number[], d: number) => (typeof o === 'number' ? new Array<number>(d).fill(o) : o);
+const abs = (a: NDArray): NDArray => ({ data: a.data.map(Math.abs), shape: a.shape });
+
+/** Builds whose sums are the reference's sums bit for bit: the same products, added unfused in the same order. */
+const exact = (be: BackendCase) => be !== 'relaxed';
+
+/** Indices where a and b differ: not both NaN, and not equal (−0 equals 0: SciPy's sums start from +0). */
+function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const bad: number[] = [];
+  for (let i = 0; i < b.length; i++) if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) bad.push(i);
+  return bad;
+}
+
+/**
+ * Indices where |a − b| exceeds `rel`·|ref| + K·2⁻⁵²·Σ|terms| (ref the double sum of the reference, `terms` its
+ * products, K the taps), or where the non-finite values differ. A float32 store of a double sum is within 2⁻²⁴·|s|
+ * of it; two double sums of K products in any order are each within (K − 1)·2⁻⁵³·Σ|terms| of the exact sum.
+ */
+function outside(a: ArrayLike<number>, b: ArrayLike<number>, ref: ArrayLike<number>, terms: ArrayLike<number>, k: number, rel: number): number[] {
+  const bad: number[] = [];
+  for (let i = 0; i < b.length; i++) {
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) {
+      if (!Object.is(a[i], b[i]) && !(a[i] === b[i])) bad.push(i);
+    } else if (Math.abs(a[i] - b[i]) > rel * Math.abs(ref[i]) + k * 2 ** -52 * terms[i]) {
+      bad.push(i);
+    }
+  }
+  return bad;
+}
+
+const cases = fx.cases as Case[];
+
+describe.each(backendCases())('ndimage float32 sums against SciPy fixtures on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  for (const c of cases) {
+    it(c.name, () => {
+      const { input, weights, mode, cval, origin, inputDtype, weightsDtype, output } = c.args;
+      const x = decode(input, inputDtype);
+      const w = decode(weights, weightsDtype);
+      const got = ops[c.fn](x, w, { mode, cval: num(cval), origin, output });
+      const want = decode(c.expected, output);
+      expect(got.data).toBeInstanceOf(want.data.constructor);
+      if (exact(be)) {
+        expect(mismatches(got.data, want.data)).toEqual([]);
+      } else {
+        // Fused multiply-adds change the double sum's last bits: at most one float32 step either way of SciPy's.
+        const o = { convolve: c.fn === 'ndimage.convolve', mode, cval: num(cval), origin: perAxis(origin, x.shape.length) };
+        const terms = ndimageRef(abs(x), abs(w), { ...o, cval: Math.abs(num(cval)) }).data;
+        expect(outside(got.data, want.data, want.data, terms, w.data.length, 2 ** -23)).toEqual([]);
+      }
+    });
+  }
+});
+
+describe.each(backendCases())('ndimage catastrophic cancellation on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  it('correlate(Float32Array [1e8, 1, -1e8, 3, 5, 7], [1, 1, 1]) is SciPy\'s [2e8, 1, -1e8, -99999992, 15, 19]', () => {
+    const out = ndimage.correlate(new Float32Array([1e8, 1, -1e8, 3, 5, 7]), new Float32Array([1, 1, 1]));
+    expect(Array.from(out)).toEqual([2e8, 1, -1e8, -99999992, 15, 19]);
+  });
+  it('the same in 2-D and 3-D, through every kernel path (dense, kept taps, given output)', () => {
+    const row = [1e8, 1, -1e8, 3, 5, 7, 1e8, 1, -1e8, 3, 5, 7, 1e8, 1, -1e8, 3, 5, 7, 1e8, 1];
+    const img = { data: Float32Array.from([...row, ...row, ...row]), shape: [3, 20] };
+    const k = { data: new Float32Array([0, 0, 0, 1, 1, 1, 0, 0, 0]), shape: [3, 3] }; // zeros: the kept-taps kernel
+    const dense = { data: new Float32Array([1, 1, 1]), shape: [1, 3] };
+    const want = ndimage.correlate(new Float32Array(row), new Float32Array([1, 1, 1]), { mode: 'wrap' });
+    expect(want[1]).toBe(1);
+    for (const got of [
+      ndimage.correlate(img, k, { mode: 'wrap' }).data,
+      ndimage.correlate(img, dense, { mode: 'wrap' }).data,
+      ndimage.correlate({ data: img.data, shape: [1, 3, 20] }, { data: k.data, shape: [1, 3, 3] }, { mode: 'wrap' }).data,
+      ndimage.correlate(img, dense, { mode: 'wrap', output: new Float32Array(60) }).data,
+    ]) {
+      for (let r = 0; r < 3; r++) expect(Array.from(got.subarray(r * 20, r * 20 + 20))).toEqual(Array.from(want));
+    }
+  });
+  it("accumulate: 'float32' is the explicit float32 sum (0 on wasm); a bad value is a TypeError", () => {
+    const x = new Float32Array([1e8, 1, -1e8, 3, 5, 7]);
+    const out = ndimage.correlate(x, new Float32Array([1, 1, 1]), { accumulate: 'float32' });
+    // wasm sums in float32; the js backend sums each 2-D slice in double even then.
+    expect(out[1]).toBe(be === 'js' ? 1 : 0);
+    expect(ndimage.correlate(x, new Float32Array([1, 1, 1]), { accumulate: 'float64' })[1]).toBe(1);
+    expect(() => ndimage.correlate(x, [1, 1, 1], { accumulate: 'double' as never })).toThrow(TypeError);
+    expect(() => ndimage.correlate(x, [1, 1, 1], { accumulate: 'double' as never })).toThrow(/ndimage.correlate: accumulate/);
+  });
+});
+
+const EXTS: Ext[] = ['reflect', 'constant', 'nearest', 'mirror', 'wrap'];
+
+/** float32 values over 2^-12 … 2^20, both signs (sums that cancel); a few NaN/±Infinity when `bad` is set. */
+function wide(n: number, seed: number, zeros: number, bad: boolean): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => {
+    const u = r();
+    if (u < zeros) return 0;
+    if (bad && u > 0.985) return [NaN, Infinity, -Infinity][Math.floor(r() * 3)];
+    return (r() * 2 - 1) * 2 ** Math.floor(r() * 33 - 12);
+  });
+}
+
+const problem = fc.integer({ min: 1, max: 3 }).chain((d) => fc.record({
+  // The last axis runs past the widest SIMD tile (8 vectors) on some draws.
+  xs: fc.tuple(...Array.from({ length: d }, (_, a) => fc.integer({ min: 1, max: a === d - 1 ? 45 : d === 3 ? 4 : 9 }))),
+  ws: fc.tuple(...Array.from({ length: d }, () => fc.integer({ min: 1, max: d === 3 ? 3 : 5 }))),
+  mode: fc.constantFrom(...EXTS),
+  convolve: fc.boolean(),
+  zeros: fc.constantFrom(0, 0.3),
+  bad: fc.boolean(),
+  cval: fc.constantFrom(0, -2.5, 1e6),
+  seed: fc.integer({ min: 0, max: 2 ** 31 }),
+}));
+
+describe.each(backendCases().filter((be) => be !== 'js'))('ndimage js and %s agree', (be) => {
+  beforeAll(() => useBackend(be));
+  it('per element within one float32 rounding of the double sum (bit for bit unless fused), ranks 1-3, every mode, NaN too', () => {
+    fc.assert(fc.property(problem, (p) => {
+      const x = { data: wide(p.xs.reduce((a, b) => a * b), p.seed, 0, p.bad), shape: p.xs };
+      const w = { data: wide(p.ws.reduce((a, b) => a * b), p.seed + 1, p.zeros, false), shape: p.ws };
+      const f = p.convolve ? ndimage.convolve : ndimage.correlate;
+      const opts = { mode: p.mode, cval: p.cval };
+      const a = f(x, w, { ...opts, backend: 'js' }).data;
+      const b = f(x, w, { ...opts, backend: 'wasm' }).data;
+      const o = { convolve: p.convolve, mode: p.mode, cval: p.cval, origin: p.ws.map(() => 0) };
+      const ref = ndimageRef(x, w, o).data;
+      const terms = ndimageRef(abs(x), abs(w), { ...o, cval: Math.abs(p.cval) }).data;
+      const k = w.data.length;
+      expect(outside(a, b, ref, terms, k, 2 ** -23)).toEqual([]);
+      // Each one is within half a float32 step of the double sum.
+      expect(outside(b, ref, ref, terms, k, 2 ** -24)).toEqual([]);
+      if (exact(be)) expect(mismatches(a, b)).toEqual([]);
+    }), { numRuns: 150, seed: 1414 });
+  });
+});
+
+describe.each(backendCases())('ndimage NaN under dropped weights on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  // Taller and wider than one strip of the rank-2 path, NaN and ±Infinity pixels, Laplacian and Sobel.
+  const [H, W] = [140, 301];
+  const img = { data: wide(H * W, 7, 0, true), shape: [H, W] };
+  const lap = { data: new Float32Array([0, 1, 0, 1, -4, 1, 0, 1, 0]), shape: [3, 3] };
+  const sobel = { data: new Float32Array([1, 0, -1, 2, 0, -2, 1, 0, -1]), shape: [3, 3] };
+  for (const [name, w] of [['Laplacian', lap], ['Sobel', sobel]] as const) {
+    for (const mode of ['reflect', 'constant'] as Ext[]) {
+      it(`${H}×${W} float32 ${name}, mode ${mode}: NaN only where kept weights meet it, sums as SciPy's`, () => {
+        const got = ndimage.convolve(img, w, { mode, cval: NaN });
+        const o = { convolve: true, mode, cval: NaN, origin: [0, 0] };
+        const ref = ndimageRef(img, w, o).data;
+        const terms = ndimageRef(abs(img), abs(w), o).data;
+        expect(outside(got.data, ref, ref, terms, 9, 2 ** -24)).toEqual([]);
+        const into = new Float32Array(H * W);
+        expect(mismatches(ndimage.convolve(img, w, { mode, cval: NaN, output: into }).data, got.data)).toEqual([]);
+        const self = { data: img.data.slice(), shape: img.shape };
+        expect(mismatches(ndimage.convolve(self, w, { mode, cval: NaN, output: self.data }).data, got.data)).toEqual([]);
+      });
+    }
+  }
+});
