@@ -4,6 +4,7 @@
 // the padded input x. scipy.ndimage's correlate drops every weight with |w| ≤ DBL_EPSILON before it sums
 // (scipy/ndimage/src/ni_filters.c, NI_Correlate), so a zero weight never meets a NaN sample: the caller lists the
 // kept taps, in C order, and this kernel sums exactly those, from 0, in that order, as NI_Correlate does.
+// ndimage calls the f64 export (its sums are double); the f32 one sums in float32, where its JS twin sums in double.
 // SIMD runs across output columns with each tap's weight splatted: 1 row × 8 vectors per pass (8 accumulators,
 // one weight and the loaded inputs stay within V8's 15 usable xmm registers), then single vectors, then scalars.
 import { lanes, madd } from './simd';

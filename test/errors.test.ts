@@ -28,6 +28,7 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['lags: zero length', () => correlationLags(0, 3), RangeError, /in1Len must be ≥ 1/],
   ['lags: fractional length', () => correlationLags(3, 2.5), RangeError, /in2Len must be an integer/],
   ['lags: unknown mode', () => correlationLags(3, 2, 'x' as never), TypeError, /mode must be one of/],
+  ['ndimage: unknown accumulate', () => ndimage.correlate(x, x, { accumulate: 'double' as never }), TypeError, /ndimage.correlate: accumulate must be 'float64' or 'float32'/],
   ['chooseConvMethod: bad mode', () => chooseConvMethod(x, x, { mode: 'x' as never }), TypeError, /chooseConvMethod: mode/],
   ['initSync: unknown backend', () => initSync({ backend: 'gpu' as never }), TypeError, /init: backend must be/],
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],

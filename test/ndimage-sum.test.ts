@@ -6,8 +6,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ndimage, type NDArray } from '../src/index';
+import { jsKernels } from '../src/kernels';
+import { withWorkspace } from '../src/workspace';
 import fx from './fixtures/ndimage_sum.json';
-import { backendCases, rng, useBackend, type BackendCase } from './helpers';
+import { backendCases, randomArray, rng, useBackend, type BackendCase } from './helpers';
 import { ndimageRef, type Ext } from './reference/filters';
 
 type Enc = { shape: number[]; data: (number | string)[] };
@@ -181,4 +183,47 @@ describe.each(backendCases())('ndimage NaN under dropped weights on %s', (be) =>
       });
     }
   }
+});
+
+describe.each(backendCases().filter((be) => be !== 'js'))('the corrTaps kernel on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  it('equals its JS twin and writes nothing past its output, widths either side of every SIMD tile', () => {
+    const [xw, xh, ow, oh, guard] = [64, 9, 40, 6, 16];
+    // Taps of a 4×5 kernel over rows xw apart: a subset with a zero-offset tap and the farthest one, out of order.
+    const taps = [[3, 4], [0, 0], [1, 2], [2, 0], [0, 3], [3, 1]];
+    const n = taps.length;
+    for (const dtype of ['float64', 'float32'] as const) {
+      withWorkspace('guard', 'wasm', dtype, [xw * xh, 2 * n, ow * oh + guard], ({ mem, off, k }) => {
+        const [x, t, out] = off;
+        mem.set(randomArray(xw * xh, 8, dtype), x);
+        taps.forEach(([i, j], q) => {
+          mem[t + q] = randomArray(1, 20 + q)[0];
+          mem[t + n + q] = i * xw + j;
+        });
+        for (const w of [1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 36]) {
+          mem.fill(123.5, out, out + ow * oh + guard);
+          k.corrTaps(mem, x, xw, t, n, out, oh, w, ow);
+          for (let r = 0; r < oh; r++) for (let c = w; c < ow; c++) expect(mem[out + r * ow + c]).toBe(123.5);
+          for (let g = ow * oh; g < ow * oh + guard; g++) expect(mem[out + g]).toBe(123.5);
+          const ref = mem.slice(x, out + ow * oh);
+          jsKernels.corrTaps(ref, 0, xw, t - x, n, out - x, oh, w, ow);
+          for (let r = 0; r < oh; r++) {
+            for (let c = 0; c < w; c++) {
+              const [a, b] = [mem[out + r * ow + c], ref[out - x + r * ow + c]];
+              if (dtype === 'float64' && exact(be)) {
+                // The same products added unfused in the same order.
+                expect(a).toBe(b);
+              } else {
+                // float32: wasm sums in float32, the JS twin in double and rounds once; fused builds round each
+                // multiply-add once. Each n-term sum is within n·u·Σ|terms| of the exact one (u = 2⁻²⁴ or 2⁻⁵³).
+                let terms = 0;
+                for (let q = 0; q < n; q++) terms += Math.abs(mem[t + q] * mem[x + r * xw + c + mem[t + n + q]]);
+                expect(Math.abs(a - b)).toBeLessThanOrEqual(2 * n * (dtype === 'float32' ? 2 ** -24 : 2 ** -53) * terms);
+              }
+            }
+          }
+        }
+      });
+    }
+  });
 });
