@@ -1,69 +1,87 @@
-// Sparse-taps 2-D correlation: a correlation over a listed subset of a kernel's taps, in the order listed:
+// Sparse-taps 2-D correlation summed in double: a correlation over a listed subset of a kernel's taps, in the
+// order listed, each output summed in f64 from 0 and rounded once as it is stored as T:
 //   out[r, c] = Σ_{t<n} x[r·xStride + c + d[t]] · w[t]
-// The tap table at `taps` holds n weights w[t] followed by n element offsets d[t] (whole numbers stored as T) into
-// the padded input x. scipy.ndimage's correlate drops every weight with |w| ≤ DBL_EPSILON before it sums
-// (scipy/ndimage/src/ni_filters.c, NI_Correlate), so a zero weight never meets a NaN sample: the caller lists the
-// kept taps, in C order, and this kernel sums exactly those, from 0, in that order, as NI_Correlate does.
-// ndimage calls the f64 export (its sums are double); the f32 one sums in float32, where its JS twin sums in double.
-// SIMD runs across output columns with each tap's weight splatted: 1 row × 8 vectors per pass (8 accumulators,
-// one weight and the loaded inputs stay within V8's 15 usable xmm registers), then single vectors, then scalars.
-import { lanes, madd } from './simd';
+// x and out hold T (f32 or f64); the tap table at `taps` is f64 whatever T is: n weights w[t], then n element
+// offsets d[t] (whole numbers) into the padded input x. This is scipy.ndimage's arithmetic: NI_Correlate
+// (scipy/ndimage/src/ni_filters.c) reads each sample as a double, drops every weight with |w| ≤ DBL_EPSILON (so a
+// zero weight never meets a NaN sample), sums the kept products in double in C order and casts at the store. The
+// caller lists the kept taps in that order (all of them for a dense filter).
+// SIMD runs across output columns, two f64 lanes per vector (f32 samples widened with f64x2.promote_low_f32x4),
+// each tap's weight splatted: 1 row × 4 vectors per pass, then single vectors, then scalars. (8 vectors per pass ran
+// at less than half the speed: V8 issues a pass's loads first, and 8 accumulators + 8 inputs spill.)
+// ndimage calls the f64 export on double scratch: widening f32 samples here measured ~4× slower than the f64 export
+// (1024² 15×15), more than widening them once as they are copied in.
+import { madd } from './simd';
 
-/** Byte offset of tap t's input from the table at dp (offsets are exact whole numbers of type T). */
+/** Byte offset of a tap's input from its table entry at dp. */
 // @ts-ignore: decorator
 @inline function offset<T>(dp: usize): usize {
-  return (<usize><i32>load<T>(dp)) * sizeof<T>();
+  return (<usize><i32>load<f64>(dp)) * sizeof<T>();
 }
 
-/** One row of 8 vectors from xp into op. */
+/** Two samples of T at p + k·2·sizeof<T>() as an f64x2 (exact: f32 → f64 widens without rounding). */
 // @ts-ignore: decorator
-@inline function tile1x8<T>(xp: usize, taps: usize, n: i32, op: usize): void {
-  const size = sizeof<T>();
-  let a0 = v128.splat<T>(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-  let wp = taps;
-  const wEnd = taps + <usize>n * size;
-  const dBytes = <usize>n * size;
-  while (wp < wEnd) {
-    const w = v128.load_splat<T>(wp);
-    const p = xp + offset<T>(wp + dBytes);
-    a0 = madd<T>(a0, v128.load(p, 0), w); a1 = madd<T>(a1, v128.load(p, 16), w);
-    a2 = madd<T>(a2, v128.load(p, 32), w); a3 = madd<T>(a3, v128.load(p, 48), w);
-    a4 = madd<T>(a4, v128.load(p, 64), w); a5 = madd<T>(a5, v128.load(p, 80), w);
-    a6 = madd<T>(a6, v128.load(p, 96), w); a7 = madd<T>(a7, v128.load(p, 112), w);
-    wp += size;
+@inline function load2<T>(p: usize, k: usize): v128 {
+  if (sizeof<T>() == 4) {
+    return f64x2.promote_low_f32x4(v128.load64_zero(p + k * 8));
+  } else {
+    return v128.load(p + k * 16);
   }
-  v128.store(op, a0, 0); v128.store(op, a1, 16); v128.store(op, a2, 32); v128.store(op, a3, 48);
-  v128.store(op, a4, 64); v128.store(op, a5, 80); v128.store(op, a6, 96); v128.store(op, a7, 112);
 }
 
-/** One vector from xp into op. */
+/** Store an f64x2 as two T at op + k·2·sizeof<T>() (f32: rounded to nearest, ties to even, as a C cast). */
+// @ts-ignore: decorator
+@inline function store2<T>(op: usize, k: usize, a: v128): void {
+  if (sizeof<T>() == 4) {
+    v128.store64_lane(op + k * 8, f32x4.demote_f64x2_zero(a), 0);
+  } else {
+    v128.store(op + k * 16, a);
+  }
+}
+
+/** 8 outputs of one row from xp into op. */
+// @ts-ignore: decorator
+@inline function tile1x4<T>(xp: usize, taps: usize, n: i32, op: usize): void {
+  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let wp = taps;
+  const dBytes = <usize>n * 8;
+  const wEnd = taps + dBytes;
+  while (wp < wEnd) {
+    const w = v128.load_splat<f64>(wp);
+    const p = xp + offset<T>(wp + dBytes);
+    a0 = madd<f64>(a0, load2<T>(p, 0), w); a1 = madd<f64>(a1, load2<T>(p, 1), w);
+    a2 = madd<f64>(a2, load2<T>(p, 2), w); a3 = madd<f64>(a3, load2<T>(p, 3), w);
+    wp += 8;
+  }
+  store2<T>(op, 0, a0); store2<T>(op, 1, a1); store2<T>(op, 2, a2); store2<T>(op, 3, a3);
+}
+
+/** 2 outputs of one row from xp into op. */
 // @ts-ignore: decorator
 @inline function tile1x1<T>(xp: usize, taps: usize, n: i32, op: usize): void {
-  const size = sizeof<T>();
-  let a0 = v128.splat<T>(0);
+  let a0 = f64x2.splat(0);
   let wp = taps;
-  const wEnd = taps + <usize>n * size;
-  const dBytes = <usize>n * size;
+  const dBytes = <usize>n * 8;
+  const wEnd = taps + dBytes;
   while (wp < wEnd) {
-    a0 = madd<T>(a0, v128.load(xp + offset<T>(wp + dBytes)), v128.load_splat<T>(wp));
-    wp += size;
+    a0 = madd<f64>(a0, load2<T>(xp + offset<T>(wp + dBytes), 0), v128.load_splat<f64>(wp));
+    wp += 8;
   }
-  v128.store(op, a0);
+  store2<T>(op, 0, a0);
 }
 
 /** One output, scalar. */
 // @ts-ignore: decorator
 @inline function point<T>(xp: usize, taps: usize, n: i32, op: usize): void {
-  const size = sizeof<T>();
-  let s: T = <T>0;
+  let s: f64 = 0;
   let wp = taps;
-  const wEnd = taps + <usize>n * size;
-  const dBytes = <usize>n * size;
+  const dBytes = <usize>n * 8;
+  const wEnd = taps + dBytes;
   while (wp < wEnd) {
-    s += load<T>(xp + offset<T>(wp + dBytes)) * load<T>(wp);
-    wp += size;
+    s += <f64>load<T>(xp + offset<T>(wp + dBytes)) * load<f64>(wp);
+    wp += 8;
   }
-  store<T>(op, s);
+  store<T>(op, <T>s);
 }
 
 // @ts-ignore: decorator
@@ -76,9 +94,8 @@ import { lanes, madd } from './simd';
     const orow = out + <usize>r * oRow;
     let c = 0;
     if (ASC_FEATURE_SIMD) {
-      const L = lanes<T>();
-      for (; c + 8 * L <= outW; c += 8 * L) tile1x8<T>(xr + <usize>c * size, taps, n, orow + <usize>c * size);
-      for (; c + L <= outW; c += L) tile1x1<T>(xr + <usize>c * size, taps, n, orow + <usize>c * size);
+      for (; c + 8 <= outW; c += 8) tile1x4<T>(xr + <usize>c * size, taps, n, orow + <usize>c * size);
+      for (; c + 2 <= outW; c += 2) tile1x1<T>(xr + <usize>c * size, taps, n, orow + <usize>c * size);
     }
     for (; c < outW; c++) point<T>(xr + <usize>c * size, taps, n, orow + <usize>c * size);
   }

@@ -2,6 +2,7 @@
 // places every buffer above heapBase() and never lets a kernel allocate.
 export * from './corr2d';
 export * from './corr_taps';
+export * from './narrow';
 export * from './fft';
 export * from './gemm';
 export * from './dwconv';

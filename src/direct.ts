@@ -3,6 +3,7 @@
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
 import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
+import { narrowed, tapTable, tapTableSize } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
 
@@ -18,13 +19,14 @@ export interface DirectPlan {
   /** Convolution: the kernel reversed on every axis (for a C-order array, the flat data reversed). */
   flip: boolean;
   /**
-   * The precision of the scratch memory and the sums (default: dtype). With 'float64' for a float32 result, every sum
-   * runs in double and is rounded once, as it is stored (scipy.ndimage's arithmetic).
+   * The type of the scratch memory, and of the dense kernel's sums (default: dtype). With 'float64' for a float32
+   * result, every sum runs in double and is rounded once, as it is stored.
    */
   sum?: DType;
   /**
-   * Only these taps are summed, in this order: flat C-order indices into the kernel as it is applied (reversed for
-   * convolution). Without it every tap is summed.
+   * Sum only these taps, in this order, in double whatever the dtype (the corrTaps kernel: scipy.ndimage's
+   * arithmetic): flat C-order indices into the kernel as it is applied (reversed for convolution). Without it the
+   * dense kernel sums every tap.
    */
   taps?: readonly number[];
 }
@@ -53,7 +55,9 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
   const nh = product(plan.hShape);
   const nOut = product(plan.outShape);
   const { taps } = plan;
-  return withWorkspace(op, backend, plan.sum ?? plan.dtype, [nx, taps ? 2 * taps.length : nh, nOut], (ws) => {
+  const sum = plan.sum ?? plan.dtype;
+  const kernelSize = taps ? tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, taps.length) : nh;
+  return withWorkspace(op, backend, sum, [nx, kernelSize, nOut], (ws) => {
     const [xo, ho, oo] = ws.off;
     const { mem } = ws;
     padInto(mem, xo, x, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
@@ -64,8 +68,18 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
       writeKernel(mem, ho, plan, h);
       correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
     }
-    return copyOut(mem, oo, nOut, into ?? uninitialized(plan.dtype, nOut));
+    return copyOut(...stored(ws, plan, oo, nOut), into ?? uninitialized(plan.dtype, nOut));
   });
+}
+
+/**
+ * Where n results at mem[at …] can be copied out from as the plan's dtype: double sums for a float32 result are
+ * first narrowed in place by a kernel ([array, start, n] for copyOut).
+ */
+function stored(ws: Workspace, plan: DirectPlan, at: number, n: number): [Float, number, number] {
+  if ((plan.sum ?? plan.dtype) === plan.dtype) return [ws.mem, at, n];
+  ws.k.narrow(ws.mem, at, n);
+  return [narrowed(ws.mem, at, n), 0, n];
 }
 
 /** The kernel at mem[at …], reversed for convolution. */
@@ -79,20 +93,22 @@ function writeKernel(mem: Float, at: number, plan: DirectPlan, h: Float): void {
 }
 
 /**
- * The tap table of corrTaps at mem[at …]: the weights of plan.taps in order, then each tap's element offset in a
- * padded input whose axes are `xStrides` apart.
+ * The float64 tap table of corrTaps at mem[at …]: the weights of plan.taps in order (as given: float64 weights stay
+ * float64 for a float32 input), then each tap's element offset in a padded input whose axes are `xStrides` apart.
  */
 function writeTaps(mem: Float, at: number, plan: DirectPlan, h: Float, xStrides: readonly number[]): void {
   const taps = plan.taps!;
+  const n = taps.length;
+  const table = tapTable(mem, at, n);
   const { hShape } = plan;
   const hs = stridesOf(hShape);
   const nh = h.length;
-  for (let i = 0; i < taps.length; i++) {
+  for (let i = 0; i < n; i++) {
     const t = taps[i];
-    mem[at + i] = h[plan.flip ? nh - 1 - t : t];
+    table[i] = h[plan.flip ? nh - 1 - t : t];
     let d = 0;
     for (let a = 0; a < hs.length; a++) d += (Math.floor(t / hs[a]) % hShape[a]) * xStrides[a];
-    mem[at + taps.length + i] = d;
+    table[n + i] = d;
   }
 }
 
@@ -223,10 +239,11 @@ function runStrips2d(
   if (rows >= oh) rows = oh;
   const inRows = rows + kh - 1;
   const { taps } = plan;
+  const sum = plan.sum ?? plan.dtype;
   // The tap table is written once per block width (main, left, right): a tap's offset depends on the row length.
   const nt = taps ? taps.length : 0;
-  const kernelSize = taps ? 6 * nt : kh * kw;
-  return withWorkspace(op, backend, plan.sum ?? plan.dtype, [inRows * mainW, inRows * leftW, inRows * rightW, kernelSize, rows * ow], (ws) => {
+  const table = tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, nt);
+  return withWorkspace(op, backend, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
     const [mo, lo, ro, ho, oo] = ws.off;
     const { mem, k } = ws;
     let result: Float;
@@ -237,15 +254,15 @@ function runStrips2d(
     }
     if (taps) {
       writeTaps(mem, ho, plan, h, [mainW, 1]);
-      writeTaps(mem, ho + 2 * nt, plan, h, [leftW, 1]);
-      writeTaps(mem, ho + 4 * nt, plan, h, [rightW, 1]);
+      writeTaps(mem, ho + table, plan, h, [leftW, 1]);
+      writeTaps(mem, ho + 2 * table, plan, h, [rightW, 1]);
     } else {
       writeKernel(mem, ho, plan, h);
     }
     // One block of n output rows and w columns from the padded rows at xp, `stride` apart (table t of the taps).
     const run = (xp: number, stride: number, t: number, op: number, n: number, w: number) => {
       if (taps) {
-        k.corrTaps(mem, xp, stride, ho + 2 * nt * t, nt, op, n, w, ow);
+        k.corrTaps(mem, xp, stride, ho + table * t, nt, op, n, w, ow);
       } else {
         k.corr2d(mem, xp, stride, ho, kh, kw, op, n, w, ow, 0);
       }
@@ -268,7 +285,8 @@ function runStrips2d(
         gather(mem, ro, x, xw, rm, rightCols, plan.cval);
         run(ro, rightW, 2, oo + cB, n, ow - cB);
       }
-      result.set(mem.subarray(oo, oo + n * ow), r0 * ow);
+      const [src, start] = stored(ws, plan, oo, n * ow);
+      result.set(src.subarray(start, start + n * ow), r0 * ow);
     }
     return result;
   });

@@ -69,9 +69,10 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   };
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
+  // SciPy sums in double and rounds once, at the store: double scratch and sums (float32 samples widen exactly on
+  // the way in), narrowed by a kernel at the end. The kept-taps kernel runs when a weight is dropped. 'float32' keeps
+  // the dense kernel's float32 sums when no weight is dropped.
   plan.taps = keptTaps(wd, flip);
-  // SciPy sums in double and rounds once, at the store. 'float32' keeps float32 sums for the dense kernel only: the
-  // kept-taps kernel always sums in double.
   plan.sum = accumulate === 'float32' && dtype === 'float32' && !plan.taps ? 'float32' : 'float64';
   const data = runDirect(op, o.backend, plan, xd, wd, writable(out, xd, wd));
   return wrap(delivered(out, data), x.shape.slice(), x.nd || w.nd);

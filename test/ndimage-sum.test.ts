@@ -5,14 +5,16 @@
 // float32 rounding of the double sum; the `accumulate` option.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ndimage, type NDArray } from '../src/index';
+import { ndimage } from '../src/index';
 import { jsKernels } from '../src/kernels';
+import { narrowed, tapTable, tapTableSize } from '../src/kernels/corr';
 import { withWorkspace } from '../src/workspace';
 import fx from './fixtures/ndimage_sum.json';
 import { backendCases, randomArray, rng, useBackend, type BackendCase } from './helpers';
 import { ndimageRef, type Ext } from './reference/filters';
 
 type Enc = { shape: number[]; data: (number | string)[] };
+type Arr = { data: Float32Array | Float64Array; shape: number[] };
 interface Case {
   name: string;
   fn: 'ndimage.correlate' | 'ndimage.convolve';
@@ -24,11 +26,11 @@ interface Case {
 }
 
 const num = (v: number | string) => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
-const decode = (a: Enc, dtype: 'float32' | 'float64'): NDArray =>
+const decode = (a: Enc, dtype: 'float32' | 'float64'): Arr =>
   ({ data: (dtype === 'float32' ? Float32Array : Float64Array).from(a.data.map(num)), shape: a.shape });
 const ops = { 'ndimage.correlate': ndimage.correlate, 'ndimage.convolve': ndimage.convolve };
 const perAxis = (o: number | number[], d: number) => (typeof o === 'number' ? new Array<number>(d).fill(o) : o);
-const abs = (a: NDArray): NDArray => ({ data: a.data.map(Math.abs), shape: a.shape });
+const abs = (a: Arr): Arr => ({ data: a.data.map(Math.abs), shape: a.shape });
 
 /** Builds whose sums are the reference's sums bit for bit: the same products, added unfused in the same order. */
 const exact = (be: BackendCase) => be !== 'relaxed';
@@ -193,12 +195,14 @@ describe.each(backendCases().filter((be) => be !== 'js'))('the corrTaps kernel o
     const taps = [[3, 4], [0, 0], [1, 2], [2, 0], [0, 3], [3, 1]];
     const n = taps.length;
     for (const dtype of ['float64', 'float32'] as const) {
-      withWorkspace('guard', 'wasm', dtype, [xw * xh, 2 * n, ow * oh + guard], ({ mem, off, k }) => {
+      withWorkspace('guard', 'wasm', dtype, [xw * xh, tapTableSize(dtype === 'float32' ? 4 : 8, n), ow * oh + guard], ({ mem, off, k }) => {
         const [x, t, out] = off;
         mem.set(randomArray(xw * xh, 8, dtype), x);
+        // float64 weights (0.1 has no float32 twin) and offsets, whatever the samples' type.
+        const table = tapTable(mem, t, n);
         taps.forEach(([i, j], q) => {
-          mem[t + q] = randomArray(1, 20 + q)[0];
-          mem[t + n + q] = i * xw + j;
+          table[q] = q === 0 ? 0.1 : randomArray(1, 20 + q)[0];
+          table[n + q] = i * xw + j;
         });
         for (const w of [1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 36]) {
           mem.fill(123.5, out, out + ow * oh + guard);
@@ -210,19 +214,42 @@ describe.each(backendCases().filter((be) => be !== 'js'))('the corrTaps kernel o
           for (let r = 0; r < oh; r++) {
             for (let c = 0; c < w; c++) {
               const [a, b] = [mem[out + r * ow + c], ref[out - x + r * ow + c]];
-              if (dtype === 'float64' && exact(be)) {
-                // The same products added unfused in the same order.
+              if (exact(be)) {
+                // The same products added unfused in double in the same order, and the same rounding at the store.
                 expect(a).toBe(b);
               } else {
-                // float32: wasm sums in float32, the JS twin in double and rounds once; fused builds round each
-                // multiply-add once. Each n-term sum is within n·u·Σ|terms| of the exact one (u = 2⁻²⁴ or 2⁻⁵³).
+                // Fused multiply-adds: the double sums differ by at most 2·n·2⁻⁵³·Σ|terms|, then a float32 store can
+                // round them one float32 step apart.
                 let terms = 0;
-                for (let q = 0; q < n; q++) terms += Math.abs(mem[t + q] * mem[x + r * xw + c + mem[t + n + q]]);
-                expect(Math.abs(a - b)).toBeLessThanOrEqual(2 * n * (dtype === 'float32' ? 2 ** -24 : 2 ** -53) * terms);
+                for (let q = 0; q < n; q++) terms += Math.abs(table[q] * mem[x + r * xw + c + table[n + q]]);
+                const step = dtype === 'float32' ? 2 ** -23 * Math.abs(b) : 0;
+                expect(Math.abs(a - b)).toBeLessThanOrEqual(step + 2 * n * 2 ** -53 * terms);
               }
             }
           }
         }
+      });
+    }
+  });
+});
+
+describe.each(backendCases())('the narrow kernel on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  it('rounds each double to the nearest float32 (ties to even) in place, lengths either side of the SIMD width', () => {
+    const r = rng(9);
+    for (const n of [0, 1, 3, 4, 5, 8, 9, 31, 64, 67]) {
+      withWorkspace('narrow', undefined, 'float64', [n + 4], ({ mem, off, k }) => {
+        const [at] = off;
+        // Wide-range doubles, float32 ties (1 + 2⁻²⁴ rounds to 1, 1 + 3·2⁻²⁴ to 1 + 2⁻²²), NaN and ±Infinity.
+        const v = Array.from({ length: n }, (_, i) =>
+          [1 + 2 ** -24, 1 + 3 * 2 ** -24, NaN, Infinity, -Infinity, 1e39][i % 9] ?? (r() - 0.5) * 2 ** (r() * 80 - 40));
+        v.forEach((d, i) => { mem[at + i] = d; });
+        mem.fill(123.5, at + n, at + n + 4);
+        k.narrow(mem, at, n);
+        const got = narrowed(mem, at, n);
+        expect(mismatches(got, v.map(Math.fround))).toEqual([]);
+        // Nothing written past the n float32 values (the upper half of the doubles' space is free to change).
+        for (let g = n; g < n + 4; g++) expect(mem[at + g]).toBe(123.5);
       });
     }
   });

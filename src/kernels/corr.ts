@@ -1,7 +1,8 @@
 // Direct correlation kernels. corr2d is the valid 2-D cross-correlation, the JS twin of assembly/corr2d.ts:
 //   out[r, c] (+)= Σ_{i<kh} Σ_{j<kw} x[r + i, c + j] · h[i, j]
-// corrTaps sums a listed subset of taps, in the listed order, the JS twin of assembly/corr_taps.ts:
-//   out[r, c] = Σ_{t<n} x[r·xStride + c + d[t]] · w[t]   (table at `taps`: w[0 … n−1], then d[0 … n−1])
+// corrTaps sums a listed subset of taps, in the listed order, in double, the JS twin of assembly/corr_taps.ts:
+//   out[r, c] = Σ_{t<n} x[r·xStride + c + d[t]] · w[t]
+// Its table at element offset `taps` of mem is float64 whatever mem holds (see tapTable): w[0 … n−1], then d[0 … n−1].
 import type { Float } from '../arrays';
 
 export interface Family {
@@ -9,6 +10,13 @@ export interface Family {
     out: number, outH: number, outW: number, outStride: number, accumulate: number): void;
   corrTaps(mem: Float, x: number, xStride: number, taps: number, n: number,
     out: number, outH: number, outW: number, outStride: number): void;
+  /** Float64 workspaces only: mem[at … at + n) become float32 at the same address (see narrowed), in place. */
+  narrow(mem: Float, at: number, n: number): void;
+}
+
+/** The n float32 values that narrow(mem, at, n) leaves at mem[at …], as a view. */
+export function narrowed(mem: Float, at: number, n: number): Float32Array {
+  return new Float32Array(mem.buffer, mem.byteOffset + at * mem.BYTES_PER_ELEMENT, n);
 }
 
 function corr2d(
@@ -29,17 +37,31 @@ function corr2d(
   }
 }
 
+/**
+ * The float64 tap table of corrTaps at element offset `at` of mem (2n float64 values; `at` 16-byte aligned, as every
+ * workspace buffer is): a view on mem's own memory, so it is where the wasm kernel reads it.
+ */
+export function tapTable(mem: Float, at: number, n: number): Float64Array {
+  return new Float64Array(mem.buffer, mem.byteOffset + at * mem.BYTES_PER_ELEMENT, 2 * n);
+}
+
+/** Elements of mem's type that a tap table of n taps takes. */
+export function tapTableSize(bytesPerElement: number, n: number): number {
+  return (2 * n * 8) / bytesPerElement;
+}
+
 function corrTaps(
   mem: Float, x: number, xStride: number, taps: number, n: number,
   out: number, outH: number, outW: number, outStride: number,
 ): void {
-  const w = Array.from(mem.subarray(taps, taps + n));
-  const d = Array.from(mem.subarray(taps + n, taps + 2 * n));
+  const table = tapTable(mem, taps, n);
+  const w = Array.from(table.subarray(0, n));
+  const d = Array.from(table.subarray(n, 2 * n));
   for (let r = 0; r < outH; r++) {
     const xr = x + r * xStride;
     const o = out + r * outStride;
     for (let c = 0; c < outW; c++) {
-      // From 0, in the listed order: the same sum as the wasm kernel's lanes.
+      // In double from 0, in the listed order, rounded once by the store: the same sum as the wasm kernel's lanes.
       let s = 0;
       for (let t = 0; t < n; t++) s += mem[xr + c + d[t]] * w[t];
       mem[o + c] = s;
@@ -47,14 +69,23 @@ function corrTaps(
   }
 }
 
-export const js: Family = { corr2d, corrTaps };
+/** The twin of assembly/narrow.ts: a forward pass never overwrites a double before reading it. */
+function narrow(mem: Float, at: number, n: number): void {
+  const f = narrowed(mem, at, n);
+  for (let i = 0; i < n; i++) f[i] = mem[at + i];
+}
+
+export const js: Family = { corr2d, corrTaps, narrow };
 
 export type WasmExport = (name: string) => (...args: number[]) => void;
 
 export function wasm(exp: WasmExport, bpe: number): Family {
   const corr2d = exp('corr2d');
   const corrTaps = exp('corr_taps');
+  // Exported for f64 only: a float32 workspace has nothing to narrow.
+  const narrow = bpe === 8 ? exp('narrow') : undefined;
   return {
+    narrow: (_mem, at, n) => narrow!(at * bpe, n),
     corr2d: (_mem, x, xStride, h, kh, kw, out, outH, outW, outStride, accumulate) =>
       corr2d(x * bpe, xStride, h * bpe, kh, kw, out * bpe, outH, outW, outStride, accumulate),
     corrTaps: (_mem, x, xStride, taps, n, out, outH, outW, outStride) =>
