@@ -3,7 +3,7 @@
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
 import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
-import { narrowed, tapTable, tapTableSize } from './kernels/corr';
+import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
 
@@ -267,6 +267,8 @@ function runStrips2d(
         k.corr2d(mem, xp, stride, ho, kh, kw, op, n, w, ow, 0);
       }
     };
+    // The constant rows go through float32 too: only when that keeps the constant's value (NaN stays NaN).
+    const widen = x instanceof Float32Array && mem instanceof Float64Array && !(Math.fround(plan.cval) !== plan.cval && plan.cval === plan.cval);
     const rowMap = new Int32Array(inRows);
     for (let r0 = 0; r0 < oh; r0 += rows) {
       const n = Math.min(rows, oh - r0);
@@ -274,7 +276,13 @@ function runStrips2d(
       for (let i = 0; i < m; i++) rowMap[i] = sourceIndex(lo0 + r0 + i, xh, plan.mode);
       const rm = rowMap.subarray(0, m);
       if (mainW > 0) {
-        copyRows(mem, mo, x, xw, rm, plan.cval);
+        if (widen) {
+          // float32 rows into double scratch: copied as float32, then widened in place by a kernel.
+          copyRows(widening(mem, mo, m * xw), 0, x, xw, rm, plan.cval);
+          k.widen(mem, mo, m * xw);
+        } else {
+          copyRows(mem, mo, x, xw, rm, plan.cval);
+        }
         run(mo + cA + lo1, xw, 0, oo + cA, n, cB - cA);
       }
       if (cA > 0 || mainW === 0) {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ndimage } from '../src/index';
 import { jsKernels } from '../src/kernels';
-import { narrowed, tapTable, tapTableSize } from '../src/kernels/corr';
+import { narrowed, tapTable, tapTableSize, widening } from '../src/kernels/corr';
 import { withWorkspace } from '../src/workspace';
 import fx from './fixtures/ndimage_sum.json';
 import { backendCases, randomArray, rng, useBackend, type BackendCase } from './helpers';
@@ -104,6 +104,11 @@ describe.each(backendCases())('ndimage catastrophic cancellation on %s', (be) =>
     ]) {
       for (let r = 0; r < 3; r++) expect(Array.from(got.subarray(r * 20, r * 20 + 20))).toEqual(Array.from(want));
     }
+  });
+  it('a constant border that float32 cannot hold keeps its double value (1 + 2⁻³⁰ − 1 is 2⁻³⁰)', () => {
+    const col = { data: new Float32Array([-1, 0, 0, 0]), shape: [4, 1] };
+    const out = ndimage.correlate(col, { data: new Float32Array([1, 1, 1]), shape: [3, 1] }, { mode: 'constant', cval: 1 + 2 ** -30 });
+    expect(Array.from(out.data)).toEqual([2 ** -30, -1, 0, 1 + 2 ** -30].map(Math.fround));
   });
   it("accumulate: 'float32' is the explicit float32 sum (0 on wasm); a bad value is a TypeError", () => {
     const x = new Float32Array([1e8, 1, -1e8, 3, 5, 7]);
@@ -249,6 +254,23 @@ describe.each(backendCases())('the narrow kernel on %s', (be) => {
         const got = narrowed(mem, at, n);
         expect(mismatches(got, v.map(Math.fround))).toEqual([]);
         // Nothing written past the n float32 values (the upper half of the doubles' space is free to change).
+        for (let g = n; g < n + 4; g++) expect(mem[at + g]).toBe(123.5);
+      });
+    }
+  });
+});
+
+describe.each(backendCases())('the widen kernel on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  it('turns the float32 in the upper half into exact doubles in place, lengths either side of the SIMD width', () => {
+    for (const n of [0, 1, 3, 4, 5, 8, 9, 31, 64, 67]) {
+      withWorkspace('widen', undefined, 'float64', [n + 4], ({ mem, off, k }) => {
+        const [at] = off;
+        const v = Float32Array.from(wide(n, n + 1, 0.1, true));
+        widening(mem, at, n).set(v);
+        mem.fill(123.5, at + n, at + n + 4);
+        k.widen(mem, at, n);
+        expect(mismatches(mem.subarray(at, at + n), v)).toEqual([]);
         for (let g = n; g < n + 4; g++) expect(mem[at + g]).toBe(123.5);
       });
     }

@@ -12,6 +12,13 @@ export interface Family {
     out: number, outH: number, outW: number, outStride: number): void;
   /** Float64 workspaces only: mem[at … at + n) become float32 at the same address (see narrowed), in place. */
   narrow(mem: Float, at: number, n: number): void;
+  /** Float64 workspaces only: the n float32 at widening(mem, at, n) become mem[at … at + n), in place. */
+  widen(mem: Float, at: number, n: number): void;
+}
+
+/** Where widen(mem, at, n) reads its n float32 values: the upper half of the n float64 at mem[at …], as a view. */
+export function widening(mem: Float, at: number, n: number): Float32Array {
+  return new Float32Array(mem.buffer, mem.byteOffset + at * mem.BYTES_PER_ELEMENT + 4 * n, n);
 }
 
 /** The n float32 values that narrow(mem, at, n) leaves at mem[at …], as a view. */
@@ -75,7 +82,13 @@ function narrow(mem: Float, at: number, n: number): void {
   for (let i = 0; i < n; i++) f[i] = mem[at + i];
 }
 
-export const js: Family = { corr2d, corrTaps, narrow };
+/** The twin of widen_f64 in assembly/narrow.ts: a forward pass never overwrites a float32 before reading it. */
+function widen(mem: Float, at: number, n: number): void {
+  const f = widening(mem, at, n);
+  for (let i = 0; i < n; i++) mem[at + i] = f[i];
+}
+
+export const js: Family = { corr2d, corrTaps, narrow, widen };
 
 export type WasmExport = (name: string) => (...args: number[]) => void;
 
@@ -84,8 +97,10 @@ export function wasm(exp: WasmExport, bpe: number): Family {
   const corrTaps = exp('corr_taps');
   // Exported for f64 only: a float32 workspace has nothing to narrow.
   const narrow = bpe === 8 ? exp('narrow') : undefined;
+  const widen = bpe === 8 ? exp('widen') : undefined;
   return {
     narrow: (_mem, at, n) => narrow!(at * bpe, n),
+    widen: (_mem, at, n) => widen!(at * bpe, n),
     corr2d: (_mem, x, xStride, h, kh, kw, out, outH, outW, outStride, accumulate) =>
       corr2d(x * bpe, xStride, h * bpe, kh, kw, out * bpe, outH, outW, outStride, accumulate),
     corrTaps: (_mem, x, xStride, taps, n, out, outH, outW, outStride) =>
