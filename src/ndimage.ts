@@ -29,7 +29,7 @@ export interface NdimageOptions {
   output?: Float | NDArray | DType;
   /**
    * The precision of the sums (default 'float64': every sum in double, rounded once at the store, as SciPy's).
-   * 'float32' sums a float32 result in float32 on the wasm backend (1.5–3× as fast for dense kernels, not
+   * 'float32' sums a float32 result in float32 on the wasm backend (1.4–2.1× as fast for dense kernels, not
    * SciPy's rounding; the js backend still sums each 2-D slice in double); weights that SciPy drops (|w| ≤ 2⁻⁵²)
    * are always summed in double.
    */
