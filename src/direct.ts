@@ -3,6 +3,7 @@
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
 import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
+import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
 
@@ -17,6 +18,17 @@ export interface DirectPlan {
   cval: number;
   /** Convolution: the kernel reversed on every axis (for a C-order array, the flat data reversed). */
   flip: boolean;
+  /**
+   * The type of the scratch memory, and of the dense kernel's sums (default: dtype). With 'float64' for a float32
+   * result, every sum runs in double and is rounded once, as it is stored.
+   */
+  sum?: DType;
+  /**
+   * Sum only these taps, in this order, in double whatever the dtype (the corrTaps kernel: scipy.ndimage's
+   * arithmetic): flat C-order indices into the kernel as it is applied (reversed for convolution). Without it the
+   * dense kernel sums every tap.
+   */
+  taps?: readonly number[];
 }
 
 /**
@@ -36,39 +48,68 @@ export function fullSlicePlan(
  * the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
  */
 export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float, stripElements = STRIP_ELEMENTS): Float {
-  return direct(op, backend, plan, x, h, into, stripElements, false) as Float;
-}
-
-/**
- * runDirect, or undefined when the input holds NaN or ±Infinity (checked in scratch memory as it is copied in,
- * so finite inputs pay a vectorised pass over data already in cache; `into` may then hold part of a result).
- */
-export function runDirectIfFinite(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float): Float | undefined {
-  return direct(op, backend, plan, x, h, into, STRIP_ELEMENTS, true);
-}
-
-function direct(
-  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number, scan: boolean,
-): Float | undefined {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
-  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, into, stripElements, scan);
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, into, stripElements);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
   const nOut = product(plan.outShape);
-  return withWorkspace(op, backend, plan.dtype, [nx, nh, nOut], (ws) => {
+  const { taps } = plan;
+  const sum = plan.sum ?? plan.dtype;
+  const kernelSize = taps ? tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, taps.length) : nh;
+  return withWorkspace(op, backend, sum, [nx, kernelSize, nOut], (ws) => {
     const [xo, ho, oo] = ws.off;
     const { mem } = ws;
     padInto(mem, xo, x, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
-    if (scan && ws.k.nonFinite(mem, xo, nx)) return undefined;
-    if (plan.flip) {
-      for (let i = 0; i < nh; i++) mem[ho + i] = h[nh - 1 - i];
+    if (taps) {
+      writeTaps(mem, ho, plan, h, stridesOf(padShape));
+      correlateTaps(ws, xo, padShape, ho, taps.length, oo, plan.outShape);
     } else {
-      mem.set(h, ho);
+      writeKernel(mem, ho, plan, h);
+      correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
     }
-    correlateValid(ws, xo, padShape, ho, plan.hShape, oo, plan.outShape);
-    return copyOut(mem, oo, nOut, into);
+    return copyOut(...stored(ws, plan, oo, nOut), into ?? uninitialized(plan.dtype, nOut));
   });
+}
+
+/**
+ * Where n results at mem[at …] can be copied out from as the plan's dtype: double sums for a float32 result are
+ * first narrowed in place by a kernel ([array, start, n] for copyOut).
+ */
+function stored(ws: Workspace, plan: DirectPlan, at: number, n: number): [Float, number, number] {
+  if ((plan.sum ?? plan.dtype) === plan.dtype) return [ws.mem, at, n];
+  ws.k.narrow(ws.mem, at, n);
+  return [narrowed(ws.mem, at, n), 0, n];
+}
+
+/** The kernel at mem[at …], reversed for convolution. */
+function writeKernel(mem: Float, at: number, plan: DirectPlan, h: Float): void {
+  const nh = h.length;
+  if (plan.flip) {
+    for (let i = 0; i < nh; i++) mem[at + i] = h[nh - 1 - i];
+  } else {
+    mem.set(h, at);
+  }
+}
+
+/**
+ * The float64 tap table of corrTaps at mem[at …]: the weights of plan.taps in order (as given: float64 weights stay
+ * float64 for a float32 input), then each tap's element offset in a padded input whose axes are `xStrides` apart.
+ */
+function writeTaps(mem: Float, at: number, plan: DirectPlan, h: Float, xStrides: readonly number[]): void {
+  const taps = plan.taps!;
+  const n = taps.length;
+  const table = tapTable(mem, at, n);
+  const { hShape } = plan;
+  const hs = stridesOf(hShape);
+  const nh = h.length;
+  for (let i = 0; i < n; i++) {
+    const t = taps[i];
+    table[i] = h[plan.flip ? nh - 1 - t : t];
+    let d = 0;
+    for (let a = 0; a < hs.length; a++) d += (Math.floor(t / hs[a]) % hShape[a]) * xStrides[a];
+    table[n + i] = d;
+  }
 }
 
 /**
@@ -105,6 +146,33 @@ export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan,
     for (let o = Math.max(0, -off); o < Math.min(n, m - off); o++) out[o] += x[o + off] * h[j];
   }
   return out;
+}
+
+/**
+ * out = the listed taps' correlation of the padded x (tap table at `taps`, see writeTaps), all C-order buffers inside
+ * ws.mem: one kernel call per 2-D slice of the output, each tap's offset reaching across every axis.
+ */
+function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number, n: number, out: number, outShape: number[]): void {
+  const d = outShape.length;
+  const { k, mem } = ws;
+  if (d === 1) {
+    k.corrTaps(mem, x, 0, taps, n, out, 1, outShape[0], outShape[0]);
+    return;
+  }
+  const xs = stridesOf(xShape);
+  const os = stridesOf(outShape);
+  const lead = outShape.slice(0, d - 2);
+  const ls = stridesOf(lead);
+  for (let s = 0; s < product(lead); s++) {
+    let xi = x;
+    let oi = out;
+    for (let a = 0; a < d - 2; a++) {
+      const i = Math.floor(s / ls[a]) % lead[a];
+      xi += i * xs[a];
+      oi += i * os[a];
+    }
+    k.corrTaps(mem, xi, xs[d - 2], taps, n, oi, outShape[d - 2], outShape[d - 1], os[d - 2]);
+  }
 }
 
 /** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
@@ -150,8 +218,8 @@ const STRIP_ELEMENTS = 1 << 16;
  * (a kernel wider than the input), the left edge block is the whole width.
  */
 function runStrips2d(
-  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number, scan: boolean,
-): Float | undefined {
+  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number,
+): Float {
   const [oh, ow] = plan.outShape;
   const [kh, kw] = plan.hShape;
   const [xh, xw] = plan.xShape;
@@ -170,8 +238,12 @@ function runStrips2d(
   let rows = Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
   if (rows >= oh) rows = oh;
   const inRows = rows + kh - 1;
-  const nh = kh * kw;
-  return withWorkspace(op, backend, plan.dtype, [inRows * mainW, inRows * leftW, inRows * rightW, nh, rows * ow], (ws) => {
+  const { taps } = plan;
+  const sum = plan.sum ?? plan.dtype;
+  // The tap table is written once per block width (main, left, right): a tap's offset depends on the row length.
+  const nt = taps ? taps.length : 0;
+  const table = tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, nt);
+  return withWorkspace(op, backend, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
     const [mo, lo, ro, ho, oo] = ws.off;
     const { mem, k } = ws;
     let result: Float;
@@ -180,11 +252,23 @@ function runStrips2d(
     } catch {
       throw rangeError(op, `the output of ${oh * ow} elements is more than a typed array can hold`);
     }
-    if (plan.flip) {
-      for (let i = 0; i < nh; i++) mem[ho + i] = h[nh - 1 - i];
+    if (taps) {
+      writeTaps(mem, ho, plan, h, [mainW, 1]);
+      writeTaps(mem, ho + table, plan, h, [leftW, 1]);
+      writeTaps(mem, ho + 2 * table, plan, h, [rightW, 1]);
     } else {
-      mem.set(h, ho);
+      writeKernel(mem, ho, plan, h);
     }
+    // One block of n output rows and w columns from the padded rows at xp, `stride` apart (table t of the taps).
+    const run = (xp: number, stride: number, t: number, op: number, n: number, w: number) => {
+      if (taps) {
+        k.corrTaps(mem, xp, stride, ho + table * t, nt, op, n, w, ow);
+      } else {
+        k.corr2d(mem, xp, stride, ho, kh, kw, op, n, w, ow, 0);
+      }
+    };
+    // The constant rows go through float32 too: only when that keeps the constant's value (NaN stays NaN).
+    const widen = x instanceof Float32Array && mem instanceof Float64Array && !(Math.fround(plan.cval) !== plan.cval && plan.cval === plan.cval);
     const rowMap = new Int32Array(inRows);
     for (let r0 = 0; r0 < oh; r0 += rows) {
       const n = Math.min(rows, oh - r0);
@@ -192,21 +276,25 @@ function runStrips2d(
       for (let i = 0; i < m; i++) rowMap[i] = sourceIndex(lo0 + r0 + i, xh, plan.mode);
       const rm = rowMap.subarray(0, m);
       if (mainW > 0) {
-        copyRows(mem, mo, x, xw, rm, plan.cval);
-        // The strips' main rows hold every input row the plan reads, whole.
-        if (scan && k.nonFinite(mem, mo, m * xw)) return undefined;
-        k.corr2d(mem, mo + cA + lo1, xw, ho, kh, kw, oo + cA, n, cB - cA, ow, 0);
+        if (widen) {
+          // float32 rows into double scratch: copied as float32, then widened in place by a kernel.
+          copyRows(widening(mem, mo, m * xw), 0, x, xw, rm, plan.cval);
+          k.widen(mem, mo, m * xw);
+        } else {
+          copyRows(mem, mo, x, xw, rm, plan.cval);
+        }
+        run(mo + cA + lo1, xw, 0, oo + cA, n, cB - cA);
       }
       if (cA > 0 || mainW === 0) {
         gather(mem, lo, x, xw, rm, leftCols, plan.cval);
-        if (scan && mainW === 0 && k.nonFinite(mem, lo, m * leftW)) return undefined;
-        k.corr2d(mem, lo, leftW, ho, kh, kw, oo, n, cA, ow, 0);
+        run(lo, leftW, 1, oo, n, cA);
       }
       if (rightW > 0) {
         gather(mem, ro, x, xw, rm, rightCols, plan.cval);
-        k.corr2d(mem, ro, rightW, ho, kh, kw, oo + cB, n, ow - cB, ow, 0);
+        run(ro, rightW, 2, oo + cB, n, ow - cB);
       }
-      result.set(mem.subarray(oo, oo + n * ow), r0 * ow);
+      const [src, start] = stored(ws, plan, oo, n * ow);
+      result.set(src.subarray(start, start + n * ow), r0 * ow);
     }
     return result;
   });

@@ -4,12 +4,12 @@
 //   convolve   out[i] = Σ_j w[j] · ext(x)[i − j + ⌊M/2⌋ + o]
 // Allowed origins: −⌊M/2⌋ ≤ o ≤ ⌊(M−1)/2⌋. Every extension is periodic, so weights may be larger than the input.
 import type { Exact, Result } from './types';
-import { asTensor, ctorOf, product, resultDtype, stridesOf, wrap, type DType, type Float, type Input, type NDArray, type Numeric } from './arrays';
-import { runDirect, runDirectIfFinite, type DirectPlan } from './direct';
+import { asTensor, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Numeric } from './arrays';
+import { runDirect, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
 import { hwcApplies, runHwcU8 } from './interleaved';
 import { delivered, outputOption, writable } from './output';
-import { padInto, type BoundaryMode } from './pad';
+import { type BoundaryMode } from './pad';
 import { toFloat } from './signal';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
@@ -30,6 +30,13 @@ export interface NdimageOptions {
    * rounded half to even and saturated to its range (OpenCV's saturate_cast); NaN stores 0.
    */
   output?: Numeric | NDArray<Numeric> | DType;
+  /**
+   * The precision of the sums (default 'float64': every sum in double, rounded once at the store, as SciPy's).
+   * 'float32' sums a float32 result in float32 on the wasm backend (1.4–2.1× as fast for dense kernels, not
+   * SciPy's rounding; the js backend still sums each 2-D slice in double); weights that SciPy drops (|w| ≤ 2⁻⁵²)
+   * are always summed in double.
+   */
+  accumulate?: 'float64' | 'float32';
   backend?: 'wasm' | 'js';
 }
 
@@ -41,7 +48,7 @@ const MODES: Record<NdimageMode, BoundaryMode> = {
 };
 
 function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, opts: unknown): Float | NDArray {
-  const o = options<NdimageOptions>(op, opts, ['mode', 'cval', 'origin', 'dtype', 'output', 'backend']);
+  const o = options<NdimageOptions>(op, opts, ['mode', 'cval', 'origin', 'dtype', 'output', 'accumulate', 'backend']);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weights', weights);
   const d = x.shape.length;
@@ -55,6 +62,8 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const cval = o.cval === undefined ? 0 : o.cval;
   if (typeof cval !== 'number') throw typeError(op, 'cval', 'a number', cval);
   const origin = origins(op, o.origin, w.shape);
+  const accumulate = o.accumulate === undefined ? 'float64' : o.accumulate;
+  if (accumulate !== 'float64' && accumulate !== 'float32') throw typeError(op, 'accumulate', "'float64' or 'float32'", accumulate);
   const out = outputOption(op, o.output, o.dtype, x.shape, "the input's shape");
   const dtype = resultDtype(op, out.dtype, x, w);
   const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
@@ -67,52 +76,26 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   }
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
-  const data = filterData(op, o.backend, plan, xd, wd, writable(out, xd, wd));
+  // SciPy sums in double and rounds once, at the store: double scratch and sums (float32 samples widen exactly on
+  // the way in), narrowed by a kernel at the end. The kept-taps kernel runs when a weight is dropped. 'float32' keeps
+  // the dense kernel's float32 sums when no weight is dropped.
+  plan.taps = keptTaps(wd, flip);
+  plan.sum = accumulate === 'float32' && dtype === 'float32' && !plan.taps ? 'float32' : 'float64';
+  const data = runDirect(op, o.backend, plan, xd, wd, writable(out, xd, wd));
   return wrap(delivered(out, data), x.shape.slice(), x.nd || w.nd);
 }
 
 /**
- * scipy.ndimage drops every weight with |w| ≤ DBL_EPSILON (zeros, and NaN, which fails the comparison) before it
- * sums, so a zero weight never meets a NaN or ±Infinity sample. The kernel runs with those weights as zeros, which is
- * the same sum for finite inputs; when the input (or a constant border) holds NaN or ±Infinity, the sums run here
- * over the kept weights only.
+ * The taps scipy.ndimage sums: NI_Correlate (scipy/ndimage/src/ni_filters.c) drops every weight with
+ * |w| ≤ DBL_EPSILON (zeros, and NaN, which fails the comparison) before it sums, so a zero weight never meets a NaN
+ * or ±Infinity sample. Returns the kept taps as flat indices into the kernel as applied (reversed for convolution),
+ * in C order, or undefined when every tap is kept (then the dense kernel computes the same sum).
  */
-function filterData(op: string, backend: unknown, plan: DirectPlan, x: Float, w: Float, into?: Float): Float {
-  const keep = (v: number) => Math.abs(v) > Number.EPSILON;
-  if (w.every(keep)) return runDirect(op, backend, plan, x, w, into);
-  const kept = w.map((v) => (keep(v) ? v : 0));
-  const finiteBorder = plan.mode !== 'constant' || Number.isFinite(plan.cval);
-  return (finiteBorder && runDirectIfFinite(op, backend, plan, x, kept, into)) || keptWeightSums(plan, x, w, keep);
-}
-
-/**
- * out[i] = Σ over kept weights j of ext(x)[i + j + lo] · w'[j] (w' reversed for convolve), in plain loops over the
- * input padded once through the boundary mode (src/pad.ts): each kept weight is one flat offset into it.
- */
-function keptWeightSums(plan: DirectPlan, x: Float, w: Float, keep: (v: number) => boolean): Float {
-  const { xShape, hShape, outShape, lo, mode, cval, flip } = plan;
-  const padShape = outShape.map((o, a) => o + hShape[a] - 1);
-  const xp = new Float64Array(product(padShape));
-  padInto(xp, 0, x, xShape, padShape, lo, mode, cval);
-  const ps = stridesOf(padShape);
-  // The flat offset, in the padded input, of index (i[0], i[1], …) of a shape with strides s.
-  const offset = (flat: number, shape: readonly number[], s: readonly number[]) =>
-    shape.reduce((sum, n, a) => sum + (Math.floor(flat / s[a]) % n) * ps[a], 0);
-  const hs = stridesOf(hShape);
-  const taps: { off: number; v: number }[] = [];
-  for (let t = 0; t < w.length; t++) {
-    const v = w[flip ? w.length - 1 - t : t];
-    if (keep(v)) taps.push({ off: offset(t, hShape, hs), v });
-  }
-  const os = stridesOf(outShape);
-  const out = new (ctorOf(plan.dtype))(product(outShape));
-  for (let o = 0; o < out.length; o++) {
-    const base = offset(o, outShape, os);
-    let s = 0;
-    for (const { off, v } of taps) s += xp[base + off] * v;
-    out[o] = s;
-  }
-  return out;
+function keptTaps(w: Float, flip: boolean): number[] | undefined {
+  const n = w.length;
+  const taps: number[] = [];
+  for (let t = 0; t < n; t++) if (Math.abs(w[flip ? n - 1 - t : t]) > Number.EPSILON) taps.push(t);
+  return taps.length === n ? undefined : taps;
 }
 
 /** One integer origin per axis, each inside scipy's range for that axis's weights length. */

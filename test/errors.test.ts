@@ -33,6 +33,7 @@ const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
   ['lags: in2Len below −2³¹', () => correlationLags(3, 2 ** 31 + 2), RangeError, /correlationLags: in2Len = 2147483650 gives lags down to -2147483649/],
   ['lags: unknown mode', () => correlationLags(3, 2, 'x' as never), TypeError, /mode must be one of/],
   ['chooseConvMethod: measure not a boolean', () => chooseConvMethod(x, x, { measure: 'yes' as never }), TypeError, /chooseConvMethod: measure must be a boolean/],
+  ['ndimage: unknown accumulate', () => ndimage.correlate(x, x, { accumulate: 'double' as never }), TypeError, /ndimage.correlate: accumulate must be 'float64' or 'float32'/],
   ['chooseConvMethod: bad mode', () => chooseConvMethod(x, x, { mode: 'x' as never }), TypeError, /chooseConvMethod: mode/],
   ['initSync: unknown backend', () => initSync({ backend: 'gpu' as never }), TypeError, /init: backend must be/],
   ['initSync: unknown variant', () => initSync({ backend: 'wasm', variant: 'avx' as never }), TypeError, /init: variant must be/],

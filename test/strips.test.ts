@@ -12,8 +12,12 @@ import { extIndex, type Ext } from './reference/nd';
 
 const EXTS: Ext[] = ['reflect', 'constant', 'nearest', 'mirror', 'wrap'];
 
-/** out[o] = Σ_j x[ext(o + j + lo)] · h'[j] on two axes (h' = h reversed when flip), straight from the plan's definition. */
+/**
+ * out[o] = Σ_j x[ext(o + j + lo)] · h'[j] on two axes (h' = h reversed when flip), straight from the plan's definition;
+ * only over the flat indices j in p.taps when the plan lists them.
+ */
 function planRef(p: DirectPlan, x: ArrayLike<number>, h: ArrayLike<number>): Float64Array {
+  const listed = p.taps ? new Set(p.taps) : undefined;
   const [oh, ow] = p.outShape;
   const [kh, kw] = p.hShape;
   const [xh, xw] = p.xShape;
@@ -23,6 +27,7 @@ function planRef(p: DirectPlan, x: ArrayLike<number>, h: ArrayLike<number>): Flo
       let s = 0;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
+          if (listed && !listed.has(i * kw + j)) continue;
           const xi = extIndex(r + i + p.lo[0], xh, p.mode);
           const xj = extIndex(c + j + p.lo[1], xw, p.mode);
           const v = xi < 0 || xj < 0 ? p.cval : x[xi * xw + xj];
@@ -53,12 +58,19 @@ describe.each(backendCases())('rank-2 strips on %s', (be) => {
       dtype: fc.constantFrom<'float32' | 'float64'>('float32', 'float64'),
       budget: fc.constantFrom(16, 100, 400),
       seed: fc.integer(),
+      // A subset of the taps (the kept-taps kernel, summed in double), or all of them.
+      keep: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
     });
     fc.assert(fc.property(plan, (q) => {
       const p: DirectPlan = {
         dtype: q.dtype, xShape: [q.xh, q.xw], hShape: [q.kh, q.kw], outShape: [q.oh, q.ow], lo: [q.lo0, q.lo1],
         mode: q.mode, cval: 0.75, flip: q.flip,
       };
+      if (q.keep !== null) {
+        const r = randomArray(q.kh * q.kw, q.seed + 2);
+        p.taps = Array.from(r.keys()).filter((t) => Math.abs(r[t]) < q.keep!);
+        p.sum = 'float64';
+      }
       const x = randomArray(q.xh * q.xw, q.seed, q.dtype);
       const h = randomArray(q.kh * q.kw, q.seed + 1, q.dtype);
       const got = runDirect('test', undefined, p, x, h, undefined, q.budget);

@@ -49,7 +49,10 @@ export function signal2dRef(
   return { data: out, shape };
 }
 
-/** scipy.ndimage.correlate / convolve, any rank, output shape = input shape. */
+/**
+ * scipy.ndimage.correlate / convolve, any rank, output shape = input shape. Weights with |w| ≤ 2⁻⁵² (zeros, NaN) are
+ * skipped, as scipy's NI_Correlate drops them before summing (scipy/ndimage/src/ni_filters.c).
+ */
 export function ndimageRef(
   x: Arr, w: Arr, opts: { convolve: boolean; mode: Ext; cval: number; origin: number[] },
 ): { data: Float64Array; shape: number[] } {
@@ -60,6 +63,7 @@ export function ndimageRef(
     const i = unravel(o, x.shape);
     let s = 0;
     for (let jf = 0; jf < size(M); jf++) {
+      if (!(Math.abs(w.data[jf]) > Number.EPSILON)) continue;
       const j = unravel(jf, M);
       const pos = i.map((ii, a) => {
         const c = Math.floor(M[a] / 2) + origin[a];
