@@ -65,31 +65,56 @@ function padImage(src: ArrayLike<number>, H: number, W: number, C: number, top: 
 }
 
 /**
- * Window sums over every h×w window of a plane (row stride W), into out[(H − h + 1)·(W − w + 1)]: column sums over
- * h rows kept up to date row by row, then a prefix sum along each row (no drift along rows). `sq` sums squares.
+ * Window sums over every h×w window of a plane (row stride W), into out[(H − h + 1)·(W − w + 1)] (added when `add`);
+ * `sq` sums squares. Every sum only adds values of its own window (van Herk's split, for sums): rows are cut into
+ * blocks of h, a window's column sum is the suffix sum of its first block plus the prefix sum of the next, and the
+ * same along each row with blocks of w. So there is no subtraction of running totals, whose rounding would scale
+ * with the energy of everything the running sum has passed (a dark window beside a bright one), and each result errs
+ * by at most (h + w)·ε·Σ|its terms|. O(H·W) whatever the template size.
  */
 function windowSums(p: ArrayLike<number>, H: number, W: number, h: number, w: number, sq: boolean, out: Float64Array, add = false): void {
   const oh = H - h + 1;
   const ow = W - w + 1;
+  const suf = new Float64Array(h * W); // suffix column sums of the current row block, row i − B at (i − B)·W
+  const pre = new Float64Array(W); // prefix column sums of the next block, up to the current row
   const col = new Float64Array(W);
-  const pre = new Float64Array(W + 1);
-  for (let i = 0; i < h; i++) {
-    for (let j = 0, b = i * W; j < W; j++) col[j] += sq ? p[b + j] * p[b + j] : p[b + j];
-  }
-  for (let r = 0; ; r++) {
-    let s = 0;
-    for (let j = 0; j < W; j++) {
-      s += col[j];
-      pre[j + 1] = s;
+  const rs = new Float64Array(W); // suffix sums along a row, per block of w
+  const at = sq ? (i: number) => p[i] * p[i] : (i: number) => p[i];
+  for (let B = 0; B < oh; B += h) {
+    // Suffix sums of rows B … B + h − 1 (all inside the image since B < oh).
+    for (let j = 0, b = (B + h - 1) * W; j < W; j++) suf[(h - 1) * W + j] = at(b + j);
+    for (let i = h - 2; i >= 0; i--) {
+      for (let j = 0, b = (B + i) * W; j < W; j++) suf[i * W + j] = suf[(i + 1) * W + j] + at(b + j);
     }
-    const o = r * ow;
-    if (add) for (let j = 0; j < ow; j++) out[o + j] += pre[j + w] - pre[j];
-    else for (let j = 0; j < ow; j++) out[o + j] = pre[j + w] - pre[j];
-    if (r + 1 >= oh) break;
-    const a = (r + h) * W;
-    const d = r * W;
-    if (sq) for (let j = 0; j < W; j++) col[j] += p[a + j] * p[a + j] - p[d + j] * p[d + j];
-    else for (let j = 0; j < W; j++) col[j] += p[a + j] - p[d + j];
+    pre.fill(0);
+    for (let r = B; r < Math.min(B + h, oh); r++) {
+      // Column sums of rows r … r + h − 1: suffix from r in this block plus prefix of the next block up to r + h − 1.
+      const so = (r - B) * W;
+      if (r === B) for (let j = 0; j < W; j++) col[j] = suf[so + j];
+      else {
+        for (let j = 0, b = (r + h - 1) * W; j < W; j++) {
+          pre[j] += at(b + j);
+          col[j] = suf[so + j] + pre[j];
+        }
+      }
+      // Along the row: suffix sums within blocks of w, prefix sums within the next block.
+      for (let J = 0; J < W; J += w) {
+        const end = Math.min(J + w, W);
+        let s = 0;
+        for (let j = end - 1; j >= J; j--) rs[j] = s += col[j];
+      }
+      const o = r * ow;
+      let acc = 0;
+      for (let j = 0; j < ow; j++) {
+        // Window [j, j + w): rs[j] covers j … end of its block; acc the next block's start … j + w − 1.
+        const k = j + w - 1;
+        if (j % w === 0) acc = 0;
+        else acc += col[k];
+        const v = rs[j] + acc;
+        if (add) out[o + j] += v;
+        else out[o + j] = v;
+      }
+    }
   }
 }
 
