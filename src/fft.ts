@@ -89,6 +89,8 @@ export interface FftProblem {
   tiling: 'none' | 'oa' | 'auto';
   /** Give up (return undefined) when an input holds NaN or ±Infinity: method 'auto' then runs direct. */
   finiteOnly?: boolean;
+  /** An array of the output's size and dtype (sharing no memory with the inputs) that receives the result. */
+  into?: Float;
 }
 
 /** Per transformed axis: in1 tile step, FFT length; shared by the engine and the cost model. */
@@ -328,9 +330,9 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
         inverse(spec1, jlo, jhi, outBase + dot(origin, outStrides.slice(batch.length)), tiled ? 1 : 0);
       }
     });
-    if (perm.every((p, i) => p === i)) return copyOut(mem, out, nOut);
+    if (perm.every((p, i) => p === i)) return copyOut(mem, out, nOut, P.into);
     // Every element is written below.
-    const res = uninitialized(P.dtype, nOut);
+    const res = P.into ?? uninitialized(P.dtype, nOut);
     const origStrides = stridesOf(P.outShape);
     const ps = perm.map((a) => origStrides[a]);
     let o = out;

@@ -7,10 +7,10 @@
 // method 'auto'); S and Q are running sums in float64, O(H·W) whatever the template size. Image and template are
 // first shifted by the image's mean where the method is translation invariant (sqdiff, ccoeff), so that a bright,
 // low-contrast image does not cancel its digits away (OpenCV correlates the raw values in float32).
-import { asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { anyNonFinite, asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
-import { autoMethod, runFft } from './fft';
+import { autoMethod, runFft, runFftProblem } from './fft';
 import type { Method } from './signal';
 
 export type TemplateMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
@@ -33,20 +33,41 @@ export interface MatchTemplateOptions {
   backend?: 'wasm' | 'js';
 }
 
-/** Plane of a valid 2-D correlation (x: [H, W], h: [kh, kw]) by the direct kernels or the FFT engine. */
-function corrValid(op: string, backend: unknown, method: Method, dtype: DType, x: Float, xs: number[], h: Float, hs: number[]): Float {
+/**
+ * The valid 2-D correlation of x ([H, W]) with h ([kh, kw]) by the direct kernels or the FFT engine, written into
+ * `into` when given (an array of the result's size and dtype sharing no memory with x or h; check the returned array:
+ * a path may still return a fresh one).
+ */
+function corrValid(op: string, backend: unknown, method: Method, dtype: DType, x: Float, xs: number[], h: Float, hs: number[], into?: Float): Float {
   const outShape = [xs[0] - hs[0] + 1, xs[1] - hs[1] + 1];
   const plan: DirectPlan = fullSlicePlan(dtype, xs, hs, outShape, [hs[0] - 1, hs[1] - 1], false);
   const m = method === 'auto' ? autoMethod(plan, backend) : method;
-  return m === 'fft' ? runFft(op, backend, plan, x, h, false) : runDirect(op, backend, plan, x, h);
+  if (m === 'direct') return runDirect(op, backend, plan, x, h, into);
+  const axes = [0, 1].filter((a) => xs[a] > 1 && hs[a] > 1);
+  return runFftProblem(op, backend, {
+    dtype, x1: x, s1: xs, x2: h, s2: hs, reverse2: true, axes, start: [hs[0] - 1, hs[1] - 1], outShape, tiling: 'auto', into,
+  });
 }
 
 const FLT_EPSILON = 2 ** -23;
 const DBL_EPSILON = 2 ** -52;
 
-/** Channel k of an [n, C] interleaved array, minus `shift`, in `dtype`; NaN and ±Infinity become 0 (see `bad`). */
-function plane(data: ArrayLike<number>, C: number, k: number, shift: number, dtype: DType, n: number): Float {
-  const out = uninitialized(dtype, n);
+// The shifted plane of a one-channel image lives in a buffer kept between calls (up to 64 MiB): a fresh array of an
+// image's size costs page faults on first write that take as long as the rest of the O(H·W) work on a busy machine.
+let cached: Float | undefined;
+function scratch(dtype: DType, n: number): Float {
+  const bytes = n * (dtype === 'float32' ? 4 : 8);
+  if (bytes > 1 << 26) return uninitialized(dtype, n);
+  if (!cached || cached.buffer.byteLength < bytes) cached = uninitialized('float64', Math.max(n, 1 << 14));
+  return dtype === 'float32' ? new Float32Array(cached.buffer, 0, n) : new Float64Array(cached.buffer, 0, n);
+}
+
+/**
+ * Channel k of an [n, C] interleaved array, minus `shift`, in `dtype`; NaN and ±Infinity become 0 (their windows
+ * are set to NaN afterwards). With `reuse`, in the buffer kept between calls (valid until the next call).
+ */
+function plane(data: ArrayLike<number>, C: number, k: number, shift: number, dtype: DType, n: number, reuse = false): Float {
+  const out = reuse ? scratch(dtype, n) : uninitialized(dtype, n);
   for (let i = 0, s = k; i < n; i++, s += C) {
     const v = data[s] - shift;
     out[i] = v - v === 0 ? v : 0;
@@ -65,60 +86,94 @@ function padImage(src: ArrayLike<number>, H: number, W: number, C: number, top: 
 }
 
 /**
- * Window sums over every h×w window of a plane (row stride W), into out[(H − h + 1)·(W − w + 1)] (added when `add`);
- * `sq` sums squares. Every sum only adds values of its own window (van Herk's split, for sums): rows are cut into
- * blocks of h, a window's column sum is the suffix sum of its first block plus the prefix sum of the next, and the
- * same along each row with blocks of w. So there is no subtraction of running totals, whose rounding would scale
- * with the energy of everything the running sum has passed (a dark window beside a bright one), and each result errs
- * by at most (h + w)·ε·Σ|its terms|. O(H·W) whatever the template size.
+ * Window sums Σ v and Σ v² over every h×w window of a plane (row stride W), one output row at a time (rows in
+ * order). Every sum only adds values of its own window (van Herk's split, for sums): rows are cut into blocks of
+ * h, a window's column sum is the suffix sum of its first block plus the prefix sum of the next, and likewise along
+ * each row with blocks of w. There is no subtraction of running totals, whose rounding would scale with the energy
+ * of everything a running sum has passed (a dark window beside a bright one), so each sum errs by at most
+ * (h + w)·ε·Σ|its terms|. O(H·W) whatever the template size, O(h·W) memory.
  */
-function windowSums(p: ArrayLike<number>, H: number, W: number, h: number, w: number, sq: boolean, out: Float64Array, add = false): void {
-  const oh = H - h + 1;
-  const ow = W - w + 1;
-  const suf = new Float64Array(h * W); // suffix column sums of the current row block, row i − B at (i − B)·W
-  const pre = new Float64Array(W); // prefix column sums of the next block, up to the current row
-  const col = new Float64Array(W);
-  const rs = new Float64Array(W); // suffix sums along a row, per block of w
-  const at = sq ? (i: number) => p[i] * p[i] : (i: number) => p[i];
-  for (let B = 0; B < oh; B += h) {
-    // Suffix sums of rows B … B + h − 1 (all inside the image since B < oh).
-    for (let j = 0, b = (B + h - 1) * W; j < W; j++) suf[(h - 1) * W + j] = at(b + j);
-    for (let i = h - 2; i >= 0; i--) {
-      for (let j = 0, b = (B + i) * W; j < W; j++) suf[i * W + j] = suf[(i + 1) * W + j] + at(b + j);
-    }
-    pre.fill(0);
-    for (let r = B; r < Math.min(B + h, oh); r++) {
-      // Column sums of rows r … r + h − 1: suffix from r in this block plus prefix of the next block up to r + h − 1.
-      const so = (r - B) * W;
-      if (r === B) for (let j = 0; j < W; j++) col[j] = suf[so + j];
-      else {
-        for (let j = 0, b = (r + h - 1) * W; j < W; j++) {
-          pre[j] += at(b + j);
-          col[j] = suf[so + j] + pre[j];
+class WindowSums {
+  private readonly sufS: Float64Array;
+  private readonly sufQ: Float64Array;
+  private readonly preS: Float64Array;
+  private readonly preQ: Float64Array;
+  private readonly colS: Float64Array;
+  private readonly colQ: Float64Array;
+  private readonly rsS: Float64Array;
+  private readonly rsQ: Float64Array;
+
+  constructor(private readonly p: Float, private readonly W: number, private readonly h: number, private readonly w: number) {
+    this.sufS = new Float64Array(h * W);
+    this.sufQ = new Float64Array(h * W);
+    this.preS = new Float64Array(W);
+    this.preQ = new Float64Array(W);
+    this.colS = new Float64Array(W);
+    this.colQ = new Float64Array(W);
+    this.rsS = new Float64Array(W);
+    this.rsQ = new Float64Array(W);
+  }
+
+  /** Sums of the windows of output row r (called for r = 0, 1, 2, … in order) into S and Q (ow each). */
+  row(r: number, S: Float64Array, Q: Float64Array): void {
+    const { p, W, h, w, sufS, sufQ, preS, preQ, colS, colQ, rsS, rsQ } = this;
+    const B = r - (r % h);
+    if (r === B) {
+      // A new block of rows B … B + h − 1 (all inside the image: B is an output row): its suffix column sums.
+      for (let j = 0, b = (B + h - 1) * W, o = (h - 1) * W; j < W; j++) {
+        const v = p[b + j];
+        sufS[o + j] = v;
+        sufQ[o + j] = v * v;
+      }
+      for (let i = h - 2; i >= 0; i--) {
+        for (let j = 0, b = (B + i) * W, o = i * W; j < W; j++) {
+          const v = p[b + j];
+          sufS[o + j] = sufS[o + W + j] + v;
+          sufQ[o + j] = sufQ[o + W + j] + v * v;
         }
       }
-      // Along the row: suffix sums within blocks of w, prefix sums within the next block.
-      for (let J = 0; J < W; J += w) {
-        const end = Math.min(J + w, W);
-        let s = 0;
-        for (let j = end - 1; j >= J; j--) rs[j] = s += col[j];
+      colS.set(sufS.subarray(0, W));
+      colQ.set(sufQ.subarray(0, W));
+      preS.fill(0);
+      preQ.fill(0);
+    } else {
+      // Rows r … r + h − 1: the suffix from r in this block plus the next block's prefix up to row r + h − 1.
+      for (let j = 0, b = (r + h - 1) * W, o = (r - B) * W; j < W; j++) {
+        const v = p[b + j];
+        const s = (preS[j] += v);
+        const q = (preQ[j] += v * v);
+        colS[j] = sufS[o + j] + s;
+        colQ[j] = sufQ[o + j] + q;
       }
-      const o = r * ow;
-      let acc = 0;
-      for (let j = 0; j < ow; j++) {
-        // Window [j, j + w): rs[j] covers j … end of its block; acc the next block's start … j + w − 1.
-        const k = j + w - 1;
-        if (j % w === 0) acc = 0;
-        else acc += col[k];
-        const v = rs[j] + acc;
-        if (add) out[o + j] += v;
-        else out[o + j] = v;
+    }
+    // Along the row: suffix sums within blocks of w, then each window = suffix at j + prefix of the next block.
+    for (let J = 0; J < W; J += w) {
+      let s = 0;
+      let q = 0;
+      for (let j = Math.min(J + w, W) - 1; j >= J; j--) {
+        rsS[j] = s += colS[j];
+        rsQ[j] = q += colQ[j];
       }
+    }
+    const ow = W - w + 1;
+    let s = 0;
+    let q = 0;
+    for (let j = 0, k = w - 1, m = 0; j < ow; j++, k++, m++) {
+      if (m === w) m = 0;
+      if (m === 0) {
+        s = 0;
+        q = 0;
+      } else {
+        s += colS[k];
+        q += colQ[k];
+      }
+      S[j] = rsS[j] + s;
+      Q[j] = rsQ[j] + q;
     }
   }
 }
 
-/** Per output window: how many NaN/±Infinity it holds (0 everywhere when the image is finite). */
+/** Per output window: how many NaN/±Infinity it holds; undefined when the image has none. */
 function badWindows(data: ArrayLike<number>, H: number, W: number, C: number, h: number, w: number): Float64Array | undefined {
   let any = false;
   const n = H * W;
@@ -133,8 +188,11 @@ function badWindows(data: ArrayLike<number>, H: number, W: number, C: number, h:
     }
   }
   if (!any) return undefined;
-  const out = new Float64Array((H - h + 1) * (W - w + 1));
-  windowSums(bad, H, W, h, w, false, out);
+  const ow = W - w + 1;
+  const out = new Float64Array((H - h + 1) * ow);
+  const ws = new WindowSums(bad, W, h, w);
+  const q = new Float64Array(ow);
+  for (let r = 0; r < H - h + 1; r++) ws.row(r, out.subarray(r * ow, (r + 1) * ow), q);
   return out;
 }
 
@@ -238,41 +296,53 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   const res = uninitialized(dtype, nOut);
   if (!T.every((v) => Number.isFinite(v))) return { data: res.fill(NaN), shape: [oh, ow] };
 
-  const bad = badWindows(src, H, W, C, h, w);
-  const args = { op, backend: o.backend, convMethod, dtype, src, H, W, C, h, w, T, K, nOut };
-  const val = maskW ? masked(args, method, maskW) : unmasked(args, method, pad && method === 'ccoeff-normed');
-  for (let i = 0; i < nOut; i++) res[i] = bad && bad[i] > 0 ? NaN : val[i];
+  const finite = !anyNonFinite(src);
+  const bad = finite ? undefined : badWindows(src, H, W, C, h, w);
+  const args = { op, backend: o.backend, convMethod, dtype, src, H, W, C, h, w, T, K, nOut, finite };
+  if (maskW) res.set(masked(args, method, maskW));
+  else unmasked(args, method, pad && method === 'ccoeff-normed', res);
+  if (bad) for (let i = 0; i < nOut; i++) if (bad[i] > 0) res[i] = NaN;
   return { data: res, shape: [oh, ow] };
 }
 
 interface MatchArgs {
   op: string; backend: unknown; convMethod: Method; dtype: DType; src: ArrayLike<number>;
-  H: number; W: number; C: number; h: number; w: number; T: ArrayLike<number>; K: number; nOut: number;
+  H: number; W: number; C: number; h: number; w: number; T: ArrayLike<number>; K: number; nOut: number; finite: boolean;
 }
 
-/** Mean of the finite values of channel k (the shift that centres a plane). */
-function channelMean(src: ArrayLike<number>, C: number, k: number, n: number): number {
+/**
+ * The shift that centres channel k: the mean of its finite values, from at most 2^16 evenly spaced samples (any value
+ * near the image's level removes the digits the level would cost), or 0 where the level is within two standard
+ * deviations of 0 (a shift would gain less than a bit, and the plane need not be copied).
+ */
+function channelShift(src: ArrayLike<number>, C: number, k: number, n: number): number {
+  const step = Math.max(1, Math.floor(n / 65536));
   let s = 0;
+  let q = 0;
   let m = 0;
-  for (let i = 0, j = k; i < n; i++, j += C) {
+  for (let i = 0, j = k; i < n; i += step, j += step * C) {
     const v = src[j];
     if (v - v === 0) {
       s += v;
+      q += v * v;
       m++;
     }
   }
-  return m > 0 ? s / m : 0;
+  if (m === 0) return 0;
+  const g = s / m;
+  const variance = Math.max(q / m - g * g, 0);
+  return g * g > 4 * variance ? g : 0;
 }
 
 /** Σ over channels of C(I_k − g_k, T_k') in float64, with T_k' = tmpl(k) (a float64 [h·w] array, rounded to dtype). */
-function sumCorr(a: MatchArgs, planes: Float[], tmpl: (k: number) => Float64Array): { corr: Float64Array | Float; used: Float[] } {
+function sumCorr(a: MatchArgs, planes: Float[], tmpl: (k: number) => Float64Array, into?: Float): { corr: Float64Array | Float; used: Float[] } {
   const { op, backend, convMethod, dtype, H, W, C, h, w } = a;
   const used: Float[] = [];
   let acc: Float64Array | Float | undefined;
   for (let k = 0; k < C; k++) {
     const t = dtype === 'float32' ? Float32Array.from(tmpl(k)) : tmpl(k);
     used.push(t);
-    const r = corrValid(op, backend, convMethod, dtype, planes[k], [H, W], t, [h, w]);
+    const r = corrValid(op, backend, convMethod, dtype, planes[k], [H, W], t, [h, w], C === 1 ? into : undefined);
     if (C === 1) return { corr: r, used };
     if (!acc) acc = Float64Array.from(r);
     else for (let i = 0; i < r.length; i++) acc[i] += r[i];
@@ -286,23 +356,30 @@ function sum(a: ArrayLike<number>): number {
   return s;
 }
 
-/** OpenCV 4.6's unmasked matchTemplate (common_matchTemplate), or scikit-image's rule for padInput ('ccoeff-normed'). */
-function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean): ArrayLike<number> {
-  const { src, H, W, C, h, w, T, K, nOut, dtype } = a;
+/**
+ * OpenCV 4.6's unmasked matchTemplate (common_matchTemplate), or scikit-image's rule for padInput ('ccoeff-normed'),
+ * into res. The window sums are made one output row at a time and used at once (no image-sized float64 arrays).
+ */
+function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: Float): void {
+  const { src, H, W, C, h, w, T, K, dtype } = a;
   const n = H * W;
   const hw = h * w;
+  const ow = W - w + 1;
+  const oh = H - h + 1;
   const coeff = method === 'ccoeff' || method === 'ccoeff-normed';
   const sqd = method === 'sqdiff' || method === 'sqdiff-normed';
   const normed = method.endsWith('-normed');
   // Translation invariant methods run on I − g, T − g (sqdiff) or I − g, T − mean T (ccoeff); ccorr on the raw values.
-  const shifts = Array.from({ length: C }, (_, k) => (coeff || sqd ? channelMean(src, C, k, n) : 0));
-  const planes = shifts.map((g, k) => plane(src, C, k, g, dtype, n));
+  const shifts = Array.from({ length: C }, (_, k) => (coeff || sqd ? channelShift(src, C, k, n) : 0));
+  // One finite channel of the right type with no shift is used as it is; otherwise a shifted copy.
+  const asIs = C === 1 && a.finite && shifts[0] === 0 && (dtype === 'float32' ? src instanceof Float32Array : src instanceof Float64Array);
+  const planes = asIs ? [src as Float] : shifts.map((g, k) => plane(src, C, k, g, dtype, n, C === 1));
   const tMean = Array.from({ length: C }, (_, k) => {
     let s = 0;
     for (let i = 0; i < hw; i++) s += T[i * C + k];
     return s / hw;
   });
-  // OpenCV: templNorm² = Σ_k var(T_k)·K (ccoeff) or Σ T² (the others); templSum2 = Σ T².
+  // OpenCV: templNorm² = Σ_k var(T_k)·K (ccoeff) or Σ T² (the others).
   let tVar = 0;
   let tSum2 = 0;
   for (let k = 0; k < C; k++) {
@@ -312,78 +389,104 @@ function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean): Array
       tSum2 += v * v;
     }
   }
-  if (method === 'ccoeff-normed' && !skimage && tVar / K < DBL_EPSILON) return new Float64Array(nOut).fill(1);
+  if (method === 'ccoeff-normed' && !skimage && tVar / K < DBL_EPSILON) {
+    res.fill(1);
+    return;
+  }
   const tmpl = (k: number) => {
     const t = new Float64Array(hw);
-    const s = coeff ? tMean[k] : shifts[k];
-    for (let i = 0; i < hw; i++) t[i] = T[i * C + k] - s;
+    const sh = coeff ? tMean[k] : shifts[k];
+    for (let i = 0; i < hw; i++) t[i] = T[i * C + k] - sh;
     return t;
   };
-  const { corr, used } = sumCorr(a, planes, tmpl);
-  if (method === 'ccorr') return corr;
-
-  // Window sums of the shifted planes: S_k (ccoeff, and the raw energy of the shifted methods) and Q = Σ_k Q_k.
-  const needS = coeff || (sqd && normed);
-  const S = needS ? Array.from({ length: C }, () => new Float64Array(nOut)) : [];
-  const Q = new Float64Array(nOut);
-  for (let k = 0; k < C; k++) {
-    if (needS) windowSums(planes[k], H, W, h, w, false, S[k]);
-    windowSums(planes[k], H, W, h, w, true, Q, k > 0);
+  // With one channel the correlation lands in res, and the scores below overwrite it in place.
+  const { corr, used } = sumCorr(a, planes, tmpl, res);
+  if (method === 'ccorr') {
+    if (corr !== res) res.set(corr);
+    return;
   }
-  const usedSum = used.map((t) => sum(t) / hw); // mean of the template actually correlated (≈ 0 for ccoeff)
+  const usedMean = used.map((t) => sum(t) / hw); // mean of the template actually correlated (≈ 0 for ccoeff)
   let usedSq = 0;
   for (const t of used) for (let i = 0; i < hw; i++) usedSq += t[i] * t[i];
   const templNorm = Math.sqrt(coeff ? tVar : tSum2);
   const eps = dtype === 'float32' ? FLT_EPSILON : DBL_EPSILON;
-  const out = new Float64Array(nOut);
-  for (let i = 0; i < nOut; i++) {
-    let num: number;
-    let wndSum2 = Q[i]; // raw Σ I² (unshifted)
-    let diff2: number;
-    if (coeff) {
-      num = corr[i];
-      let mean2 = 0;
-      wndSum2 = 0;
-      for (let k = 0; k < C; k++) {
-        const s = S[k][i];
-        num -= s * usedSum[k];
-        mean2 += (s * s) / K;
-        wndSum2 += 2 * shifts[k] * s + K * shifts[k] * shifts[k];
+  const sums = planes.map((pl) => new WindowSums(pl, W, h, w));
+  const S = planes.map(() => new Float64Array(ow));
+  const Qk = planes.map(() => new Float64Array(ow));
+  const g = shifts;
+  const Kg2 = shifts.reduce((t, v) => t + K * v * v, 0);
+  for (let r = 0; r < oh; r++) {
+    for (let k = 0; k < C; k++) sums[k].row(r, S[k], Qk[k]);
+    const o = r * ow;
+    if (C === 1 && method === 'ccoeff-normed' && !skimage) {
+      // The common case, in one tight loop: OpenCV's guard on float64 window statistics of I − g.
+      const S0 = S[0];
+      const Q0 = Qk[0];
+      const m0 = usedMean[0];
+      const g0 = g[0];
+      for (let j = 0; j < ow; j++) {
+        const s = S0[j];
+        const q = Q0[j];
+        const num = corr[o + j] - s * m0;
+        let diff2 = q - (s * s) / K;
+        if (diff2 <= K * DBL_EPSILON * q) diff2 = 0;
+        const wndSum2 = q + 2 * g0 * s + Kg2;
+        const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
+        const an = Math.abs(num);
+        res[o + j] = an < t ? num / t : an < t * 1.125 ? (num > 0 ? 1 : -1) : num === num ? 0 : NaN;
       }
-      diff2 = Q[i] - mean2;
-      wndSum2 += Q[i];
-      // What float64 cannot tell from zero is zero (OpenCV sums the raw values, where a flat window gives exactly 0).
-      if (diff2 <= K * DBL_EPSILON * Q[i]) diff2 = 0;
-    } else if (sqd) {
-      num = Math.max(Q[i] - 2 * corr[i] + usedSq, 0);
-      if (normed) {
-        wndSum2 = Q[i];
-        for (let k = 0; k < C; k++) wndSum2 += 2 * shifts[k] * S[k][i] + K * shifts[k] * shifts[k];
-        if (wndSum2 <= K * DBL_EPSILON * Q[i]) wndSum2 = 0;
-      }
-      diff2 = wndSum2;
-    } else {
-      num = corr[i];
-      diff2 = wndSum2;
-    }
-    if (!normed) {
-      out[i] = num;
       continue;
     }
-    diff2 = Math.max(diff2, 0);
-    if (skimage) {
-      // scikit-image: numerator / √(max(variance · template ssd, 0)) where that exceeds the dtype's epsilon, else 0.
-      const den = Math.sqrt(diff2 * tVar);
-      out[i] = den > eps ? num / den : 0;
-      continue;
+    for (let j = 0; j < ow; j++) {
+      let q = 0;
+      for (let k = 0; k < C; k++) q += Qk[k][j];
+      let num: number;
+      let wndSum2 = q; // raw Σ I² (q itself for ccorr, whose planes are unshifted)
+      let diff2: number;
+      if (coeff) {
+        num = corr[o + j];
+        let mean2 = 0;
+        wndSum2 = q + Kg2;
+        for (let k = 0; k < C; k++) {
+          const sk = S[k][j];
+          num -= sk * usedMean[k];
+          mean2 += (sk * sk) / K;
+          wndSum2 += 2 * g[k] * sk;
+        }
+        diff2 = q - mean2;
+        // What float64 cannot tell from zero is zero (OpenCV sums the raw values, where a flat window gives exactly 0).
+        if (diff2 <= K * DBL_EPSILON * q) diff2 = 0;
+      } else if (sqd) {
+        num = Math.max(q - 2 * corr[o + j] + usedSq, 0);
+        if (normed) {
+          wndSum2 = q + Kg2;
+          for (let k = 0; k < C; k++) wndSum2 += 2 * g[k] * S[k][j];
+          if (wndSum2 <= K * DBL_EPSILON * q) wndSum2 = 0;
+        }
+        diff2 = wndSum2;
+      } else {
+        num = corr[o + j];
+        diff2 = wndSum2;
+      }
+      if (!normed) {
+        res[o + j] = num;
+        continue;
+      }
+      diff2 = Math.max(diff2, 0);
+      if (skimage) {
+        // scikit-image: numerator / √(max(variance · template ssd, 0)) where that exceeds the dtype's epsilon, else 0.
+        const den = Math.sqrt(diff2 * tVar);
+        res[o + j] = den > eps ? num / den : 0;
+        continue;
+      }
+      const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
+      const an = Math.abs(num);
+      if (Number.isNaN(num)) res[o + j] = NaN;
+      else if (an < t) res[o + j] = num / t;
+      else if (an < t * 1.125) res[o + j] = num > 0 ? 1 : -1;
+      else res[o + j] = method !== 'sqdiff-normed' ? 0 : 1;
     }
-    const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
-    if (Number.isNaN(num)) out[i] = NaN;
-    else if (Math.abs(num) < t) out[i] = num / t;
-    else if (Math.abs(num) < t * 1.125) out[i] = num > 0 ? 1 : -1;
-    else out[i] = method !== 'sqdiff-normed' ? 0 : 1;
   }
-  return out;
 }
 
 /**
@@ -419,7 +522,7 @@ function masked(a0: MatchArgs, method: TemplateMethod, M: Float64Array): ArrayLi
   let tSq = 0;
   for (let i = 0; i < hw * C; i++) tSq += (M[i] * T[i]) ** 2;
   for (let k = 0; k < C; k++) {
-    const g = coeff || sqd ? channelMean(src, C, k, n) : 0;
+    const g = coeff || sqd ? channelShift(src, C, k, n) : 0;
     const I = plane(src, C, k, g, 'float64', n);
     const I2 = I.map((v) => v * v);
     const M2 = chan(k, (i) => M[i] * M[i]);

@@ -189,15 +189,15 @@ describe.each(backendCases())('similarity on %s', (backend) => {
         const h = 1 + Math.floor(p.fh * (p.H - 1));
         const w = 1 + Math.floor(p.fw * (p.W - 1));
         const r = rng(p.seed);
-        const Ctor = p.dtype === 'float32' ? Float32Array : Float64Array;
-        const image = Ctor.from({ length: p.H * p.W * p.C }, () => p.offset + Math.round((r() * 2 - 1) * 1000) / 1000);
-        const templ = Ctor.from({ length: h * w * p.C }, () => p.offset + Math.round((r() * 2 - 1) * 1000) / 1000);
+        const make = (len: number, f: () => number) => (p.dtype === 'float32' ? Float32Array.from({ length: len }, f) : Float64Array.from({ length: len }, f));
+        const image = make(p.H * p.W * p.C, () => p.offset + Math.round((r() * 2 - 1) * 1000) / 1000);
+        const templ = make(h * w * p.C, () => p.offset + Math.round((r() * 2 - 1) * 1000) / 1000);
         const shape = (a: number, b: number) => (p.C === 1 ? [a, b] : [a, b, p.C]);
         let mask: NDArray | { data: Uint8Array; shape: number[] } | undefined;
         let weights: Float64Array | undefined;
         if (p.mask !== 'none') {
           weights = new Float64Array(h * w * p.C);
-          const m = p.mask === 'binary' ? new Uint8Array(h * w) : new Ctor(h * w);
+          const m = p.mask === 'binary' ? new Uint8Array(h * w) : p.dtype === 'float32' ? new Float32Array(h * w) : new Float64Array(h * w);
           for (let i = 0; i < h * w; i++) m[i] = p.mask === 'binary' ? (r() < 0.3 ? 0 : 1 + Math.floor(r() * 254)) : Math.round(r() * 1000) / 1000;
           m[0] = p.mask === 'binary' ? 3 : 0.5; // never all zero
           for (let i = 0; i < h * w; i++) for (let k = 0; k < p.C; k++) weights[i * p.C + k] = p.mask === 'binary' ? (m[i] > 0 ? 1 : 0) : m[i];
