@@ -50,7 +50,7 @@ for line in sys.stdin:
         img, tpl = data[q['image']], data[q['templ']]
         f = lambda: cv2.matchTemplate(img, tpl, cv2.TM_CCOEFF_NORMED)
         r = f()
-        print(json.dumps({'ms': med(f), 'max': float(r.max()), 'loc': list(np.unravel_index(int(r.argmax()), r.shape)), 'r00': float(r[0, 0])}), flush=True)
+        print(json.dumps({'ms': med(f), 'max': float(r.max()), 'loc': [int(v) for v in np.unravel_index(int(r.argmax()), r.shape)], 'r00': float(r[0, 0])}), flush=True)
     elif q['op'] == 'delay':
         x, y = data[q['x']], data[q['y']]
         def f():
