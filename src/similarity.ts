@@ -200,7 +200,7 @@ function isUint8(v: unknown): v is Uint8Array | Uint8ClampedArray {
   return v instanceof Uint8Array || v instanceof Uint8ClampedArray;
 }
 
-/** The mask as float64 weights of shape [h, w, C] (a 1-channel mask repeated), and whether it was binary uint8. */
+/** The mask as float64 weights of shape [h, w, C] (a 1-channel mask repeated; uint8 data read as 0/1, as OpenCV). */
 function readMask(op: string, v: unknown, h: number, w: number, C: number): Float64Array {
   let data: ArrayLike<number>;
   let shape: number[];
@@ -279,7 +279,9 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   if (Ct !== C) throw rangeError(op, `templ has ${Ct} channel(s) but image has ${C}; they must match`);
   if (h > H0 || w > W0) throw rangeError(op, `templ [${h}, ${w}] is larger than image [${H0}, ${W0}]; it must fit inside`);
   const maskW = o.mask === undefined ? undefined : readMask(op, o.mask, h, w, C);
-  const dtype = resultDtype(op, o.dtype, it, tt, ...(o.mask instanceof Float64Array || Array.isArray(o.mask) ? [asTensor(op, 'mask', o.mask)] : []));
+  // A float mask takes part in the result dtype as any array input; a uint8 mask counts as float32 (API.md).
+  const md = o.mask !== null && typeof o.mask === 'object' && 'data' in o.mask ? o.mask.data : o.mask;
+  const dtype = resultDtype(op, o.dtype, it, tt, ...(md instanceof Float64Array || Array.isArray(md) ? [{ data: md, shape: [], nd: false }] : []));
   const pad = o.padInput === true;
 
   // padInput: zeros before and after, so that the result has the image's size and window r starts at r − top.

@@ -360,6 +360,15 @@ describe.each(backendCases())('similarity on %s', (backend) => {
     }
   });
 
+  it('result dtype: float32 inputs and a uint8 or float32 mask give float32; a float64 mask gives float64', () => {
+    const image = { data: Float32Array.from({ length: 36 }, (_, i) => (i * 5) % 7), shape: [6, 6] };
+    const templ = { data: Float32Array.of(1, 3, 2, 0), shape: [2, 2] };
+    expect(matchTemplate(image, templ, { mask: Uint8Array.of(1, 0, 1, 1) }).data).toBeInstanceOf(Float32Array);
+    expect(matchTemplate(image, templ, { mask: { data: Float32Array.of(1, 0.5, 1, 1), shape: [2, 2] } }).data).toBeInstanceOf(Float32Array);
+    expect(matchTemplate(image, templ, { mask: { data: Float64Array.of(1, 0.5, 1, 1), shape: [2, 2] } }).data).toBeInstanceOf(Float64Array);
+    expect(matchTemplate(image, templ, { dtype: 'float64' }).data).toBeInstanceOf(Float64Array);
+  });
+
   it('no wasm memory is kept by any call', () => {
     const top = arenaTop(backend);
     const r = rng(1);
