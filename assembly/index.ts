@@ -8,6 +8,7 @@ export * from './nn_transpose';
 export * from './nn_winograd';
 export * from './nn_grad';
 export * from './nn_direct';
+export * from './similarity';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {
