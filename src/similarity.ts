@@ -8,9 +8,11 @@
 // first shifted by the image's mean where the method is translation invariant (sqdiff, ccoeff), so that a bright,
 // low-contrast image does not cancel its digits away (OpenCV correlates the raw values in float32).
 import { anyNonFinite, asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
-import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
+import { correlateValid, fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
 import { autoMethod, runFft, runFftProblem } from './fft';
+import { SCORE_MODE, windowSumsScratch } from './kernels/similarity';
+import { copyOut, withWorkspace, type Workspace } from './workspace';
 import type { Method } from './signal';
 
 export type TemplateMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
@@ -52,22 +54,10 @@ function corrValid(op: string, backend: unknown, method: Method, dtype: DType, x
 const FLT_EPSILON = 2 ** -23;
 const DBL_EPSILON = 2 ** -52;
 
-// The shifted plane of a one-channel image lives in a buffer kept between calls (up to 64 MiB): a fresh array of an
-// image's size costs page faults on first write that take as long as the rest of the O(H·W) work on a busy machine.
-let cached: Float | undefined;
-function scratch(dtype: DType, n: number): Float {
-  const bytes = n * (dtype === 'float32' ? 4 : 8);
-  if (bytes > 1 << 26) return uninitialized(dtype, n);
-  if (!cached || cached.buffer.byteLength < bytes) cached = uninitialized('float64', Math.max(n, 1 << 14));
-  return dtype === 'float32' ? new Float32Array(cached.buffer, 0, n) : new Float64Array(cached.buffer, 0, n);
-}
-
-/**
- * Channel k of an [n, C] interleaved array, minus `shift`, in `dtype`; NaN and ±Infinity become 0 (their windows
- * are set to NaN afterwards). With `reuse`, in the buffer kept between calls (valid until the next call).
- */
-function plane(data: ArrayLike<number>, C: number, k: number, shift: number, dtype: DType, n: number, reuse = false): Float {
-  const out = reuse ? scratch(dtype, n) : uninitialized(dtype, n);
+/** Channel k of an [n, C] interleaved array, minus `shift`, in `dtype`; NaN and ±Infinity become 0 (their windows
+ * are set to NaN afterwards). */
+function plane(data: ArrayLike<number>, C: number, k: number, shift: number, dtype: DType, n: number): Float {
+  const out = uninitialized(dtype, n);
   for (let i = 0, s = k; i < n; i++, s += C) {
     const v = data[s] - shift;
     out[i] = v - v === 0 ? v : 0;
@@ -298,11 +288,17 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   const res = uninitialized(dtype, nOut);
   if (!T.every((v) => Number.isFinite(v))) return { data: res.fill(NaN), shape: [oh, ow] };
 
-  const finite = !anyNonFinite(src);
-  const bad = finite ? undefined : badWindows(src, H, W, C, h, w);
-  const args = { op, backend: o.backend, convMethod, dtype, src, H, W, C, h, w, T, K, nOut, finite };
-  if (maskW) res.set(masked(args, method, maskW));
-  else unmasked(args, method, pad && method === 'ccoeff-normed', res);
+  const args = { op, backend: o.backend, convMethod, dtype, src, H, W, C, h, w, T, K, nOut, finite: true };
+  const skimage = pad && method === 'ccoeff-normed';
+  let nonFinite: boolean;
+  if (!maskW && C === 1) nonFinite = unmaskedOne(args, method, skimage, res);
+  else {
+    nonFinite = anyNonFinite(src);
+    args.finite = !nonFinite;
+    if (maskW) res.set(masked(args, method, maskW));
+    else unmasked(args, method, skimage, res);
+  }
+  const bad = nonFinite ? badWindows(src, H, W, C, h, w) : undefined;
   if (bad) for (let i = 0; i < nOut; i++) if (bad[i] > 0) res[i] = NaN;
   return { data: res, shape: [oh, ow] };
 }
@@ -359,8 +355,107 @@ function sum(a: ArrayLike<number>): number {
 }
 
 /**
+ * Templates of at most this many taps correlate directly, larger ones by FFT (matchTemplate's own rule, measured on
+ * a 1024² float32 image with the wasm SIMD build: direct won at 16², the FFT from 32² on; see bench/similarity).
+ */
+const DIRECT_MAX_TAPS = 16 * 16;
+
+/**
+ * How matchTemplate's correlation term runs. A one-column template always runs direct (the FFT engine would
+ * transform its axes in another order, and one column costs h multiply-adds per window).
+ */
+export function matchCorrMethod(h: number, w: number, convMethod: Method): 'direct' | 'fft' {
+  if (w === 1) return 'direct';
+  if (convMethod !== 'auto') return convMethod;
+  return h * w <= DIRECT_MAX_TAPS ? 'direct' : 'fft';
+}
+
+/**
+ * One channel without a mask (OpenCV 4.6's common_matchTemplate, or scikit-image's rule for padInput with
+ * 'ccoeff-normed'), into res, in one workspace: the image is copied in once and shifted in place, correlated with the
+ * template there (direct or FFT), and each output row's window sums and scores are made by the similarity kernels
+ * over the correlation, which is then copied into res. Returns whether the image holds NaN or ±Infinity (their
+ * windows are the caller's to set to NaN).
+ */
+function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: Float): boolean {
+  const { op, backend, dtype, src, H, W, h, w, T, K, nOut } = a;
+  const n = H * W;
+  const oh = H - h + 1;
+  const ow = W - w + 1;
+  const coeff = method === 'ccoeff' || method === 'ccoeff-normed';
+  const sqd = method === 'sqdiff' || method === 'sqdiff-normed';
+  const g = coeff || sqd ? channelShift(src, 1, 0, n) : 0;
+  const tMean = sum(T) / K;
+  let tVar = 0;
+  let tSum2 = 0;
+  for (let i = 0; i < K; i++) {
+    tVar += (T[i] - tMean) ** 2;
+    tSum2 += T[i] * T[i];
+  }
+  if (method === 'ccoeff-normed' && !skimage && tVar / K < DBL_EPSILON) {
+    res.fill(1);
+    return anyNonFinite(src);
+  }
+  // The template actually correlated: T − mean T (ccoeff) or T − g, rounded to dtype.
+  const used = uninitialized(dtype, K);
+  for (let i = 0; i < K; i++) used[i] = T[i] - (coeff ? tMean : g);
+  const usedMean = sum(used) / K;
+  let usedSq = 0;
+  for (let i = 0; i < K; i++) usedSq += used[i] * used[i];
+  const mode = skimage ? SCORE_MODE.skimage : SCORE_MODE[method];
+  const tn = skimage ? tVar : Math.sqrt(coeff ? tVar : tSum2);
+  const eps = dtype === 'float32' ? FLT_EPSILON : DBL_EPSILON;
+  // float64 buffers in elements of dtype.
+  const f64 = (m: number) => (dtype === 'float32' ? 2 * m : m);
+  const extra = mode === SCORE_MODE.ccorr ? [] : [f64(windowSumsScratch(W, h)), f64(ow), f64(ow)];
+  const same = dtype === 'float32' ? src instanceof Float32Array : src instanceof Float64Array;
+  let bad = 0;
+  const stage = (ws: Workspace, x: number) => {
+    const { mem } = ws;
+    if (same) {
+      mem.set(src as Float, x);
+      bad = ws.k.shiftPlane(mem, x, n, g);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = src[i] - g;
+      if (v - v === 0) mem[x + i] = v;
+      else {
+        mem[x + i] = 0;
+        bad = 1;
+      }
+    }
+  };
+  const finish = (ws: Workspace, x: number, out: number, [sc, S, Q]: number[]): Float => {
+    const { mem, k } = ws;
+    if (mode !== SCORE_MODE.ccorr) {
+      for (let r = 0, o = out; r < oh; r++, o += ow) {
+        k.windowSums(mem, x, W, h, w, r, sc, S, Q);
+        k.scoreRow(mem, o, S, Q, ow, o, mode, K, usedMean, g, K * g * g, tn, usedSq, eps);
+      }
+    }
+    return copyOut(mem, out, nOut, res);
+  };
+  if (matchCorrMethod(h, w, a.convMethod) === 'fft') {
+    runFftProblem(op, backend, {
+      dtype, x1: src as Float, s1: [H, W], x2: used, s2: [h, w], reverse2: true, axes: H > 1 && h > 1 ? [0, 1] : [1],
+      start: [h - 1, w - 1], outShape: [oh, ow], tiling: 'auto', stage1: stage, then: { sizes: extra, run: finish },
+    });
+  } else {
+    withWorkspace(op, backend, dtype, [n, K, nOut, ...extra], (ws) => {
+      const [x, t, out, ...rest] = ws.off;
+      stage(ws, x);
+      ws.mem.set(used, t);
+      correlateValid(ws, x, [H, W], t, [h, w], out, [oh, ow]);
+      return finish(ws, x, out, rest);
+    });
+  }
+  return bad !== 0;
+}
+
+/**
  * OpenCV 4.6's unmasked matchTemplate (common_matchTemplate), or scikit-image's rule for padInput ('ccoeff-normed'),
- * into res. The window sums are made one output row at a time and used at once (no image-sized float64 arrays).
+ * into res, for images of several channels. The window sums are made one output row at a time and used at once (no image-sized float64 arrays).
  */
 function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: Float): void {
   const { src, H, W, C, h, w, T, K, dtype } = a;
@@ -375,7 +470,7 @@ function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: F
   const shifts = Array.from({ length: C }, (_, k) => (coeff || sqd ? channelShift(src, C, k, n) : 0));
   // One finite channel of the right type with no shift is used as it is; otherwise a shifted copy.
   const asIs = C === 1 && a.finite && shifts[0] === 0 && (dtype === 'float32' ? src instanceof Float32Array : src instanceof Float64Array);
-  const planes = asIs ? [src as Float] : shifts.map((g, k) => plane(src, C, k, g, dtype, n, C === 1));
+  const planes = asIs ? [src as Float] : shifts.map((g, k) => plane(src, C, k, g, dtype, n));
   const tMean = Array.from({ length: C }, (_, k) => {
     let s = 0;
     for (let i = 0; i < hw; i++) s += T[i * C + k];
@@ -420,25 +515,6 @@ function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: F
   for (let r = 0; r < oh; r++) {
     for (let k = 0; k < C; k++) sums[k].row(r, S[k], Qk[k]);
     const o = r * ow;
-    if (C === 1 && method === 'ccoeff-normed' && !skimage) {
-      // The common case, in one tight loop: OpenCV's guard on float64 window statistics of I − g.
-      const S0 = S[0];
-      const Q0 = Qk[0];
-      const m0 = usedMean[0];
-      const g0 = g[0];
-      for (let j = 0; j < ow; j++) {
-        const s = S0[j];
-        const q = Q0[j];
-        const num = corr[o + j] - s * m0;
-        let diff2 = q - (s * s) / K;
-        if (diff2 <= K * DBL_EPSILON * q) diff2 = 0;
-        const wndSum2 = q + 2 * g0 * s + Kg2;
-        const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
-        const an = Math.abs(num);
-        res[o + j] = an < t ? num / t : an < t * 1.125 ? (num > 0 ? 1 : -1) : num === num ? 0 : NaN;
-      }
-      continue;
-    }
     for (let j = 0; j < ow; j++) {
       let q = 0;
       for (let k = 0; k < C; k++) q += Qk[k][j];
