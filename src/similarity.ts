@@ -355,10 +355,12 @@ function sum(a: ArrayLike<number>): number {
 }
 
 /**
- * Templates of at most this many taps correlate directly, larger ones by FFT (matchTemplate's own rule, measured on
- * a 1024² float32 image with the wasm SIMD build: direct won at 16², the FFT from 32² on; see bench/similarity).
+ * Templates of at most this many taps correlate directly, larger ones by FFT: matchTemplate's own rule (the FFT term
+ * here is one tiled transform of the image whose cost hardly depends on the template, the direct term grows with its
+ * taps). Measured on a 1024² float32 image, wasm SIMD, whole matchTemplate calls: direct 19 / 25 / 34 / 42 ms at
+ * 4² / 8² / 12² / 16², FFT 26–31 ms at 8²–16² and about the same at 32², 64², 128² (busy machine, minima of 5).
  */
-const DIRECT_MAX_TAPS = 16 * 16;
+const DIRECT_MAX_TAPS = 120;
 
 /**
  * How matchTemplate's correlation term runs. A one-column template always runs direct (the FFT engine would
