@@ -29,7 +29,10 @@ export interface MatchTemplateOptions {
   mask?: Mask;
   /** scikit-image's match_template(pad_input=True): the image zero-padded, the result the image's size, centred. */
   padInput?: boolean;
-  /** How the correlation term runs: as correlate's `method` ('auto' picks by the measured cost model). */
+  /**
+   * How the correlation term runs: as correlate's `method`. 'auto': for one channel without a mask, direct up to 120
+   * template taps and FFT beyond (matchCorrMethod); otherwise correlate's cost model.
+   */
   convMethod?: Method;
   dtype?: DType;
   backend?: 'wasm' | 'js';
