@@ -512,64 +512,72 @@ function unmasked(a: MatchArgs, method: TemplateMethod, skimage: boolean, res: F
   for (const t of used) for (let i = 0; i < hw; i++) usedSq += t[i] * t[i];
   const templNorm = Math.sqrt(coeff ? tVar : tSum2);
   const eps = dtype === 'float32' ? FLT_EPSILON : DBL_EPSILON;
-  const sums = planes.map((pl) => new WindowSums(pl, W, h, w));
-  const S = planes.map(() => new Float64Array(ow));
-  const Qk = planes.map(() => new Float64Array(ow));
   const g = shifts;
   const Kg2 = shifts.reduce((t, v) => t + K * v * v, 0);
-  for (let r = 0; r < oh; r++) {
-    for (let k = 0; k < C; k++) sums[k].row(r, S[k], Qk[k]);
-    const o = r * ow;
-    for (let j = 0; j < ow; j++) {
-      let q = 0;
-      for (let k = 0; k < C; k++) q += Qk[k][j];
-      let num: number;
-      let wndSum2 = q; // raw Σ I² (q itself for ccorr, whose planes are unshifted)
-      let diff2: number;
-      if (coeff) {
-        num = corr[o + j];
-        let mean2 = 0;
-        wndSum2 = q + Kg2;
-        for (let k = 0; k < C; k++) {
-          const sk = S[k][j];
-          num -= sk * usedMean[k];
-          mean2 += (sk * sk) / K;
-          wndSum2 += 2 * g[k] * sk;
-        }
-        diff2 = q - mean2;
-        // What float64 cannot tell from zero is zero (OpenCV sums the raw values, where a flat window gives exactly 0).
-        if (diff2 <= K * DBL_EPSILON * q) diff2 = 0;
-      } else if (sqd) {
-        num = Math.max(q - 2 * corr[o + j] + usedSq, 0);
-        if (normed) {
+  // Each channel's window sums by the similarity kernel, over a copy of its plane in the workspace.
+  const f64 = (m: number) => (dtype === 'float32' ? 2 * m : m);
+  const sizes = planes.flatMap(() => [n, f64(windowSumsScratch(W, h)), f64(ow), f64(ow)]);
+  withWorkspace(a.op, a.backend, dtype, sizes, (ws) => {
+    const { mem, k: kern } = ws;
+    const at = (k: number, i: number) => ws.off[4 * k + i];
+    planes.forEach((pl, k) => mem.set(pl, at(k, 0)));
+    const view = (off: number) => new Float64Array(mem.buffer, mem.byteOffset + off * mem.BYTES_PER_ELEMENT, ow);
+    const S = planes.map((_, k) => view(at(k, 2)));
+    const Qk = planes.map((_, k) => view(at(k, 3)));
+    for (let r = 0; r < oh; r++) {
+      for (let k = 0; k < C; k++) kern.windowSums(mem, at(k, 0), W, h, w, r, at(k, 1), at(k, 2), at(k, 3));
+      const o = r * ow;
+      for (let j = 0; j < ow; j++) {
+        let q = 0;
+        for (let k = 0; k < C; k++) q += Qk[k][j];
+        let num: number;
+        let wndSum2 = q; // raw Σ I² (q itself for ccorr, whose planes are unshifted)
+        let diff2: number;
+        if (coeff) {
+          num = corr[o + j];
+          let mean2 = 0;
           wndSum2 = q + Kg2;
-          for (let k = 0; k < C; k++) wndSum2 += 2 * g[k] * S[k][j];
-          if (wndSum2 <= K * DBL_EPSILON * q) wndSum2 = 0;
+          for (let k = 0; k < C; k++) {
+            const sk = S[k][j];
+            num -= sk * usedMean[k];
+            mean2 += (sk * sk) / K;
+            wndSum2 += 2 * g[k] * sk;
+          }
+          diff2 = q - mean2;
+          // What float64 cannot tell from zero is zero (OpenCV sums the raw values, where a flat window gives exactly 0).
+          if (diff2 <= K * DBL_EPSILON * q) diff2 = 0;
+        } else if (sqd) {
+          num = Math.max(q - 2 * corr[o + j] + usedSq, 0);
+          if (normed) {
+            wndSum2 = q + Kg2;
+            for (let k = 0; k < C; k++) wndSum2 += 2 * g[k] * S[k][j];
+            if (wndSum2 <= K * DBL_EPSILON * q) wndSum2 = 0;
+          }
+          diff2 = wndSum2;
+        } else {
+          num = corr[o + j];
+          diff2 = wndSum2;
         }
-        diff2 = wndSum2;
-      } else {
-        num = corr[o + j];
-        diff2 = wndSum2;
+        if (!normed) {
+          res[o + j] = num;
+          continue;
+        }
+        diff2 = Math.max(diff2, 0);
+        if (skimage) {
+          // scikit-image: numerator / √(max(variance · template ssd, 0)) where that exceeds the dtype's epsilon, else 0.
+          const den = Math.sqrt(diff2 * tVar);
+          res[o + j] = den > eps ? num / den : 0;
+          continue;
+        }
+        const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
+        const an = Math.abs(num);
+        if (Number.isNaN(num)) res[o + j] = NaN;
+        else if (an < t) res[o + j] = num / t;
+        else if (an < t * 1.125) res[o + j] = num > 0 ? 1 : -1;
+        else res[o + j] = method !== 'sqdiff-normed' ? 0 : 1;
       }
-      if (!normed) {
-        res[o + j] = num;
-        continue;
-      }
-      diff2 = Math.max(diff2, 0);
-      if (skimage) {
-        // scikit-image: numerator / √(max(variance · template ssd, 0)) where that exceeds the dtype's epsilon, else 0.
-        const den = Math.sqrt(diff2 * tVar);
-        res[o + j] = den > eps ? num / den : 0;
-        continue;
-      }
-      const t = diff2 <= Math.min(0.5, 10 * FLT_EPSILON * wndSum2) ? 0 : Math.sqrt(diff2) * templNorm;
-      const an = Math.abs(num);
-      if (Number.isNaN(num)) res[o + j] = NaN;
-      else if (an < t) res[o + j] = num / t;
-      else if (an < t * 1.125) res[o + j] = num > 0 ? 1 : -1;
-      else res[o + j] = method !== 'sqdiff-normed' ? 0 : 1;
     }
-  }
+  });
 }
 
 /**
