@@ -13,6 +13,7 @@ export * from './nn_winograd';
 export * from './nn_grad';
 export * from './nn_direct';
 export * from './complex';
+export * from './similarity';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {

@@ -176,7 +176,7 @@ function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number,
 }
 
 /** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
-function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
+export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
   const d = xShape.length;
   const { k, mem } = ws;
   if (d === 1) {

@@ -133,6 +133,19 @@ export interface FftProblem {
   tiling: 'none' | 'oa' | 'auto';
   /** Give up (return undefined) when an input holds NaN or ±Infinity: method 'auto' then runs direct. */
   finiteOnly?: boolean;
+  /** An array of the output's size and dtype (sharing no memory with the inputs) that receives the result. */
+  into?: Float;
+  /**
+   * Stage in1 (x1.length elements, only its length is read) into the workspace at element offset `off` yourself,
+   * e.g. to transform it there. Used only when in1 keeps its role (see swapPays) and its axes their order.
+   */
+  stage1?: (ws: Workspace, off: number) => void;
+  /**
+   * Work on the result while it is still in the workspace, instead of copying it out: `sizes` are extra buffers of
+   * the workspace, `run` gets the offsets of staged in1, of the result (C order) and of the extra buffers, and what
+   * it returns is returned. Used only when the axes keep their order (as stage1).
+   */
+  then?: { sizes: number[]; run: (ws: Workspace, x1: number, out: number, extra: number[]) => Float };
 }
 
 /**
@@ -245,7 +258,8 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   const tiled = geo.some((g) => g.tiles > 1);
   // 1-D blocks are batched as rows of one kernel call, G at a time (their spectra stay in cache).
   const G = T === 1 && tiled ? Math.max(1, Math.min(32, Math.floor(65536 / S))) : 1;
-  const sizes = [x1.length, x2.length, 2 * S * nb2, 2 * S * G, workSize, ...twSize, nOut];
+  const own = !swap && perm.every((p, i) => p === i);
+  const sizes = [x1.length, x2.length, 2 * S * nb2, 2 * S * G, workSize, ...twSize, nOut, ...(own && P.then ? P.then.sizes : [])];
   const scale = 1 / (m * product(f.slice(0, T - 1)));
 
   return withWorkspace(op, backend, P.dtype, sizes, (ws): Float | undefined => {
@@ -253,7 +267,8 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
     const [st1, st2, spec2, spec1, work, ...rest] = ws.off;
     const tw = rest.slice(0, T);
     const out = rest[T];
-    stage(mem, st1, x1, s1, perm, swap && P.reverse2);
+    if (own && P.stage1) P.stage1(ws, st1);
+    else stage(mem, st1, x1, s1, perm, swap && P.reverse2);
     stage(mem, st2, x2, s2, perm, !swap && P.reverse2);
     // Checked on the staged copies, in wasm SIMD where available: ~20× faster than a JS loop over the inputs.
     if (P.finiteOnly && (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length))) return undefined;
@@ -419,9 +434,10 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
     if (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length)) {
       spreadNonFinite(mem, k, P.tiling === 'oa' ? geo : T1.map((n) => ({ step: n, tiles: 1 })));
     }
-    if (perm.every((p, i) => p === i)) return copyOut(mem, out, nOut);
+    if (own && P.then) return P.then.run(ws, st1, out, rest.slice(T + 1));
+    if (perm.every((p, i) => p === i)) return copyOut(mem, out, nOut, P.into);
     // Every element is written below.
-    const res = uninitialized(P.dtype, nOut);
+    const res = P.into ?? uninitialized(P.dtype, nOut);
     const origStrides = stridesOf(P.outShape);
     const ps = perm.map((a) => origStrides[a]);
     let o = out;

@@ -22,3 +22,5 @@ export type { Boundary, Signal2dOptions } from './signal2d';
 export * as ndimage from './ndimage';
 export { fftconvolve, oaconvolve } from './fftconv';
 export type { FftConvOptions } from './fftconv';
+export { matchTemplate, minMaxLoc, xcorr, findDelay } from './similarity';
+export type { FindDelayOptions, Mask, MatchTemplateOptions, TemplateMethod, XcorrOptions, XcorrScale } from './similarity';
