@@ -354,6 +354,15 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
       'float64', 'channels-last', true, 'depthwise');
   });
 
+  it('planes (channels-first depthwise): several bands of planes in one kernel call each, a ragged last band, batch > 1', () => {
+    // 2 × 11 planes of 31 × 29 outputs: bands of 18 planes (16384 outputs), crossing the batch boundary mid-band.
+    const c: Case = {
+      rank: 2, N: 2, groups: 11, cinG: 1, coutG: 1, size: [31, 29], kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
+      padding: [1, 1], paddingMode: 'reflect', bias: true, layout: 'channels-first', seed: 77,
+    };
+    for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-first', false, 'planes');
+  });
+
   it('3×3 stride 2 on 226, 228 and 512 channels (K either side of 2048, and 4608): several groups of weight panels', () => {
     // Each output against the reference within the float32 bound of its K-term sum (inputs exact in float32).
     for (const [C, Cout, size] of [[226, 72, 5], [228, 72, 5], [512, 40, 3]]) {
