@@ -91,6 +91,16 @@ export default async function nets(convcorr) {
       }
       return outs[outs.length - 1].data;
     };
+    // Prepared layers writing into one output array per layer, reused across passes (what fresh results cost).
+    const outBufs = { 'channels-first': L.map((l) => new Float32Array(prod(l.yShape))), 'channels-last': L.map((l) => new Float32Array(prod(l.yShape))) };
+    const oursChainOut = (layout) => () => {
+      const outs = [];
+      for (const l of L) {
+        const x = l.src === null ? own(l, layout) : outs[l.src];
+        outs.push(prepared[layout][l.index].run(x, { output: outBufs[layout][l.index] }));
+      }
+      return outs[outs.length - 1].data;
+    };
     const tfChain = () => {
       const outs = [];
       for (const l of L) outs.push(tfConv(l, l.src === null ? tfX[l.index] : outs[l.src]));
@@ -128,8 +138,10 @@ export default async function nets(convcorr) {
     if (prepareConv2d) {
       checkSame(`${net.name} chain: prepared channels-first`, oursChain('channels-first', true)(), refCF, 0);
       checkSame(`${net.name} chain: prepared channels-last`, oursChain('channels-last', true)(), refCL, 0);
+      checkSame(`${net.name} chain: prepared channels-first into outputs`, oursChainOut('channels-first')(), refCF, 0);
       variants.push({ name: 'convcorr prepared channels-first', fn: oursChain('channels-first', true) },
-        { name: 'convcorr prepared channels-last', fn: oursChain('channels-last', true) });
+        { name: 'convcorr prepared channels-last', fn: oursChain('channels-last', true) },
+        { name: 'convcorr prepared CF, outputs reused', fn: oursChainOut('channels-first') });
     }
     const macs = L.reduce((s, l) => s + l.macs, 0);
     const chain = await runCaseAsync({ id: `nets ${net.name}: ${L.length} convolutions chained (float32, bias, fresh results)`,
@@ -139,7 +151,8 @@ export default async function nets(convcorr) {
     const ratio = (res, a, b) => median(res.perRound[a].map((t, i) => t / res.perRound[b][i]));
     const netReport = { name: net.name, layers: L.length, chain: { ms: chain.rows.map((r) => [r.name, r.ms]),
       cfVsTf: ratio(chain, 0, 2), cfVsOrt: ratio(chain, 1, 2), clVsTf: ratio(chain, 0, 3), clVsOrt: ratio(chain, 1, 3),
-      ...(prepareConv2d ? { pcfVsTf: ratio(chain, 0, 4), pcfVsOrt: ratio(chain, 1, 4), pclVsTf: ratio(chain, 0, 5) } : {}) }, rows: [] };
+      ...(prepareConv2d ? { pcfVsTf: ratio(chain, 0, 4), pcfVsOrt: ratio(chain, 1, 4), pclVsTf: ratio(chain, 0, 5),
+        pcfOutVsTf: ratio(chain, 0, 6), freshCost: ratio(chain, 4, 6) } : {}) }, rows: [] };
 
     // --- Layer by layer: every layer on its own input. ---
     if (byLayer) {
@@ -192,12 +205,12 @@ export default async function nets(convcorr) {
   }
   const f = (v) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
   console.log('\nsummary: chained graphs (median of per-round speed-ups of convcorr; > 1 = convcorr faster)');
-  console.log('| net | tfjs ms | ort ms | CF ms | CL ms | prepared CF ms | prepared CL ms | CF vs tfjs | CF vs ort | CL vs tfjs | prepared CF vs tfjs | prepared CF vs ort | prepared CL vs tfjs |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| net | tfjs ms | ort ms | CF ms | CL ms | prepared CF ms | prepared CL ms | prepared CF, outputs reused ms | CF vs tfjs | CF vs ort | CL vs tfjs | prepared CF vs tfjs | prepared CF vs ort | prepared CL vs tfjs | prepared CF reused vs tfjs | fresh ÷ reused (prepared CF) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of report) {
     const ms = r.chain.ms.map(([, m]) => m.toFixed(2));
-    while (ms.length < 6) ms.push('—');
-    console.log(`| ${r.name} (${r.layers} convs) | ${ms.join(' | ')} | ${f(r.chain.cfVsTf)} | ${f(r.chain.cfVsOrt)} | ${f(r.chain.clVsTf)} | ${f(r.chain.pcfVsTf)} | ${f(r.chain.pcfVsOrt)} | ${f(r.chain.pclVsTf)} |`);
+    while (ms.length < 7) ms.push('—');
+    console.log(`| ${r.name} (${r.layers} convs) | ${ms.join(' | ')} | ${f(r.chain.cfVsTf)} | ${f(r.chain.cfVsOrt)} | ${f(r.chain.clVsTf)} | ${f(r.chain.pcfVsTf)} | ${f(r.chain.pcfVsOrt)} | ${f(r.chain.pclVsTf)} | ${f(r.chain.pcfOutVsTf)} | ${f(r.chain.freshCost)} |`);
   }
   for (const r of report) {
     if (!r.rows.length) continue;

@@ -201,9 +201,14 @@ export function preparedSize(plan: ConvPlan, dtype: DType, path: ConvPath, hasBi
   return packedWeightSize(plan, dtype, path) + plan.outChannels;
 }
 
+/** Elements packWeights stages the weights as given in (at `wraw`). */
+export function stagingSize(plan: ConvPlan, path: ConvPath, wLength: number): number {
+  return packKind(plan, path) !== 'main' || path === 'depthwise' ? 0 : wLength;
+}
+
 /**
  * Pack a layer's weights (w, bias: the caller's arrays) into mem at `dst`, as the plan's path reads them; the main
- * paths other than depthwise stage w at `wraw` and the bias at `braw` first (w.length and Cout elements), and with
+ * paths other than depthwise stage w at `wraw` (stagingSize elements) and the bias at `braw` (Cout) first, and with
  * `biasAfter` also copy the bias after the packed block (where a prepared Winograd layer reads it).
  */
 export function packWeights(
@@ -320,7 +325,7 @@ export function convOnce(
     cf ? bandOut || nOut : 0, // channels-first output
     tileRows * K + 4 + 16 * tileBlock * C, // im2col tile (+ 16 bytes it may write past the end), or Winograd V
     16 * tileBlock * Cout, // Winograd M
-    pre || path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
+    pre ? 0 : stagingSize(plan, path, w.length), // weights as given, packed from here
     pre || path === 'depthwise' || !bias ? 0 : Cout, // bias
   ];
   return withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {

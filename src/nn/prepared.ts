@@ -15,7 +15,7 @@ import { options, rangeError, typeError } from '../errors';
 import { delivered, outputOption, writable } from '../output';
 import type { Arena } from '../wasm';
 import { pinnedBackend, withWorkspace } from '../workspace';
-import { CONV_OPTIONS, convOnce, convPath, packKind, packWeights, preparedSize, type ConvOptions, type ConvPath, type PackKind, type Prepacked } from './conv';
+import { CONV_OPTIONS, convOnce, convPath, packKind, packWeights, preparedSize, stagingSize, type ConvOptions, type ConvPath, type PackKind, type Prepacked } from './conv';
 import { planConv, type ConvPlan, type GeometryOptions } from './plan';
 
 /** The options of prepareConv1d/2d/3d: those of conv1d/2d/3d but `output` (a per-call option: see run). */
@@ -212,7 +212,7 @@ export class PreparedConv {
     const Cout = plan.outChannels;
     const biasCopy = bias === undefined ? undefined : Array.isArray(bias) ? bias.slice() : bias.slice();
     if (this.backend === 'js') {
-      const data = withWorkspace(this.op, 'js', dtype, [size, w.length, Cout], (ws) => {
+      const data = withWorkspace(this.op, 'js', dtype, [size, stagingSize(plan, path, w.length), Cout], (ws) => {
         const [blk, wraw, braw] = ws.off;
         packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, blk, true);
         return ws.mem.slice(blk, blk + size);
@@ -227,7 +227,7 @@ export class PreparedConv {
       // The new block first (the old one stays valid if this throws), then the old one goes.
       const pointer = arena.persist(bytes);
       try {
-        withWorkspace(this.op, this.#runBackend, dtype, [0, w.length, Cout], (ws) => {
+        withWorkspace(this.op, this.#runBackend, dtype, [0, stagingSize(plan, path, w.length), Cout], (ws) => {
           const [, wraw, braw] = ws.off;
           packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, pointer / bpe, true);
         });
