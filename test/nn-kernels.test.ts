@@ -83,6 +83,53 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       checkGemm(dtype, 5, 17, K); // the longest rows that still pack
     });
 
+    it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {
+      // Against float64 sums of the staged weights, per value within the rounding of its few-term sums (≤ 4 roundings).
+      const nr = panelWidth(dtype);
+      const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+      const Gm = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+      for (const [C, Cout] of [[3, 5], [8, 8], [9, 13], [16, 21]]) {
+        for (const cf of [true, false]) {
+          for (const flip of [0, 1]) {
+            const n = Cout * C * 9;
+            const wsrc = randomArray(n, C * 100 + Cout + flip, dtype);
+            const [coS, ciS, tapS] = cf ? [C * 9, 9, 1] : [1, Cout, C * Cout];
+            const uS = Math.ceil(Cout / nr) * (nr + C * nr);
+            const got = withWorkspace('test', undefined, dtype, [n, 16 * uS], (ws) => {
+              const [src, dst] = ws.off;
+              ws.mem.set(wsrc, src);
+              ws.mem.fill(GUARD, dst, dst + 16 * uS);
+              ws.k.winogradWeights(ws.mem, src, coS, ciS, tapS, C, Cout, flip, dst, nr);
+              return ws.mem.slice(dst, dst + 16 * uS);
+            });
+            for (let xi = 0; xi < 16; xi++) {
+              const [i, j] = [xi >> 2, xi & 3];
+              for (let co = 0; co < Math.ceil(Cout / nr) * nr; co++) {
+                for (let ci = 0; ci < C; ci++) {
+                  const at = xi * uS + Math.floor(co / nr) * (nr + C * nr) + nr + ci * nr + (co % nr);
+                  if (co >= Cout) {
+                    expect(got[at], `padding column ${co}`).toBe(0);
+                    continue;
+                  }
+                  let ref = 0;
+                  let mag = 0;
+                  for (let a = 0; a < 3; a++) {
+                    for (let b = 0; b < 3; b++) {
+                      const tap = flip ? 8 - (3 * a + b) : 3 * a + b;
+                      const t = Gm[i][a] * wsrc[co * coS + ci * ciS + tap * tapS] * Gm[j][b];
+                      ref += t;
+                      mag += Math.abs(t);
+                    }
+                  }
+                  expect(Math.abs(got[at] - ref), `C=${C} Cout=${Cout} cf=${cf} flip=${flip} ξ=${xi} co=${co} ci=${ci}`).toBeLessThanOrEqual(4 * u * mag);
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+
     it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles), dense and strided, with guards`, () => {
       for (const rows of EDGE) {
         for (const cols of [...EDGE, 33, 70]) {
