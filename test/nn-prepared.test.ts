@@ -167,6 +167,14 @@ describe.each(backendCases())('prepared conv layers on %s', (be) => {
     opts.bias.fill(0);
     expect(firstDiff(layer.run(t.x).data, want)).toBe(-1);
     layer.dispose();
+    // Option arrays too.
+    const t2 = tensors(CASES[3], 'channels-last', 'float64', 8);
+    const stride = [2, 1];
+    const s2 = conv2d(t2.x, t2.w, { stride: [2, 1], layout: 'channels-last' });
+    const strided = prepareConv2d(t2.w, { stride, layout: 'channels-last' });
+    stride[0] = 1;
+    expect(firstDiff(strided.run(t2.x).data, s2.data)).toBe(-1);
+    strided.dispose();
   });
 
   it('dispose: idempotent, and run or update afterwards throws a TypeError naming the layer', () => {

@@ -80,7 +80,9 @@ export class PreparedConv {
     this.rank = rank;
     const o = options<PrepareOptions>(op, opts, PREPARE_OPTIONS);
     const w = asTensor(op, 'weight', weight);
-    this.#geometry = Object.fromEntries(GEOMETRY.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as GeometryOptions;
+    // A copy: arrays the caller changes later (stride: [2, 2], …) do not change the layer.
+    this.#geometry = Object.fromEntries(GEOMETRY.filter((k) => o[k] !== undefined)
+      .map((k) => [k, Array.isArray(o[k]) ? (o[k] as readonly number[]).slice() : o[k]])) as GeometryOptions;
     const plan = this.#planFor(op, w.shape);
     const b = this.#biasTensor(op, o.bias, plan);
     this.#dtypeOption = o.dtype;
