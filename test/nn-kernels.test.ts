@@ -71,10 +71,10 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
 
     it(`gemm ${dtype}: rows either side of the old 32 KiB packing limit, across several groups of weight panels`, () => {
       // The packing scratch held K ≤ 2048 float32 (1024 float64) until issue 16; both sides now take the packed tile,
-      // and N = 40 at K = 4608 / 2304 spans two groups of panels (PANEL_GROUP_BYTES), the last one ragged.
+      // and N = 120 at K = 4608 / 2304 spans two groups of panels (PANEL_GROUP_BYTES: 112 columns), the last ragged.
       const K = dtype === 'float32' ? 2048 : 1024;
       for (const k of [K - 1, K, K + 1]) for (const [M, N] of [[5, 17], [4, 9], [3, 8]]) checkGemm(dtype, M, N, k);
-      checkGemm(dtype, 6, 40, dtype === 'float32' ? 4608 : 2304);
+      checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304);
     });
 
     it(`gemm ${dtype}: rows too long for the packing scratch (256 KiB a 4-row block) take the unpacked tile`, () => {
@@ -412,7 +412,7 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
 
   it('3×3 stride 2 on 226, 228 and 512 channels (K either side of 2048, and 4608): several groups of weight panels', () => {
     // Each output against the reference within the float32 bound of its K-term sum (inputs exact in float32).
-    for (const [C, Cout, size] of [[226, 72, 5], [228, 72, 5], [512, 40, 3]]) {
+    for (const [C, Cout, size] of [[226, 72, 5], [228, 72, 5], [512, 120, 3]]) {
       for (const layout of ['channels-first', 'channels-last'] as const) {
         const x: NDArray = { data: randomArray(C * size * size, C, 'float32'), shape: [1, C, size, size] };
         const w: NDArray = { data: randomArray(Cout * C * 9, C + 1, 'float32'), shape: [Cout, C, 3, 3] };
