@@ -4,6 +4,7 @@
 // 4 neighbouring output pixels, so a multiply-add costs 1.25 loads instead of 2 (3×3 at unit stride: 0.75, as the
 // 4 outputs share their input columns). w is packed [bias C][taps × C]; padding is already in xpad [dp, hp, wp, C].
 // Channel counts that are not a multiple of the lanes end in scalars.
+import { corr2d_f32, corr2d_f64 } from './corr2d';
 import { lanes, madd } from './simd';
 
 // @ts-ignore: decorator
@@ -167,4 +168,51 @@ export function dwconv_f64(
   sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32, w: usize, out: usize,
 ): void {
   dwconv<f64>(x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out);
+}
+
+/**
+ * Channels-first depthwise at unit stride and dilation, P planes in one call (issue 16: one JS-to-wasm call per
+ * channel cost more than the arithmetic on 7 × 7 maps): plane p (channel c = (c0 + p) mod C) of the padded input x
+ * (planes `plane` elements apart, rows xStride apart) correlated with its kernel h + c·kh·kw (valid, corr2d.ts),
+ * starting from bias[c] (or 0), into out + p·oh·ow. Each plane is exactly what corr2d computes from an output
+ * filled with the bias and accumulate = 1.
+ */
+// @ts-ignore: decorator
+@inline function dwPlanes<T>(
+  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
+  out: usize, oh: i32, ow: i32,
+): void {
+  const size = <usize>sizeof<T>();
+  const n = <usize>(oh * ow);
+  const bytes = n * size;
+  let c = c0;
+  for (let p = 0; p < P; p++) {
+    const o = out + <usize>p * bytes;
+    const b: T = hasBias ? load<T>(bias + <usize>c * size) : <T>0;
+    let i: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const v = v128.splat<T>(b);
+      for (; i + 16 <= bytes; i += 16) v128.store(o + i, v);
+    }
+    for (; i < bytes; i += size) store<T>(o + i, b);
+    const xp = x + <usize>p * <usize>plane * size;
+    const hp = h + <usize>(c * kh * kw) * size;
+    if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, o, oh, ow, ow, 1);
+    else corr2d_f64(xp, xStride, hp, kh, kw, o, oh, ow, ow, 1);
+    if (++c == C) c = 0;
+  }
+}
+
+export function nn_dw_planes_f32(
+  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
+  out: usize, oh: i32, ow: i32,
+): void {
+  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow);
+}
+
+export function nn_dw_planes_f64(
+  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
+  out: usize, oh: i32, ow: i32,
+): void {
+  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow);
 }

@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in nn_gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './nn_gemm_core';
+import { copyElems, gemmRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './nn_gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -51,57 +51,65 @@ import { lanes } from './simd';
       const MR = ASC_FEATURE_RELAXED_SIMD && !packed ? 6 : 4;
       const pix = <usize>sw * sW;
       const ps = <usize>sizeof<usize>();
-      let zBase = x + <usize>cOff * size;
-      let rowBase = zBase;
-      let xx = 0;
-      let yy = 0;
-      for (let p = 0; p < P; p += MR) {
-        const mr = min(MR, P - p);
-        for (let i = 0; i < MR; i++) {
-          if (i >= mr) {
-            store<usize>(col + <usize>i * ps, load<usize>(col + <usize>(i - 1) * ps));
-            continue;
-          }
-          store<usize>(col + <usize>i * ps, rowBase + <usize>xx * pix);
-          if (++xx == ow) {
-            xx = 0;
-            if (++yy == oh) {
-              yy = 0;
-              zBase += <usize>sd * sD;
-              rowBase = zBase;
-            } else {
-              rowBase += <usize>sh * sH;
+      // Packed: weight panels in groups that stay in L2, every pixel block per group (see PANEL_GROUP_BYTES).
+      const gc = packed ? groupCols<T>(K) : coutG;
+      const panelB = <usize>(NR + K * NR) * size;
+      for (let j0 = 0; j0 < coutG; j0 += gc) {
+        const nc = min(gc, coutG - j0);
+        const wg = w + <usize>(j0 / NR) * panelB;
+        const og = out + <usize>j0 * size;
+        let zBase = x + <usize>cOff * size;
+        let rowBase = zBase;
+        let xx = 0;
+        let yy = 0;
+        for (let p = 0; p < P; p += MR) {
+          const mr = min(MR, P - p);
+          for (let i = 0; i < MR; i++) {
+            if (i >= mr) {
+              store<usize>(col + <usize>i * ps, load<usize>(col + <usize>(i - 1) * ps));
+              continue;
             }
-          }
-        }
-        const ldoB = <usize>ldo * size;
-        const c0 = out + <usize>p * ldoB;
-        const c1 = mr > 1 ? c0 + ldoB : c0;
-        const c2 = mr > 2 ? c1 + ldoB : c1;
-        const c3 = mr > 3 ? c2 + ldoB : c2;
-        if (packed) {
-          const q0 = load<usize>(col), q1 = load<usize>(col + ps), q2 = load<usize>(col + 2 * ps), q3 = load<usize>(col + 3 * ps);
-          let d = packBuf;
-          for (let a = 0; a < kd; a++) {
-            for (let b = 0; b < kh; b++) {
-              let o = <usize>(a * dd) * sD + <usize>(b * dh) * sH;
-              for (let s = 0; s < segs; s++) {
-                packRows4<T>(segBytes, q0 + o, q1 + o, q2 + o, q3 + o, d);
-                d += segBytes * 4;
-                o += segStep;
+            store<usize>(col + <usize>i * ps, rowBase + <usize>xx * pix);
+            if (++xx == ow) {
+              xx = 0;
+              if (++yy == oh) {
+                yy = 0;
+                zBase += <usize>sd * sD;
+                rowBase = zBase;
+              } else {
+                rowBase += <usize>sh * sH;
               }
             }
           }
-          packedRows4<T>(coutG, <usize>K * size, packBuf, w, c0, c1, c2, c3);
-        } else if (ASC_FEATURE_RELAXED_SIMD) {
-          const c4 = mr > 4 ? c3 + ldoB : c3;
-          const c5 = mr > 5 ? c4 + ldoB : c4;
-          rows6<T>(coutG, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
-            load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps),
-            load<usize>(col + 4 * ps), load<usize>(col + 5 * ps), w, c0, c1, c2, c3, c4, c5);
-        } else {
-          rows4<T>(coutG, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
-            load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps), w, c0, c1, c2, c3);
+          const ldoB = <usize>ldo * size;
+          const c0 = og + <usize>p * ldoB;
+          const c1 = mr > 1 ? c0 + ldoB : c0;
+          const c2 = mr > 2 ? c1 + ldoB : c1;
+          const c3 = mr > 3 ? c2 + ldoB : c2;
+          if (packed) {
+            const q0 = load<usize>(col), q1 = load<usize>(col + ps), q2 = load<usize>(col + 2 * ps), q3 = load<usize>(col + 3 * ps);
+            let d = packBuf;
+            for (let a = 0; a < kd; a++) {
+              for (let b = 0; b < kh; b++) {
+                let o = <usize>(a * dd) * sD + <usize>(b * dh) * sH;
+                for (let s = 0; s < segs; s++) {
+                  packRows4<T>(segBytes, q0 + o, q1 + o, q2 + o, q3 + o, d);
+                  d += segBytes * 4;
+                  o += segStep;
+                }
+              }
+            }
+            packedRows4<T>(nc, <usize>K * size, packBuf, wg, c0, c1, c2, c3);
+          } else if (ASC_FEATURE_RELAXED_SIMD) {
+            const c4 = mr > 4 ? c3 + ldoB : c3;
+            const c5 = mr > 5 ? c4 + ldoB : c4;
+            rows6<T>(nc, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
+              load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps),
+              load<usize>(col + 4 * ps), load<usize>(col + 5 * ps), wg, c0, c1, c2, c3, c4, c5);
+          } else {
+            rows4<T>(nc, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
+              load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps), wg, c0, c1, c2, c3);
+          }
         }
       }
       return;

@@ -338,10 +338,32 @@ import { lanes, madd } from './simd';
 
 /**
  * Scratch for one 4-row block of A packed k-major ([K][4]): static memory below the caller's arena (heapBase), so
- * no caller passes a buffer. 32 KiB holds K ≤ 2048 in float32, ≤ 1024 in float64; longer rows take rows4.
+ * no caller passes a buffer. 256 KiB holds K ≤ 16384 in float32, ≤ 8192 in float64 (3×3 kernels on up to 1820
+ * channels); longer rows take rows4. It was 32 KiB (K ≤ 2048): 3×3 layers past 227 channels then fell to rows4, and
+ * ResNet's stride-2 3×3 layers on 256 channels (K = 2304) ran at 0.3–0.5× tfjs (issue 16). The block is streamed once
+ * per 8-column panel next to that panel's K × 8 weights, so it only needs to stay in L2, not L1.
  */
-export const PACK_BYTES: usize = 32768;
+export const PACK_BYTES: usize = 262144;
 export const packBuf: usize = memory.data(<i32>PACK_BYTES, 16);
+
+/**
+ * Bytes of packed weights one sweep over the rows reads: the packed paths take the weight panels in groups of about
+ * this size (at least two panels), all row blocks per group (the A block is packed again per group). Where all the
+ * weights fit (K·N ≤ 512 Ki floats) there is one group and nothing changes; ResNet's 512-channel layers (K = 4608,
+ * 4.7 MB of weights) otherwise streamed all the weights from memory once per 4 rows. 512 KiB groups measured slower
+ * than one sweep on 226 channels (K = 2034, 0.84×: the taps gathered again per group), 2 MiB no slower there and
+ * 1.27–1.49× faster than before this change at 228, 256 and 512 channels (3×3, stride 2, one process). Each output's
+ * sum runs over k in the same order either way (same bits).
+ */
+export const PANEL_GROUP_BYTES: usize = 2097152;
+
+/** Columns per group of weight panels for rows of K (a multiple of the panel width). */
+// @ts-ignore: decorator
+@inline export function groupCols<T>(K: i32): i32 {
+  const NR = 2 * lanes<T>();
+  const panelB = <usize>(NR + K * NR) * sizeof<T>();
+  return max<i32>(2, <i32>(PANEL_GROUP_BYTES / panelB)) * NR;
+}
 
 /** Rows a0…a3 (kB bytes each) into dst as [K][4]: the four rows' k-th elements side by side. */
 // @ts-ignore: decorator
@@ -455,6 +477,29 @@ export const packBuf: usize = memory.data(<i32>PACK_BYTES, 16);
         const c5 = mr > 5 ? c4 + ldcB : c4;
         rows6<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, a4, a5, w, c0, c1, c2, c3, c4, c5);
       }
+    } else if (packed) {
+      // Two or more panels: pack each 4-row block (k-major) for the packed tile; one panel would not repay it.
+      // Panels in groups that stay in L2 (PANEL_GROUP_BYTES), every block per group.
+      const gc = groupCols<T>(K);
+      const panelB = <usize>(NR + K * NR) * size;
+      for (let j0 = 0; j0 < N; j0 += gc) {
+        const nc = min(gc, N - j0);
+        const wg = w + <usize>(j0 / NR) * panelB;
+        const cg = c + <usize>j0 * size;
+        for (let i = 0; i < M; i += 4) {
+          const mr = min(4, M - i);
+          const a0 = a + <usize>i * ldaB;
+          const a1 = mr > 1 ? a0 + ldaB : a0;
+          const a2 = mr > 2 ? a1 + ldaB : a1;
+          const a3 = mr > 3 ? a2 + ldaB : a2;
+          const c0 = cg + <usize>i * ldcB;
+          const c1 = mr > 1 ? c0 + ldcB : c0;
+          const c2 = mr > 2 ? c1 + ldcB : c1;
+          const c3 = mr > 3 ? c2 + ldcB : c2;
+          packRows4<T>(kB, a0, a1, a2, a3, packBuf);
+          packedRows4<T>(nc, kB, packBuf, wg, c0, c1, c2, c3);
+        }
+      }
     } else {
       for (let i = 0; i < M; i += 4) {
         const mr = min(4, M - i);
@@ -466,13 +511,7 @@ export const packBuf: usize = memory.data(<i32>PACK_BYTES, 16);
         const c1 = mr > 1 ? c0 + ldcB : c0;
         const c2 = mr > 2 ? c1 + ldcB : c1;
         const c3 = mr > 3 ? c2 + ldcB : c2;
-        // Two or more panels: pack the block once (into L1) for the packed tile; one panel would not repay it.
-        if (packed) {
-          packRows4<T>(kB, a0, a1, a2, a3, packBuf);
-          packedRows4<T>(N, kB, packBuf, w, c0, c1, c2, c3);
-        } else {
-          rows4<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, w, c0, c1, c2, c3);
-        }
+        rows4<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, w, c0, c1, c2, c3);
       }
     }
     return;

@@ -172,9 +172,86 @@ import { lanes } from './simd';
   const panel = NR + C * NR;
   const uS = <usize>((Cout + NR - 1) / NR * panel) * size;
   const total = uS * 16;
-  for (let i: usize = 0; i < total; i += size) store<T>(dst + i, <T>0);
+  let z: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; z + 16 <= total; z += 16) v128.store(dst + z, v128.splat<T>(<T>0));
+  }
+  for (; z < total; z += size) store<T>(dst + z, <T>0);
   const half: T = <T>0.5;
-  for (let co = 0; co < Cout; co++) {
+  let co0 = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (coS == 1) {
+      // Output channels contiguous (channels-last, or channels-first transposed by the caller): the same arithmetic
+      // on a vector of output channels per (ci, tap), stored as one vector in each of the 16 sets (lanes divides NR,
+      // so a vector never straddles two panels). The 9 taps are 9 sequential streams, not 9 scattered loads a value.
+      const L = lanes<T>();
+      const vh = v128.splat<T>(half);
+      const tapB = <usize>tapS * size;
+      for (let ci = 0; ci < C; ci++) {
+        for (let co = 0; co + L <= Cout; co += L) {
+          const sp = src + <usize>(co + ci * ciS) * size;
+          const g0 = vtap(sp, tapB, flip, 0), g1 = vtap(sp, tapB, flip, 1), g2 = vtap(sp, tapB, flip, 2);
+          const g6 = vtap(sp, tapB, flip, 6), g7 = vtap(sp, tapB, flip, 7), g8 = vtap(sp, tapB, flip, 8);
+          const g3 = vtap(sp, tapB, flip, 3), g4 = vtap(sp, tapB, flip, 4), g5 = vtap(sp, tapB, flip, 5);
+          const t10 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g0, g3), g6));
+          const t11 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g1, g4), g7));
+          const t12 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g2, g5), g8));
+          const t20 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g0, g3), g6));
+          const t21 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g1, g4), g7));
+          const t22 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g2, g5), g8));
+          const d = dst + <usize>((co / NR) * panel + NR + ci * NR + co % NR) * size;
+          storeRowGV<T>(d, uS, 0, vh, g0, g1, g2);
+          storeRowGV<T>(d, uS, 1, vh, t10, t11, t12);
+          storeRowGV<T>(d, uS, 2, vh, t20, t21, t22);
+          storeRowGV<T>(d, uS, 3, vh, g6, g7, g8);
+        }
+      }
+      co0 = Cout - Cout % L;
+    } else if (tapS == 1 && sizeof<T>() == 4) {
+      // Channels-first float32: each (co, ci) has its 9 taps contiguous. Four output channels' rows are loaded as
+      // two vectors each (taps 0–3, 4–7) and transposed in registers (as packRows4), tap 8 gathered: vectors of
+      // four output channels per tap, then the same arithmetic as above.
+      const vh = v128.splat<T>(half);
+      const coB = <usize>coS * size;
+      for (let ci = 0; ci < C; ci++) {
+        for (let co = 0; co + 4 <= Cout; co += 4) {
+          const s0 = src + <usize>(co * coS + ci * ciS) * size;
+          const s1 = s0 + coB, s2 = s1 + coB, s3 = s2 + coB;
+          let r0 = v128.load(s0), r1 = v128.load(s1), r2 = v128.load(s2), r3 = v128.load(s3);
+          let lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          let hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          let g0 = v128.shuffle<f64>(lo01, lo23, 0, 2), g1 = v128.shuffle<f64>(lo01, lo23, 1, 3);
+          let g2 = v128.shuffle<f64>(hi01, hi23, 0, 2), g3 = v128.shuffle<f64>(hi01, hi23, 1, 3);
+          r0 = v128.load(s0, 16); r1 = v128.load(s1, 16); r2 = v128.load(s2, 16); r3 = v128.load(s3, 16);
+          lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          let g4 = v128.shuffle<f64>(lo01, lo23, 0, 2), g5 = v128.shuffle<f64>(lo01, lo23, 1, 3);
+          let g6 = v128.shuffle<f64>(hi01, hi23, 0, 2), g7 = v128.shuffle<f64>(hi01, hi23, 1, 3);
+          let g8 = v128.replace_lane<f32>(v128.replace_lane<f32>(v128.replace_lane<f32>(v128.splat<f32>(load<f32>(s0, 32)),
+            1, load<f32>(s1, 32)), 2, load<f32>(s2, 32)), 3, load<f32>(s3, 32));
+          if (flip) {
+            let t = g0; g0 = g8; g8 = t;
+            t = g1; g1 = g7; g7 = t;
+            t = g2; g2 = g6; g6 = t;
+            t = g3; g3 = g5; g5 = t;
+          }
+          const t10 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g0, g3), g6));
+          const t11 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g1, g4), g7));
+          const t12 = v128.mul<T>(vh, v128.add<T>(v128.add<T>(g2, g5), g8));
+          const t20 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g0, g3), g6));
+          const t21 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g1, g4), g7));
+          const t22 = v128.mul<T>(vh, v128.add<T>(v128.sub<T>(g2, g5), g8));
+          const d = dst + <usize>((co / NR) * panel + NR + ci * NR + co % NR) * size;
+          storeRowGV<T>(d, uS, 0, vh, g0, g1, g2);
+          storeRowGV<T>(d, uS, 1, vh, t10, t11, t12);
+          storeRowGV<T>(d, uS, 2, vh, t20, t21, t22);
+          storeRowGV<T>(d, uS, 3, vh, g6, g7, g8);
+        }
+      }
+      co0 = Cout - Cout % 4;
+    }
+  }
+  for (let co = co0; co < Cout; co++) {
     for (let ci = 0; ci < C; ci++) {
       const s = src + <usize>(co * coS + ci * ciS) * size;
       // t = G g (4 × 3), one column k at a time.
@@ -189,6 +266,22 @@ import { lanes } from './simd';
       storeRowG<T>(d, uS, 3, t30, t31, t32);
     }
   }
+}
+
+/** A vector of kernel values at tap (3·ky + kx) (reversed with flip) for consecutive output channels. */
+// @ts-ignore: decorator
+@inline function vtap(sp: usize, tapB: usize, flip: i32, tap: i32): v128 {
+  return v128.load(sp + <usize>(flip ? 8 - tap : tap) * tapB);
+}
+
+/** storeRowG on vectors of output channels: the same operations lane by lane (the same bits). */
+// @ts-ignore: decorator
+@inline function storeRowGV<T>(d: usize, uS: usize, i: i32, vh: v128, a: v128, b: v128, c: v128): void {
+  const p = d + <usize>(4 * i) * uS;
+  v128.store(p, a);
+  v128.store(p + uS, v128.mul<T>(vh, v128.add<T>(v128.add<T>(a, b), c)));
+  v128.store(p + 2 * uS, v128.mul<T>(vh, v128.add<T>(v128.sub<T>(a, b), c)));
+  v128.store(p + 3 * uS, c);
 }
 
 /** Kernel value at tap (3·ky + kx), reversed with flip. */

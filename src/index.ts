@@ -10,6 +10,8 @@ export type { ChooseOptions, CorrelateOptions, MeasuredChoice, Mode, Method, Sig
 export * as numpy from './numpy';
 export { conv1d, conv2d, conv3d } from './nn';
 export type { ConvOptions, Layout, Padding, PaddingMode } from './nn';
+export { prepareConv1d, prepareConv2d, prepareConv3d, PreparedConv } from './nn';
+export type { PrepareOptions, RunOptions } from './nn';
 export {
   conv1dGradInput, conv2dGradInput, conv3dGradInput, conv1dGradWeight, conv2dGradWeight, conv3dGradWeight,
   conv1dBackward, conv2dBackward, conv3dBackward,

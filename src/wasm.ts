@@ -35,12 +35,23 @@ export const MAX_WASM_BYTES = 65536 * PAGE;
 /**
  * A bump allocator over the module memory. `mark()` before a call, `release(mark)` in `finally`: whatever the
  * call allocated is given back whether it returned or threw. Memory only grows; views are never kept here.
+ *
+ * Below the bump region sit the persistent blocks of prepared layers (`persist`/`unpersist`): [base, floor) holds
+ * them and the holes freed ones left, [floor, top) is the per-call arena. A call's mark is at or above `floor`, so
+ * no release can reach a persistent block. Blocks are made and freed only between calls (ops are synchronous and
+ * finalizers run between tasks): a new block takes the first hole that fits, else the arena's floor moves up; a
+ * freed block becomes a hole, merged with its neighbours, and a hole ending at the floor moves the floor back down.
  */
 export class Arena {
   readonly base: number;
+  /** Start of the per-call region: persistent blocks and holes lie below. */
+  floor: number;
   top: number;
+  /** Holes below the floor, sorted by address, never adjacent (merged on free). */
+  private readonly holes: { start: number; bytes: number }[] = [];
   constructor(private readonly memory: WebAssembly.Memory, base: number) {
     this.base = align16(base);
+    this.floor = this.base;
     this.top = this.base;
   }
   mark(): number {
@@ -68,6 +79,54 @@ export class Arena {
     }
     this.top = end;
     return p;
+  }
+  /**
+   * A block of `bytes` (16-byte aligned) that no `release` frees, until `unpersist(pointer, bytes)`. Only between
+   * calls (the arena empty): throws otherwise, and a RangeError when memory cannot hold it.
+   */
+  persist(bytes: number): number {
+    if (this.top !== this.floor) throw new Error('wasm memory: a persistent block can only be made between calls');
+    const n = align16(Math.max(bytes, 16));
+    const i = this.holes.findIndex((h) => h.bytes >= n);
+    if (i >= 0) {
+      const h = this.holes[i];
+      const p = h.start;
+      h.start += n;
+      h.bytes -= n;
+      if (h.bytes === 0) this.holes.splice(i, 1);
+      return p;
+    }
+    const p = this.alloc(n);
+    this.floor = this.top;
+    return p;
+  }
+  /** Give back a block from `persist` (same pointer and size). */
+  unpersist(pointer: number, bytes: number): void {
+    const n = align16(Math.max(bytes, 16));
+    const hs = this.holes;
+    let i = hs.findIndex((h) => h.start > pointer);
+    if (i < 0) i = hs.length;
+    hs.splice(i, 0, { start: pointer, bytes: n });
+    if (i + 1 < hs.length && hs[i].start + hs[i].bytes === hs[i + 1].start) {
+      hs[i].bytes += hs[i + 1].bytes;
+      hs.splice(i + 1, 1);
+    }
+    if (i > 0 && hs[i - 1].start + hs[i - 1].bytes === hs[i].start) {
+      hs[i - 1].bytes += hs[i].bytes;
+      hs.splice(i, 1);
+      i--;
+    }
+    const last = hs[hs.length - 1];
+    // The last hole ending at the floor gives its bytes back to the per-call arena (only when no call is running).
+    if (last.start + last.bytes === this.floor && this.top === this.floor) {
+      hs.pop();
+      this.floor = last.start;
+      this.top = last.start;
+    }
+  }
+  /** Bytes held by persistent blocks (holes excluded): tests check that disposing returns them. */
+  persistent(): number {
+    return this.floor - this.base - this.holes.reduce((s, h) => s + h.bytes, 0);
   }
 }
 
@@ -224,7 +283,8 @@ export function getMemoryLimit(): number {
  * After a call returns (the arena back at its base): if the memory grew past the limit, give it back. wasm memory
  * cannot shrink, so the module gets a fresh instance of the same compiled code (its memory at the initial size) and
  * the old one, with its large buffer, is left to the garbage collector. If the engine refuses the instantiation, the
- * old instance stays (correct, only larger).
+ * old instance stays (correct, only larger). While prepared layers keep packed weights below the arena's floor
+ * (`persist`), the top never returns to the base and the memory is kept: a fresh instance would lose them.
  */
 export function releaseMemory(m: WasmModule): void {
   if (m.arena.top !== m.arena.base || m.exports.memory.buffer.byteLength <= memoryLimit) return;

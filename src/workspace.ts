@@ -6,6 +6,7 @@ import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
 import { MAX_WASM_BYTES, releaseMemory } from './wasm';
+import type { WasmModule } from './wasm';
 
 export interface Workspace {
   mem: Float;
@@ -13,6 +14,18 @@ export interface Workspace {
   off: number[];
   k: Kernels;
   backend: 'js' | 'wasm';
+}
+
+const pinned = new WeakSet<object>();
+
+/**
+ * A `backend` value for withWorkspace naming one instantiated wasm module, whatever the default backend is now:
+ * for data that lives in that module's memory (prepared layers' packed weights).
+ */
+export function pinnedBackend(module: WasmModule): object {
+  const b = { name: 'wasm' as const, module };
+  pinned.add(b);
+  return b;
 }
 
 function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
@@ -31,7 +44,7 @@ function layout(sizes: readonly number[], bpe: number): { off: number[]; total: 
  * allocated. Results must be copied out of `mem` inside `fn` (never return a view of it).
  */
 export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, sizes: readonly number[], fn: (ws: Workspace) => R): R {
-  const be = resolveBackend(op, backend);
+  const be = pinned.has(backend as object) ? (backend as { name: 'wasm'; module: WasmModule }) : resolveBackend(op, backend);
   const Ctor = ctorOf(dtype);
   const bpe = Ctor.BYTES_PER_ELEMENT;
   const { off, total } = layout(sizes, bpe);

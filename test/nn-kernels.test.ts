@@ -43,6 +43,8 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
     ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
     return ws.mem.slice(c, c + cSize);
   });
+  // A K-term sum of products in the dtype, each factor first rounded to it: |error| ≤ (K + 3)·u·(|bias| + Σ|a·b|).
+  const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < ldc; j++) {
       if (j >= N) {
@@ -50,8 +52,12 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
         continue;
       }
       let s = bias[j];
-      for (let k = 0; k < K; k++) s += A[i * lda + k] * B[k * N + j];
-      expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual(TOL[dtype] * (1 + Math.abs(s)) * 4);
+      let mag = Math.abs(bias[j]);
+      for (let k = 0; k < K; k++) {
+        s += A[i * lda + k] * B[k * N + j];
+        mag += Math.abs(A[i * lda + k] * B[k * N + j]);
+      }
+      expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual((K + 3) * u * mag);
     }
   }
 }
@@ -63,10 +69,65 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       for (const M of EDGE) for (const N of EDGE) for (const K of [1, 4, 9, 17]) checkGemm(dtype, M, N, K);
     });
 
-    it(`gemm ${dtype}: rows too long for the packing scratch (32 KiB a 4-row block) take the unpacked tile`, () => {
-      const K = dtype === 'float32' ? 2049 : 1025;
-      for (const [M, N] of [[5, 17], [4, 9], [3, 8]]) checkGemm(dtype, M, N, K);
-      checkGemm(dtype, 5, 17, K - 1); // the longest rows that still pack
+    it(`gemm ${dtype}: rows either side of the old 32 KiB packing limit, across several groups of weight panels`, () => {
+      // The packing scratch held K ≤ 2048 float32 (1024 float64) until issue 16; both sides now take the packed tile,
+      // and N = 120 at K = 4608 / 2304 spans two groups of panels (PANEL_GROUP_BYTES: 112 columns), the last ragged.
+      const K = dtype === 'float32' ? 2048 : 1024;
+      for (const k of [K - 1, K, K + 1]) for (const [M, N] of [[5, 17], [4, 9], [3, 8]]) checkGemm(dtype, M, N, k);
+      checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304);
+    });
+
+    it(`gemm ${dtype}: rows too long for the packing scratch (256 KiB a 4-row block) take the unpacked tile`, () => {
+      const K = dtype === 'float32' ? 16384 : 8192;
+      checkGemm(dtype, 5, 17, K + 1);
+      checkGemm(dtype, 5, 17, K); // the longest rows that still pack
+    });
+
+    it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {
+      // Against float64 sums of the staged weights, per value within the rounding of its few-term sums (≤ 4 roundings).
+      const nr = panelWidth(dtype);
+      const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+      const Gm = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+      for (const [C, Cout] of [[3, 5], [8, 8], [9, 13], [16, 21]]) {
+        for (const cf of [true, false]) {
+          for (const flip of [0, 1]) {
+            const n = Cout * C * 9;
+            const wsrc = randomArray(n, C * 100 + Cout + flip, dtype);
+            const [coS, ciS, tapS] = cf ? [C * 9, 9, 1] : [1, Cout, C * Cout];
+            const uS = Math.ceil(Cout / nr) * (nr + C * nr);
+            const got = withWorkspace('test', undefined, dtype, [n, 16 * uS], (ws) => {
+              const [src, dst] = ws.off;
+              ws.mem.set(wsrc, src);
+              ws.mem.fill(GUARD, dst, dst + 16 * uS);
+              ws.k.winogradWeights(ws.mem, src, coS, ciS, tapS, C, Cout, flip, dst, nr);
+              return ws.mem.slice(dst, dst + 16 * uS);
+            });
+            for (let xi = 0; xi < 16; xi++) {
+              const [i, j] = [xi >> 2, xi & 3];
+              for (let co = 0; co < Math.ceil(Cout / nr) * nr; co++) {
+                for (let ci = 0; ci < C; ci++) {
+                  const at = xi * uS + Math.floor(co / nr) * (nr + C * nr) + nr + ci * nr + (co % nr);
+                  if (co >= Cout) {
+                    expect(got[at], `padding column ${co}`).toBe(0);
+                    continue;
+                  }
+                  let ref = 0;
+                  let mag = 0;
+                  for (let a = 0; a < 3; a++) {
+                    for (let b = 0; b < 3; b++) {
+                      const tap = flip ? 8 - (3 * a + b) : 3 * a + b;
+                      const t = Gm[i][a] * wsrc[co * coS + ci * ciS + tap * tapS] * Gm[j][b];
+                      ref += t;
+                      mag += Math.abs(t);
+                    }
+                  }
+                  expect(Math.abs(got[at] - ref), `C=${C} Cout=${Cout} cf=${cf} flip=${flip} ξ=${xi} co=${co} ci=${ci}`).toBeLessThanOrEqual(4 * u * mag);
+                }
+              }
+            }
+          }
+        }
+      }
     });
 
     it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles), dense and strided, with guards`, () => {
@@ -338,6 +399,39 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     check({ ...c, size: [39, 100], stride: [2, 1] }, 'float32', 'channels-last', false, 'depthwise');
     check({ ...c, rank: 3, N: 1, size: [3, 12, 100], kernel: [2, 3, 3], stride: [1, 1, 1], dilation: [1, 1, 1], padding: [0, 1, 1] },
       'float64', 'channels-last', true, 'depthwise');
+  });
+
+  it('planes (channels-first depthwise): several bands of planes in one kernel call each, a ragged last band, batch > 1', () => {
+    // 2 × 11 planes of 31 × 29 outputs: bands of 18 planes (16384 outputs), crossing the batch boundary mid-band.
+    const c: Case = {
+      rank: 2, N: 2, groups: 11, cinG: 1, coutG: 1, size: [31, 29], kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
+      padding: [1, 1], paddingMode: 'reflect', bias: true, layout: 'channels-first', seed: 77,
+    };
+    for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-first', false, 'planes');
+  });
+
+  it('3×3 stride 2 on 226, 228 and 512 channels (K either side of 2048, and 4608): several groups of weight panels', () => {
+    // Each output against the reference within the float32 bound of its K-term sum (inputs exact in float32).
+    for (const [C, Cout, size] of [[226, 72, 5], [228, 72, 5], [512, 120, 3]]) {
+      for (const layout of ['channels-first', 'channels-last'] as const) {
+        const x: NDArray = { data: randomArray(C * size * size, C, 'float32'), shape: [1, C, size, size] };
+        const w: NDArray = { data: randomArray(Cout * C * 9, C + 1, 'float32'), shape: [Cout, C, 3, 3] };
+        const bias = randomArray(Cout, C + 2, 'float32');
+        const opts = { stride: [2, 2], dilation: [1, 1], padBefore: [1, 1], padAfter: [1, 1], groups: 1, paddingMode: 'zeros' as const };
+        const ref = refConv(x.data, [...x.shape], w.data, [...w.shape], { ...opts, bias });
+        const mag = refConv(x.data.map(Math.abs), [...x.shape], w.data.map(Math.abs), [...w.shape], { ...opts, bias: bias.map(Math.abs) });
+        const cl = layout === 'channels-last';
+        const got = conv2d(cl ? permute(x, toChannelsLast(2)) : x, cl ? permute(w, weightToChannelsLast(2)) : w,
+          { stride: 2, padding: 1, bias, layout });
+        expect(pathOf({ rank: 2, N: 1, groups: 1, cinG: C, coutG: Cout, size: [size, size], kernel: [3, 3], stride: [2, 2], dilation: [1, 1],
+          padding: [1, 1], paddingMode: 'zeros', bias: true, layout, seed: 0 })).toBe('im2col');
+        const want = cl ? permute(ref, toChannelsLast(2)) : ref;
+        const bound = cl ? permute(mag, toChannelsLast(2)) : mag;
+        for (let i = 0; i < want.data.length; i++) {
+          expect(Math.abs(got.data[i] - want.data[i]), `C=${C} ${layout} output ${i}`).toBeLessThanOrEqual((9 * C + 2) * 2 ** -24 * bound.data[i]);
+        }
+      }
+    }
   });
 
   it('large enough for several im2col tiles and every microkernel row remainder', () => {

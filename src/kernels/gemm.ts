@@ -13,6 +13,7 @@
 // Packed GEMM weights: per panel of nr output columns, [bias nr][K × nr], zeros past the last column; nr = 8 for
 // float32 and 4 for float64 (two SIMD vectors, see panelWidth). Every offset and stride is in elements of `mem`.
 import type { DType, Float } from '../arrays';
+import { js as corrJs } from './corr';
 
 /** Columns per packed weight panel: two v128 vectors of the dtype. */
 export function panelWidth(dtype: DType): number {
@@ -43,6 +44,10 @@ export interface Family {
     bias: number, hasBias: number, out: number, v: number, m: number, tileBlock: number, nr: number,
   ): void;
   direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void;
+  dwPlanes(
+    mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
+    bias: number, hasBias: number, out: number, oh: number, ow: number,
+  ): void;
 }
 
 function gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void {
@@ -256,7 +261,22 @@ function direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: 
   }
 }
 
-export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3 };
+/**
+ * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) correlated (valid) with its kernel
+ * h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts).
+ */
+function dwPlanes(
+  mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
+  bias: number, hasBias: number, out: number, oh: number, ow: number,
+): void {
+  const n = oh * ow;
+  for (let p = 0, c = c0; p < P; p++, c = c + 1 === C ? 0 : c + 1) {
+    mem.fill(hasBias ? mem[bias + c] : 0, out + p * n, out + (p + 1) * n);
+    corrJs.corr2d(mem, x + p * plane, xStride, h + c * kh * kw, kh, kw, out + p * n, oh, ow, ow, 1);
+  }
+}
+
+export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3, dwPlanes };
 
 export type WasmExport = (name: string) => (...args: number[]) => void;
 
@@ -270,6 +290,7 @@ export function wasm(exp: WasmExport, bpe: number): Family {
   const pp = exp('nn_pad_planes');
   const wg = exp('nn_winograd');
   const d3 = exp('nn_direct3');
+  const dwp = exp('nn_dw_planes');
   return {
     gemm: (_mem, M, N, K, a, lda, w, c, ldc) => g(M, N, K, a * bpe, lda, w * bpe, c * bpe, ldc),
     convGemm: (_mem, x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows) =>
@@ -284,5 +305,7 @@ export function wasm(exp: WasmExport, bpe: number): Family {
     winograd: (_mem, x, pw, C, th, tw, oh, ow, u, Cout, bias, hasBias, out, v, m, tileBlock) =>
       wg(x * bpe, pw, C, th, tw, oh, ow, u * bpe, Cout, bias * bpe, hasBias, out * bpe, v * bpe, m * bpe, tileBlock),
     direct3: (_mem, x, wp, sh, sw, oh, ow, w, Cout, out, ldo) => d3(x * bpe, wp, sh, sw, oh, ow, w * bpe, Cout, out * bpe, ldo),
+    dwPlanes: (_mem, x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow) =>
+      dwp(x * bpe, P, C, c0, plane, xStride, h * bpe, kh, kw, bias * bpe, hasBias, out * bpe, oh, ow),
   };
 }

@@ -12,6 +12,7 @@ import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
 import { sourceIndex, type BoundaryMode } from '../pad';
+import type { Kernels } from '../kernels';
 import { copyOut, withWorkspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
 
@@ -128,6 +129,11 @@ export function convPath(plan: ConvPlan): ConvPath {
  */
 const DIRECT_BAND = 16384;
 const DIRECT_BAND_CF = 4 * DIRECT_BAND;
+/**
+ * Output elements per band of channels-first depthwise planes (one kernel call and one copy-out per band, 64 KiB of
+ * float32): it was one call, one fill and one copy per plane, which cost more than the arithmetic on 7 × 7 maps.
+ */
+const PLANES_BAND = 16384;
 
 /** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
 const WINOGRAD_MIN_CHANNELS = 8;
@@ -155,16 +161,126 @@ export function runConvIfFinite(plan: ConvPlan, dtype: DType, backend: unknown, 
   return convOnce(plan, dtype, backend, x, w, undefined, convPath(plan), true);
 }
 
-function convOnce(
+/**
+ * Weights packed once by a prepared layer (src/nn/prepared.ts), for the backend they were packed on: in wasm memory
+ * at element `offset` (a persistent block: no call's arena release frees it), or on the js backend as `data`,
+ * copied into each call's scratch. The block holds what packWeights writes for the plan's PackKind.
+ */
+export interface Prepacked {
+  offset?: number;
+  data?: Float;
+}
+
+/**
+ * What a layer's packed weights are: the planes path's (flipped) kernels [C][taps]; the channels-first unpadded 1×1
+ * path's A [Cout][cinG (+ 1 bias column)]; or the main paths' packed block (packedWeightSize) followed by the bias.
+ */
+export type PackKind = 'planes' | 'pointwise-planes' | 'main';
+
+export function packKind(plan: ConvPlan, path: ConvPath): PackKind {
+  if (path === 'planes') return 'planes';
+  const unpadded = plan.padBefore.every((p) => p === 0) && plan.padAfter.every((p) => p === 0);
+  return path === 'pointwise' && plan.layout === 'channels-first' && unpadded ? 'pointwise-planes' : 'main';
+}
+
+/** Elements of the main paths' packed weights (depthwise [bias C][taps × C], Winograd's 16 sets, or GEMM panels). */
+function packedWeightSize(plan: ConvPlan, dtype: DType, path: ConvPath): number {
+  const nr = panelWidth(dtype);
+  const taps = product(plan.kernel);
+  const { inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
+  if (path === 'depthwise') return C + taps * C;
+  if (path === 'winograd') return 16 * Math.ceil(Cout / nr) * (nr + C * nr);
+  return G * Math.ceil(coutG / nr) * (nr + taps * cinG * nr);
+}
+
+/** Elements of a prepared layer's block (see PackKind). */
+export function preparedSize(plan: ConvPlan, dtype: DType, path: ConvPath, hasBias: boolean): number {
+  const kind = packKind(plan, path);
+  if (kind === 'planes') return plan.inChannels * product(plan.kernel);
+  if (kind === 'pointwise-planes') return plan.outChannels * (plan.inPerGroup + (hasBias ? 1 : 0));
+  return packedWeightSize(plan, dtype, path) + plan.outChannels;
+}
+
+/** Elements packWeights stages the weights as given in (at `wraw`). */
+export function stagingSize(plan: ConvPlan, path: ConvPath, wLength: number): number {
+  return packKind(plan, path) !== 'main' || path === 'depthwise' ? 0 : wLength;
+}
+
+/**
+ * Pack a layer's weights (w, bias: the caller's arrays) into mem at `dst`, as the plan's path reads them; the main
+ * paths other than depthwise stage w at `wraw` (stagingSize elements) and the bias at `braw` (Cout) first, and with
+ * `biasAfter` also copy the bias after the packed block (where a prepared Winograd layer reads it).
+ */
+export function packWeights(
+  mem: Float, k: Kernels, plan: ConvPlan, dtype: DType, path: ConvPath, w: Float, bias: Float | number[] | undefined,
+  wraw: number, braw: number, dst: number, biasAfter: boolean,
+): void {
+  const kind = packKind(plan, path);
+  const taps = product(plan.kernel);
+  const { inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
+  if (kind === 'planes') {
+    if (plan.flip) {
+      for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) mem[dst + c * taps + t] = w[c * taps + taps - 1 - t];
+    } else {
+      mem.set(w, dst);
+    }
+    return;
+  }
+  if (kind === 'pointwise-planes') {
+    if (bias) {
+      const K = cinG + 1;
+      for (let co = 0; co < Cout; co++) {
+        mem.set(w.subarray(co * cinG, (co + 1) * cinG), dst + co * K);
+        mem[dst + co * K + cinG] = bias[co];
+      }
+    } else {
+      mem.set(w, dst);
+    }
+    return;
+  }
+  if (path === 'depthwise') {
+    packDepthwise(mem, dst, plan, taps, w, bias);
+    return;
+  }
+  const nr = panelWidth(dtype);
+  const cf = plan.layout === 'channels-first';
+  const [coS, ciS, tapS] = cf ? [cinG * taps, taps, 1] : [1, Cout, cinG * Cout];
+  const flip = plan.flip ? 1 : 0;
+  mem.set(w, wraw);
+  if (bias) mem.set(bias, braw);
+  if (path === 'winograd') {
+    k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, dst, nr);
+  } else {
+    const groupStride = Math.ceil(coutG / nr) * (nr + taps * cinG * nr);
+    for (let g = 0; g < G; g++) {
+      k.packGemm(mem, wraw + g * coutG * coS, coS, ciS, tapS, cinG, taps, coutG, flip, braw + g * coutG, bias ? 1 : 0, dst + g * groupStride, nr);
+    }
+  }
+  if (biasAfter && bias) mem.set(bias, dst + packedWeightSize(plan, dtype, path));
+}
+
+/** The prepared block's element offset in this call's `mem`: in place on wasm, else copied into `scratch`. */
+function prepackedAt(mem: Float, pre: Prepacked, scratch: number): number {
+  if (pre.offset !== undefined) return pre.offset;
+  mem.set(pre.data!, scratch);
+  return scratch;
+}
+
+/** Scratch elements a call needs for a prepared block: none on wasm (it is in place), a copy on js. */
+function prepackedScratch(pre: Prepacked): number {
+  return pre.offset !== undefined ? 0 : pre.data!.length;
+}
+
+export function convOnce(
   plan: ConvPlan, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, path: ConvPath, finiteOnly: boolean,
-  into?: Float,
+  into?: Float, pre?: Prepacked,
 ): Float | undefined {
   const g3 = geometry3(plan);
   const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
-  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly, into);
+  if (path === 'planes') return runPlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly, into, pre);
   const cf = plan.layout === 'channels-first';
-  if (path === 'pointwise' && cf && g3.padded.every((n, a) => n === g3.inSize[a])) {
-    return runPointwisePlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly, into);
+  if (packKind(plan, path) === 'pointwise-planes') {
+    return runPointwisePlanes(plan, g3, dtype, backend, x, w, bias, finiteOnly, into, pre);
   }
   const nr = panelWidth(dtype);
   const [od, oh, ow] = g3.outSize;
@@ -195,7 +311,7 @@ function convOnce(
   const tileBlock = path !== 'winograd' ? 0
     : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
   const nOut = N * outVol * Cout;
-  const wSize = path === 'depthwise' ? C + taps * C : path === 'winograd' ? 16 * Math.ceil(Cout / nr) * (nr + C * nr) : G * groupStride;
+  const wSize = packedWeightSize(plan, dtype, path);
   // The direct path and channels-last depthwise compute bands of output rows (and copy each out while in cache):
   // buffers of one band.
   const banded = path === 'direct' || (path === 'depthwise' && !cf);
@@ -204,17 +320,20 @@ function convOnce(
   const sizes = [
     cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
     N * padVol * C + 4, // padded channels-last input (+ 16 bytes that im2col may read past the end)
-    wSize, // packed weights
+    pre ? prepackedScratch(pre) : wSize, // packed weights (a prepared layer's: none on wasm, a copy of the block on js)
     bandOut || nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
     cf ? bandOut || nOut : 0, // channels-first output
     tileRows * K + 4 + 16 * tileBlock * C, // im2col tile (+ 16 bytes it may write past the end), or Winograd V
     16 * tileBlock * Cout, // Winograd M
-    path === 'depthwise' ? 0 : w.length, // weights as given, packed from here
-    path === 'depthwise' || !bias ? 0 : Cout, // bias
+    pre ? 0 : stagingSize(plan, path, w.length), // weights as given, packed from here
+    pre || path === 'depthwise' || !bias ? 0 : Cout, // bias
   ];
   return withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
-    const [xin, xpad, wk, out, outT, col, wm, wraw, braw] = ws.off;
+    const [xin, xpad, scratchW, out, outT, col, wm, wraw, scratchB] = ws.off;
+    // A prepared layer's block: the packed weights, then the bias (read by Winograd's output transform).
+    const wk = pre ? prepackedAt(mem, pre, scratchW) : scratchW;
+    const braw = pre ? wk + wSize : scratchB;
     const [D, H, W] = g3.inSize;
     const [, Ph, Pw] = g3.padded;
     const [pbD, pbH, pbW] = g3.padBefore;
@@ -243,10 +362,11 @@ function convOnce(
       }
     }
     fillBorders(mem, xpad, N, C, g3, BOUNDARY[plan.paddingMode]);
-    // 2. Weights, packed from the caller's layout (strides of (co, ci, tap)).
-    const [coS, ciS, tapS] = cf ? [cinG * taps, taps, 1] : [1, Cout, cinG * Cout];
-    const flip = plan.flip ? 1 : 0;
-    if (path === 'depthwise') {
+    // 2. Weights, packed from the caller's layout (strides of (co, ci, tap)), unless a prepared layer packed them.
+    if (pre) {
+      // A prepared Winograd layer's weights were checked finite when packed (else it packed for im2col).
+      if (path === 'winograd' && k.nonFinite(mem, xpad, N * padVol * C)) return undefined;
+    } else if (path === 'depthwise') {
       packDepthwise(mem, wk, plan, taps, w, bias);
       if (finiteOnly && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wk + C, taps * C))) return undefined;
     } else {
@@ -255,13 +375,7 @@ function convOnce(
       // Winograd's transforms mix a tile's samples and a kernel's taps, so one NaN or ±Infinity would reach outputs
       // whose windows never hold it (0·∞ = NaN): such inputs take im2col, which sums the products PyTorch sums.
       if ((finiteOnly || path === 'winograd') && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wraw, w.length))) return undefined;
-      if (path === 'winograd') {
-        k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, wk, nr);
-      } else {
-        for (let g = 0; g < G; g++) {
-          k.packGemm(mem, wraw + g * coutG * coS, coS, ciS, tapS, cinG, taps, coutG, flip, braw + g * coutG, bias ? 1 : 0, wk + g * groupStride, nr);
-        }
-      }
+      packWeights(mem, k, plan, dtype, path, w, bias, wraw, braw, wk, false);
     }
     // 3. The convolution, channels-last.
     const [kd, kh, kw] = g3.kernel;
@@ -336,11 +450,12 @@ function convOnce(
 /**
  * Channels-first depthwise convolution at unit stride and dilation (ranks 1 and 2): each channel's padded plane is
  * correlated with its own kernel by the 2-D correlation kernel of scipy.signal, starting from the bias. No layout
- * change at all, which is what channels-first depthwise layers need.
+ * change at all, which is what channels-first depthwise layers need. One kernel call per band of planes
+ * (PLANES_BAND), not one per channel.
  */
 function runPlanes(
   plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, finiteOnly: boolean,
-  into?: Float,
+  into?: Float, pre?: Prepacked,
 ): Float | undefined {
   const { batch: N, inChannels: C } = plan;
   const [, H, W] = g3.inSize;
@@ -349,25 +464,24 @@ function runPlanes(
   const [, oh, ow] = g3.outSize;
   const taps = kh * kw;
   const nOut = N * C * oh * ow;
-  return withWorkspace(plan.op, backend, dtype, [N * C * H * W, N * C * Ph * Pw, C * taps, oh * ow], (ws) => {
+  // Planes in bands of about PLANES_BAND outputs, one kernel call each, copied out while in cache.
+  const n = oh * ow;
+  const bandPlanes = Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
+  const sizes = [N * C * H * W, N * C * Ph * Pw, pre ? prepackedScratch(pre) : C * taps, bandPlanes * n, bias ? C : 0];
+  return withWorkspace(plan.op, backend, dtype, sizes, (ws) => {
     const { mem, k } = ws;
-    const [xin, xpad, h, out] = ws.off;
+    const [xin, xpad, hScratch, out, braw] = ws.off;
     mem.set(x, xin);
     k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], PAD_MODE[plan.paddingMode]);
-    if (plan.flip) {
-      for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) mem[h + c * taps + t] = w[c * taps + taps - 1 - t];
-    } else {
-      mem.set(w, h);
-    }
+    const h = pre ? prepackedAt(mem, pre, hScratch) : hScratch;
+    if (!pre) packWeights(mem, k, plan, dtype, 'planes', w, bias, 0, 0, h, false);
     if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
-    // Each output plane leaves while it is still in cache, from one plane of scratch (shape E channels-first:
-    // 1.17–1.19× faster with `output` given, 1.08× with a fresh result).
+    if (bias) mem.set(bias, braw);
     const res = into ?? uninitialized(dtype, nOut);
-    for (let p = 0; p < N * C; p++) {
-      const c = p % C;
-      mem.fill(bias ? bias[c] : 0, out, out + oh * ow);
-      k.corr2d(mem, xpad + p * Ph * Pw, Pw, h + c * taps, kh, kw, out, oh, ow, ow, 1);
-      res.set(mem.subarray(out, out + oh * ow), p * oh * ow);
+    for (let p0 = 0; p0 < N * C; p0 += bandPlanes) {
+      const np = Math.min(bandPlanes, N * C - p0);
+      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow);
+      res.set(mem.subarray(out, out + np * n), p0 * n);
     }
     return res;
   });
@@ -382,7 +496,7 @@ function runPlanes(
  */
 function runPointwisePlanes(
   plan: ConvPlan, g3: Geometry3, dtype: DType, backend: unknown, x: Float, w: Float, bias: Float | number[] | undefined, finiteOnly: boolean,
-  into?: Float,
+  into?: Float, pre?: Prepacked,
 ): Float | undefined {
   const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = plan;
   const HW = product(g3.inSize);
@@ -391,18 +505,12 @@ function runPointwisePlanes(
   const panels = Math.ceil(HW / nr);
   const nOut = N * Cout * HW;
   // x staged per image and group as K rows of HW (the last row ones when there is a bias); A as [Cout][K].
-  return withWorkspace(plan.op, backend, dtype, [K * HW, Cout * K, panels * (nr + K * nr), nOut], (ws) => {
+  return withWorkspace(plan.op, backend, dtype, [K * HW, pre ? prepackedScratch(pre) : Cout * K, panels * (nr + K * nr), nOut], (ws) => {
     const { mem, k } = ws;
-    const [xs, a, bp, out] = ws.off;
-    if (bias) {
-      for (let co = 0; co < Cout; co++) {
-        mem.set(w.subarray(co * cinG, (co + 1) * cinG), a + co * K);
-        mem[a + co * K + cinG] = bias[co];
-      }
-      mem.fill(1, xs + cinG * HW, xs + K * HW);
-    } else {
-      mem.set(w, a);
-    }
+    const [xs, aScratch, bp, out] = ws.off;
+    const a = pre ? prepackedAt(mem, pre, aScratch) : aScratch;
+    if (!pre) packWeights(mem, k, plan, dtype, 'pointwise', w, bias, 0, 0, a, false);
+    if (bias) mem.fill(1, xs + cinG * HW, xs + K * HW);
     if (finiteOnly && k.nonFinite(mem, a, Cout * K)) return undefined;
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < G; g++) {

@@ -141,12 +141,30 @@ export function viaForward(plan: ConvPlan, dtype: DType, backend: unknown, w: Fl
   const Cout = plan.outChannels;
   // W'[g·cinG + ci, co, j] = W[g·coutG + co, ci, j] (channels-last: [...k, coutG, C] from [...k, cinG, Cout]).
   const wt = new (ctorOf(dtype))(w.length);
-  for (let g = 0; g < G; g++) {
-    for (let ci = 0; ci < cinG; ci++) {
-      for (let co = 0; co < coutG; co++) {
-        for (let t = 0; t < taps; t++) {
-          if (cl) wt[(t * coutG + co) * C + g * cinG + ci] = w[(t * cinG + ci) * Cout + g * coutG + co];
-          else wt[((g * cinG + ci) * coutG + co) * taps + t] = w[((g * coutG + co) * cinG + ci) * taps + t];
+  if (cl) {
+    // Per tap and group a [cinG][coutG] → [coutG][cinG] transpose, in 16 × 16 blocks: the tap-innermost loop this
+    // replaces touched a new cache line for every element (2.36 M of them on a 512-channel 3×3 layer).
+    const B = 16;
+    for (let t = 0; t < taps; t++) {
+      for (let g = 0; g < G; g++) {
+        const src = t * cinG * Cout + g * coutG;
+        const dst = t * coutG * C + g * cinG;
+        for (let i0 = 0; i0 < cinG; i0 += B) {
+          const i1 = Math.min(i0 + B, cinG);
+          for (let o0 = 0; o0 < coutG; o0 += B) {
+            const o1 = Math.min(o0 + B, coutG);
+            for (let co = o0; co < o1; co++) {
+              for (let ci = i0; ci < i1; ci++) wt[dst + co * C + ci] = w[src + ci * Cout + co];
+            }
+          }
+        }
+      }
+    }
+  } else {
+    for (let g = 0; g < G; g++) {
+      for (let ci = 0; ci < cinG; ci++) {
+        for (let co = 0; co < coutG; co++) {
+          for (let t = 0; t < taps; t++) wt[((g * cinG + ci) * coutG + co) * taps + t] = w[((g * coutG + co) * cinG + ci) * taps + t];
         }
       }
     }

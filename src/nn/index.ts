@@ -2,10 +2,12 @@
 import type { Exact, NDResult } from '../types';
 import type { NDArray, Numeric } from '../arrays';
 import { convNd, type ConvOptions } from './conv';
+import { prepareConvNd, type PreparedConv, type PrepareOptions } from './prepared';
 
 export type { ConvOptions } from './conv';
 export type { ConvPlan, GeometryOptions, Layout, Padding, PaddingMode } from './plan';
 export { planConv } from './plan';
+export { PreparedConv, type PrepareOptions, type RunOptions } from './prepared';
 
 /**
  * 1-D convolution layer as torch.nn.functional.conv1d (a cross-correlation; `flip: true` for true convolution).
@@ -39,4 +41,31 @@ export function conv3d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O
 export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
   return convNd('conv3d', 3, input, weight, opts);
+}
+
+/**
+ * A conv1d layer with its weights packed once: `run(input, { output })` computes conv1d(input, weight, opts) without
+ * packing the weights again; `update(weight, bias?)` packs new ones; `dispose()` frees them now (else the garbage
+ * collector does). Options as conv1d's, but `output`, which goes to `run`.
+ * @example const layer = prepareConv1d(w, { padding: 1, bias }); const y = layer.run(x); layer.dispose();
+ */
+export function prepareConv1d(weight: NDArray, opts?: PrepareOptions): PreparedConv {
+  return prepareConvNd('prepareConv1d', 1, weight, opts);
+}
+
+/**
+ * A conv2d layer with its weights packed once (GEMM panels, Winograd's transformed weights, depthwise vectors):
+ * `layer.run(x)` equals conv2d(x, weight, opts) bit for bit, minus the packing. See prepareConv1d.
+ * @example const layer = prepareConv2d(w, { padding: 1, bias }); for (const x of batches) layer.run(x); layer.dispose();
+ */
+export function prepareConv2d(weight: NDArray, opts?: PrepareOptions): PreparedConv {
+  return prepareConvNd('prepareConv2d', 2, weight, opts);
+}
+
+/**
+ * A conv3d layer with its weights packed once. See prepareConv1d.
+ * @example const layer = prepareConv3d(w, { stride: [1, 2, 2] }); const y = layer.run(x);
+ */
+export function prepareConv3d(weight: NDArray, opts?: PrepareOptions): PreparedConv {
+  return prepareConvNd('prepareConv3d', 3, weight, opts);
 }
