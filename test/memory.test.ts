@@ -1,11 +1,11 @@
 // Wasm memory: the arena returns to its mark after every call (returning or throwing), growth in the middle of a
 // call is safe, inputs that start mid-buffer work, outputs never alias the heap, kernels never write past their output.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convolve, correlate, initSync, numpy } from '../src/index';
+import { convolve, correlate, initSync, numpy, prepareConv2d } from '../src/index';
 import { jsKernels } from '../src/kernels';
 import { DEFAULT_MEMORY_LIMIT, loadedModule } from '../src/wasm';
 import { withWorkspace } from '../src/workspace';
-import { backendCases, randomArray, relErr, useBackend, type BackendCase } from './helpers';
+import { backendCases, firstDiff, randomArray, relErr, useBackend, type BackendCase } from './helpers';
 import { scipyCorrelate } from './reference/correlate';
 
 const wasmCases = backendCases().filter((c): c is Exclude<BackendCase, 'js'> => c !== 'js');
@@ -78,6 +78,27 @@ describe.each(wasmCases)('wasm memory on %s', (variant) => {
       expect(() => withWorkspace('t', 'wasm', 'float64', [1 << 20], () => { throw new Error('boom'); })).toThrow('boom');
       expect(m.exports.memory.buffer.byteLength).toBe(m.initialBytes);
       expect(m.generation).toBe(generation + 2);
+    } finally {
+      initSync({ backend: 'wasm', variant, memoryLimit: DEFAULT_MEMORY_LIMIT });
+    }
+  });
+
+  it('memory is kept past the limit while a prepared layer holds packed weights in it, and given back after dispose', () => {
+    initSync({ backend: 'wasm', variant, memoryLimit: 4 << 20 });
+    try {
+      const m = loadedModule(variant)!;
+      const w = { data: randomArray(8 * 4 * 3 * 3, 11, 'float32'), shape: [8, 4, 3, 3] };
+      const x = { data: randomArray(4 * 8 * 8, 12, 'float32'), shape: [1, 4, 8, 8] };
+      const layer = prepareConv2d(w, { padding: 1 });
+      const before = layer.run(x).data.slice();
+      const generation = m.generation;
+      correlate(randomArray(3 << 20, 7, 'float32'), randomArray(9, 8, 'float32')); // grows past the limit
+      expect(m.generation).toBe(generation); // a fresh instance would lose the packed weights
+      expect(firstDiff(layer.run(x).data, before)).toBe(-1);
+      layer.dispose();
+      correlate(randomArray(3 << 20, 7, 'float32'), randomArray(9, 8, 'float32'));
+      expect(m.generation).toBe(generation + 1);
+      expect(m.exports.memory.buffer.byteLength).toBe(m.initialBytes);
     } finally {
       initSync({ backend: 'wasm', variant, memoryLimit: DEFAULT_MEMORY_LIMIT });
     }
