@@ -46,7 +46,7 @@ if (chromium) {
     extends: true,
     test: {
       name: 'chromium', include,
-      exclude: ['test/readme.test.ts'], // Node only: it writes the README's blocks to files and imports them
+      exclude: ['test/readme.test.ts', 'test/examples.test.ts'], // Node only: they write files and spawn node
       provide: { variants: ['js', 'scalar', 'simd', 'relaxed'] },
       browser: {
         enabled: true,

@@ -1,0 +1,13 @@
+// The examples run as a user runs them (node on the built package) and find what they hid. Node only: it spawns node.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+describe('examples', () => {
+  const dist = new URL('../dist/index.js', import.meta.url);
+  it.skipIf(!existsSync(dist))('examples/find-template.mjs and examples/find-delay.mjs run and find what they hid', () => {
+    const run = (f: string) => execFileSync(process.execPath, [new URL(`../examples/${f}`, import.meta.url).pathname], { encoding: 'utf8' });
+    expect(run('find-template.mjs')).toMatch(/found at row 37, col 81 .* score 1\.000/);
+    expect(run('find-delay.mjs')).toMatch(/true delay 123\.4 samples, estimated 123 \(integer\), 123\.[34]\d* \(subsample\)/);
+  });
+});
