@@ -17,7 +17,7 @@ import { fullSlicePlan } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import { AUTO_TINY, costModel, fftAvailable } from './fft';
 import { fftWindow } from './fftconv';
-import { BOUNDARIES } from './signal2d';
+import { signal2dPlan } from './signal2d';
 import { covers, MODES, modeRanges, type Method, type Mode } from './signal';
 
 const METHODS = ['auto', 'direct', 'fft'] as const;
@@ -124,24 +124,10 @@ export function complexSignal2dOp(op: string, flip: boolean, in1: unknown, in2: 
   const o = options<Record<string, unknown>>(op, opts, ['mode', 'boundary', 'fillvalue', 'dtype', 'backend']);
   const t1 = asCTensor(op, 'in1', in1);
   const t2 = asCTensor(op, 'in2', in2);
-  for (const [name, t] of [['in1', t1], ['in2', t2]] as const) {
-    if (t.shape.length !== 2) throw rangeError(op, `${name} must be 2-D, got shape [${t.shape.join(', ')}]`);
+  if (o.fillvalue !== undefined && typeof o.fillvalue !== 'number') {
+    throw typeError(op, 'fillvalue', 'a number (the fill value is real)', o.fillvalue);
   }
-  const dtype = complexDtype(op, o.dtype, t1, t2);
-  const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
-  const boundary = o.boundary === undefined ? 'fill' : o.boundary;
-  if (typeof boundary !== 'string' || !Object.prototype.hasOwnProperty.call(BOUNDARIES, boundary)) {
-    throw typeError(op, 'boundary', "one of 'fill', 'wrap', 'symm'", boundary);
-  }
-  const fillvalue = o.fillvalue === undefined ? 0 : o.fillvalue;
-  if (typeof fillvalue !== 'number') throw typeError(op, 'fillvalue', 'a number (the fill value is real)', fillvalue);
-  const { outShape, start } = modeRanges(op, t1.shape, t2.shape, mode);
-  // correlate2d centres 'same' one index later than correlate for even kernel lengths (scipy's own choice).
-  const from = mode === 'same' && !flip ? t2.shape.map((m) => m >> 1) : start;
-  const valid = mode === 'valid';
-  const swap = valid && !covers(t1.shape, t2.shape);
-  const [a, b] = swap ? [t2, t1] : [t1, t2];
-  const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
+  const { plan, swap, a, b, outShape } = signal2dPlan(op, flip, o, t1, t2, complexDtype(op, o.dtype, t1, t2));
   // Swapped ('valid', in2 the larger): conj(in2) correlated with in1, reversed — correlate's result (see the top).
   const data = runDirectComplex(op, o.backend, plan, pair(a), pair(b), { x: !flip && swap, h: !flip && !swap });
   if (swap && !flip) {

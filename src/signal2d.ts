@@ -30,14 +30,16 @@ export const BOUNDARIES: Record<string, BoundaryMode> = {
   fill: 'constant', pad: 'constant', wrap: 'wrap', circular: 'wrap', symm: 'reflect', symmetric: 'reflect',
 };
 
-function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): NDArray {
-  const o = options<Signal2dOptions>(op, opts, ['mode', 'boundary', 'fillvalue', 'dtype', 'backend']);
-  const t1 = asTensor(op, 'in1', in1);
-  const t2 = asTensor(op, 'in2', in2);
+/**
+ * The plan shared by the real and complex 2-D ops, after their own input and dtype checks: mode, boundary and
+ * fillvalue checked, and SciPy's swap in 'valid' when in2 is the larger (the smaller then slides over the larger, no
+ * padding is read, and a correlation's result is reversed; see signalPlan in src/signal.ts). `a` and `b` are the
+ * inputs in the order the plan reads them.
+ */
+export function signal2dPlan<T extends { shape: number[] }>(op: string, flip: boolean, o: Signal2dOptions, t1: T, t2: T, dtype: DType) {
   for (const [name, t] of [['in1', t1], ['in2', t2]] as const) {
     if (t.shape.length !== 2) throw rangeError(op, `${name} must be 2-D, got shape [${t.shape.join(', ')}]`);
   }
-  const dtype = resultDtype(op, o.dtype, t1, t2);
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const boundary = o.boundary === undefined ? 'fill' : o.boundary;
   if (typeof boundary !== 'string' || !Object.prototype.hasOwnProperty.call(BOUNDARIES, boundary)) {
@@ -49,11 +51,17 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
   // correlate2d centres 'same' one index later than correlate for even kernel lengths (scipy's own choice).
   const from = mode === 'same' && !flip ? t2.shape.map((m) => m >> 1) : start;
   const valid = mode === 'valid';
-  // 'valid' with in2 the larger: SciPy swaps the inputs (and reverses a correlation's result), so the smaller slides
-  // over the larger and no padding is read (see signalPlan in src/signal.ts).
   const swap = valid && !covers(t1.shape, t2.shape);
   const [a, b] = swap ? [t2, t1] : [t1, t2];
   const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
+  return { plan, swap, a, b, outShape };
+}
+
+function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: unknown): NDArray {
+  const o = options<Signal2dOptions>(op, opts, ['mode', 'boundary', 'fillvalue', 'dtype', 'backend']);
+  const t1 = asTensor(op, 'in1', in1);
+  const t2 = asTensor(op, 'in2', in2);
+  const { plan, swap, a, b, outShape } = signal2dPlan(op, flip, o, t1, t2, resultDtype(op, o.dtype, t1, t2));
   const data = runDirect(op, o.backend, plan, toFloat(a.data), toFloat(b.data));
   if (swap && !flip) data.reverse();
   return { data, shape: outShape };
