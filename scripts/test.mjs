@@ -1,6 +1,7 @@
-// Runs every vitest project, the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts
-// as one test), then the playground page's browser test (its checks count), and ends with one line `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a
-// file under src/ is newer than it (CI has just built it; `npm run build:wasm` has refreshed the binaries).
+// Runs every vitest project, the bundle size budgets (size-limit on dist/, .size-limit.json: each budget counts as
+// one test), then the playground page's browser test (its checks count), and ends with one line
+// `tests: N passed, M failed` (CI reads it). dist/ is rebuilt first only when a file under src/ is newer than it (CI
+// has just built it; `npm run build:wasm` has refreshed the binaries).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
