@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 async function loadSource() {
   const out = await build({
     stdin: {
-      contents: "export * from './src/index'; export { autoFeatures } from './src/fft'; export { autoPlan } from './src/signal';",
+      contents: "export * from './src/index'; export { autoFeatures } from './src/fft'; export { autoPlan } from './src/signal'; export { loadBinaries, VARIANTS } from './src/wasm';",
       resolveDir: root, loader: 'ts',
     },
     bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'error',
@@ -123,6 +123,7 @@ const sig3 = (v) => Number(v.toPrecision(3));
 
 async function calibrate(builds) {
   const cc = await loadSource();
+  await cc.loadBinaries(cc.VARIANTS); // the source's loader holds no build until asked (as the ESM build)
   const model = {};
   for (const b of builds) {
     cc.initSync(b === 'js' ? { backend: 'js' } : { backend: 'wasm', variant: b });

@@ -3,19 +3,19 @@
 // Measured on: AMD EPYC, Node v20.20.2, 2026-12-02.
 export const AUTO_MODEL = {
   js: {
-    float32: { rank1: { mac: 2.19, elem: 0.464, call: 111000, fft: 1.33, fftElem: 0, fftCall: 0 }, rankN: { mac: 1.47, elem: 2.43, call: 0, fft: 1.33, fftElem: 0, fftCall: 0 } },
-    float64: { rank1: { mac: 1.56, elem: 2, call: 0, fft: 1.96, fftElem: 0, fftCall: 0 }, rankN: { mac: 2.35, elem: 0.572, call: 0, fft: 2.04, fftElem: 0, fftCall: 0 } },
+    float32: { rank1: { mac: 0.941, elem: 2.36, call: 27600, fft: 1.13, fftElem: 0, fftCall: 0 }, rankN: { mac: 1.12, elem: 2.91, call: 11300, fft: 1.11, fftElem: 0.581, fftCall: 0 } },
+    float64: { rank1: { mac: 1.28, elem: 2.65, call: 0, fft: 1.77, fftElem: 0, fftCall: 0 }, rankN: { mac: 1.43, elem: 2.86, call: 7370, fft: 1.73, fftElem: 0, fftCall: 0 } },
   },
   scalar: {
-    float32: { rank1: { mac: 0.381, elem: 0.657, call: 0, fft: 0.34, fftElem: 1.8, fftCall: 9450 }, rankN: { mac: 0.53, elem: 0.876, call: 0, fft: 0.515, fftElem: 0, fftCall: 0 } },
-    float64: { rank1: { mac: 0.495, elem: 0.634, call: 0, fft: 0.435, fftElem: 0.522, fftCall: 0 }, rankN: { mac: 0.587, elem: 0.721, call: 0, fft: 0.502, fftElem: 0, fftCall: 0 } },
+    float32: { rank1: { mac: 0.383, elem: 0.649, call: 712, fft: 0.371, fftElem: 0.625, fftCall: 4380 }, rankN: { mac: 0.421, elem: 0.841, call: 4760, fft: 0.267, fftElem: 3.03, fftCall: 0 } },
+    float64: { rank1: { mac: 0.377, elem: 0.814, call: 0, fft: 0.415, fftElem: 0.343, fftCall: 1330 }, rankN: { mac: 0.435, elem: 1.01, call: 632, fft: 0.252, fftElem: 4.73, fftCall: 0 } },
   },
   simd: {
-    float32: { rank1: { mac: 0.0529, elem: 0.149, call: 10400, fft: 0.171, fftElem: 0, fftCall: 8280 }, rankN: { mac: 0.0503, elem: 0.206, call: 9150, fft: 0.159, fftElem: 0.133, fftCall: 0 } },
-    float64: { rank1: { mac: 0.111, elem: 0.285, call: 21500, fft: 0.241, fftElem: 0.778, fftCall: 12600 }, rankN: { mac: 0.0928, elem: 0.476, call: 3730, fft: 0.293, fftElem: 0, fftCall: 0 } },
+    float32: { rank1: { mac: 0.0482, elem: 0.152, call: 10900, fft: 0.148, fftElem: 0, fftCall: 33200 }, rankN: { mac: 0.0446, elem: 0.175, call: 12100, fft: 0.0878, fftElem: 1.11, fftCall: 541 } },
+    float64: { rank1: { mac: 0.0977, elem: 0.305, call: 4230, fft: 0.258, fftElem: 0.368, fftCall: 4910 }, rankN: { mac: 0.0871, elem: 0.322, call: 7280, fft: 0.168, fftElem: 2.18, fftCall: 0 } },
   },
   relaxed: {
-    float32: { rank1: { mac: 0.0862, elem: 0.141, call: 24500, fft: 0.128, fftElem: 1.19, fftCall: 48800 }, rankN: { mac: 0.0534, elem: 0.148, call: 15800, fft: 0.175, fftElem: 0, fftCall: 0 } },
-    float64: { rank1: { mac: 0.162, elem: 0.248, call: 15500, fft: 0.27, fftElem: 0.747, fftCall: 23600 }, rankN: { mac: 0.1, elem: 0.438, call: 8140, fft: 0.343, fftElem: 0, fftCall: 0 } },
+    float32: { rank1: { mac: 0.0648, elem: 0.141, call: 7050, fft: 0.143, fftElem: 0, fftCall: 43900 }, rankN: { mac: 0.0483, elem: 0.0904, call: 18000, fft: 0.0871, fftElem: 1.08, fftCall: 176 } },
+    float64: { rank1: { mac: 0.113, elem: 0.257, call: 18900, fft: 0.257, fftElem: 0.46, fftCall: 6870 }, rankN: { mac: 0.0848, elem: 0.243, call: 11700, fft: 0.2, fftElem: 2, fftCall: 0 } },
   },
 } as const;
