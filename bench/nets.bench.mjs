@@ -11,7 +11,7 @@
 // Environment: NETS_BENCH_ROUNDS (default 3), NETS_BENCH_MS (per layer variant and round, default 80),
 // NETS_BENCH_CHAIN_MS (default 600), NETS_BENCH_NETS (e.g. "ResNet"), NETS_BENCH_LAYERS=0 to run the chains only.
 import { checkSame, median, randomFloats, runCaseAsync } from './harness.mjs';
-import { convGraph } from './nets/onnx.mjs';
+import { convGraph } from './onnx.mjs';
 import * as mobilenetv2 from './nets/mobilenetv2.mjs';
 import * as resnet18 from './nets/resnet18.mjs';
 import { loadOrt, loadTf, ortSession, permute, prod, toLast, toTfFilter } from './peers.mjs';

@@ -38,54 +38,8 @@ export function permute(data, shape, axes) {
   return out;
 }
 
-// --- A minimal ONNX (protobuf) writer: one Conv or ConvTranspose node, the weights as an initializer, no bias. ---
-function varint(n) {
-  const out = [];
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n; // protobuf int64: negatives as 64-bit two's complement
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-const tag = (field, wire) => varint((field << 3) | wire);
-const fInt = (field, n) => [...tag(field, 0), ...varint(n)];
-const fBytes = (field, bytes) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
-const fStr = (field, s) => fBytes(field, [...Buffer.from(s, 'utf8')]);
-const fMsg = fBytes;
-
-function tensorProto(name, dims, data) {
-  return [...dims.flatMap((d) => fInt(1, d)), ...fInt(2, 1 /* FLOAT */), ...fStr(8, name),
-    ...fBytes(9, [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)])];
-}
-function valueInfo(name, dims) {
-  const shape = dims.flatMap((d) => fMsg(1, fInt(1, d)));
-  const tensorType = [...fInt(1, 1 /* FLOAT */), ...fMsg(2, shape)];
-  return [...fStr(1, name), ...fMsg(2, fMsg(1, tensorType))];
-}
-const attrInts = (name, ints) => [...fStr(1, name), ...ints.flatMap((i) => fInt(8, i)), ...fInt(20, 7 /* INTS */)];
-const attrInt = (name, i) => [...fStr(1, name), ...fInt(3, i), ...fInt(20, 2 /* INT */)];
-
-/** Model bytes for Y = opType(X, W), W (shape wShape, float32 data w) stored in the model as an initializer. */
-function oneNodeModel(opType, { w, wShape, xShape, yShape, stride = 1, pad = 0, groups = 1 }) {
-  const k = wShape.slice(2);
-  const node = [...fStr(1, 'X'), ...fStr(1, 'W'), ...fStr(2, 'Y'), ...fStr(3, 'conv'), ...fStr(4, opType),
-    ...fMsg(5, attrInts('kernel_shape', k)), ...fMsg(5, attrInts('strides', k.map(() => stride))),
-    ...fMsg(5, attrInts('pads', [...k.map(() => pad), ...k.map(() => pad)])),
-    ...fMsg(5, attrInts('dilations', k.map(() => 1))), ...fMsg(5, attrInt('group', groups))];
-  const graph = [...fMsg(1, node), ...fStr(2, 'g'), ...fMsg(5, tensorProto('W', wShape, w)),
-    ...fMsg(11, valueInfo('X', xShape)), ...fMsg(12, valueInfo('Y', yShape))];
-  const opset = [...fStr(1, ''), ...fInt(2, 13)];
-  return new Uint8Array([...fInt(1, 8 /* IR version */), ...fStr(2, 'convcorr-bench'), ...fMsg(8, opset), ...fMsg(7, graph)]);
-}
-
-/** ONNX Conv: weight [Cout, Cin/groups, ...k], input X [N, Cin, ...S], output Y [N, Cout, ...S']. */
-export const onnxConv = (m) => oneNodeModel('Conv', m);
-/** ONNX ConvTranspose: weight [Cin, Cout/groups, ...k] (a forward Conv weight read backwards), X → Y as for Conv. */
-export const onnxConvTranspose = (m) => oneNodeModel('ConvTranspose', m);
+// The ONNX models of the peers: bench/onnx.mjs.
+export { onnxConv, onnxConvTranspose } from './onnx.mjs';
 
 // --- Peers ---
 /** @tensorflow/tfjs-core on the wasm backend (SIMD, one thread); `cpu: true` also registers tfjs-backend-cpu. */
