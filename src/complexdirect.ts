@@ -3,9 +3,9 @@
 // operand conjugated on request, then the valid correlation of the ccorr2d kernel (src/kernels/complex.ts):
 //   out[o] = Σ_j x'[o + j] · h'[j],   x' = x or conj(x),   h' = h, conj(h), reversed …   (complex products)
 // Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes, as the real plan does.
-import { ctorOf, product, stridesOf, uninitialized } from './arrays';
+import { ctorOf, product, uninitialized } from './arrays';
 import type { CPair } from './complex';
-import type { DirectPlan } from './direct';
+import { eachValidSlice, type DirectPlan } from './direct';
 import { padInto } from './pad';
 import { withWorkspace, type Workspace } from './workspace';
 
@@ -95,27 +95,7 @@ function overlapLoops(plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: C
 /** out = valid correlation of the padded x with h, all C-order planes inside ws.mem. */
 function correlateValidC(ws: Workspace, xr: number, xi: number, xShape: number[], hr: number, hi: number, hShape: number[],
   or: number, oi: number, outShape: number[]): void {
-  const d = xShape.length;
   const { k, mem } = ws;
-  if (d === 1) {
-    k.ccorr2d(mem, xr, xi, xShape[0], hr, hi, 1, hShape[0], or, oi, 1, outShape[0], outShape[0], 0);
-    return;
-  }
-  const xs = stridesOf(xShape);
-  const hs = stridesOf(hShape);
-  const os = stridesOf(outShape);
-  const [kh, kw] = hShape.slice(d - 2);
-  const [oh, ow] = outShape.slice(d - 2);
-  const rec = (a: number, xo: number, ho: number, oo: number, acc: number): void => {
-    if (a === d - 2) {
-      k.ccorr2d(mem, xr + xo, xi + xo, xShape[d - 1], hr + ho, hi + ho, kh, kw, or + oo, oi + oo, oh, ow, ow, acc);
-      return;
-    }
-    for (let o = 0; o < outShape[a]; o++) {
-      for (let j = 0; j < hShape[a]; j++) {
-        rec(a + 1, xo + (o + j) * xs[a], ho + j * hs[a], oo + o * os[a], acc || j > 0 ? 1 : 0);
-      }
-    }
-  };
-  rec(0, 0, 0, 0, 0);
+  eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
+    k.ccorr2d(mem, xr + xo, xi + xo, g.xStride, hr + ho, hi + ho, g.kh, g.kw, or + oo, oi + oo, g.oh, g.ow, g.ow, acc));
 }

@@ -175,22 +175,33 @@ function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number,
   }
 }
 
-/** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
-export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
+/** One 2-D slice of a valid correlation: input row stride, kernel rows × columns, output rows × columns. */
+export interface SliceGeometry {
+  xStride: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+}
+
+/**
+ * The 2-D slices whose sums make an N-D valid correlation (rank 1 is one 1 × n slice): for each, the element offsets of
+ * its input, kernel and output planes from the arrays' starts, and whether it adds to the sums of an earlier slice.
+ */
+export function eachValidSlice(xShape: number[], hShape: number[], outShape: number[],
+  run: (g: SliceGeometry, xo: number, ho: number, oo: number, acc: number) => void): void {
   const d = xShape.length;
-  const { k, mem } = ws;
   if (d === 1) {
-    k.corr2d(mem, x, xShape[0], h, 1, hShape[0], out, 1, outShape[0], outShape[0], 0);
+    run({ xStride: xShape[0], kh: 1, kw: hShape[0], oh: 1, ow: outShape[0] }, 0, 0, 0, 0);
     return;
   }
   const xs = stridesOf(xShape);
   const hs = stridesOf(hShape);
   const os = stridesOf(outShape);
-  const [kh, kw] = hShape.slice(d - 2);
-  const [oh, ow] = outShape.slice(d - 2);
+  const g = { xStride: xShape[d - 1], kh: hShape[d - 2], kw: hShape[d - 1], oh: outShape[d - 2], ow: outShape[d - 1] };
   const rec = (a: number, xo: number, ho: number, oo: number, acc: number): void => {
     if (a === d - 2) {
-      k.corr2d(mem, xo, xShape[d - 1], ho, kh, kw, oo, oh, ow, ow, acc);
+      run(g, xo, ho, oo, acc);
       return;
     }
     for (let o = 0; o < outShape[a]; o++) {
@@ -199,7 +210,14 @@ export function correlateValid(ws: Workspace, x: number, xShape: number[], h: nu
       }
     }
   };
-  rec(0, x, h, out, 0);
+  rec(0, 0, 0, 0, 0);
+}
+
+/** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
+export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
+  const { k, mem } = ws;
+  eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
+    k.corr2d(mem, x + xo, g.xStride, h + ho, g.kh, g.kw, out + oo, g.oh, g.ow, g.ow, acc));
 }
 
 const STRIP_MAX_OUTPUT = 1 << 27;
