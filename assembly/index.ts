@@ -15,6 +15,8 @@ export * from './nn_direct';
 export * from './complex';
 export * from './similarity';
 
+export { setPackBuffer } from './nn_gemm_core';
+
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {
   return __heap_base;

@@ -344,7 +344,16 @@ import { lanes, madd } from './simd';
  * per 8-column panel next to that panel's K × 8 weights, so it only needs to stay in L2, not L1.
  */
 export const PACK_BYTES: usize = 262144;
-export const packBuf: usize = memory.data(<i32>PACK_BYTES, 16);
+// A global, not a constant: each instance of a threads build points its own at a block of its thread's (set by
+// setPackBuffer when the pool starts), since globals are per instance while memory is shared.
+// Threads builds import their memory, so a static block would be a 256 KiB data segment of zeros in the binary:
+// there every instance, the calling thread's included, is given its block by the loader.
+export let packBuf: usize = ASC_FEATURE_THREADS ? 0 : memory.data(<i32>PACK_BYTES, 16);
+
+/** Point this instance's pack buffer at `p` (PACK_BYTES bytes): each worker of a thread pool has its own. */
+export function setPackBuffer(p: usize): void {
+  packBuf = p;
+}
 
 /**
  * Bytes of packed weights one sweep over the rows reads: the packed paths take the weight panels in groups of about

@@ -1,4 +1,5 @@
-// `npm run build:wasm [-- --force]`: compiles assembly/ into the three builds (scalar, SIMD, relaxed SIMD) and embeds
+// `npm run build:wasm [-- --force]`: compiles assembly/ into the five builds (scalar, SIMD, relaxed SIMD, and the
+// shared-memory SIMD and relaxed SIMD builds of the thread pool) and embeds
 // them, unless the sources hash (scripts/wasm-sources.mjs) equals the one stored by the last complete build.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ if (!force && builtHash() === hash && generated().every((f) => f.exists)) {
 rmSync(hashFile, { force: true }); // a build that stops half-way must not look complete
 mkdirSync(join(root, 'build'), { recursive: true });
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-for (const target of ['scalar', 'simd', 'relaxed']) {
+for (const target of ['scalar', 'simd', 'relaxed', 'threads-simd', 'threads-relaxed']) {
   const r = spawnSync(process.execPath, [asc, 'assembly/index.ts', '--target', target], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { constants, deflateRawSync } from 'node:zlib';
 
-const variants = ['scalar', 'simd', 'relaxed'];
+const variants = ['scalar', 'simd', 'relaxed', 'threads-simd', 'threads-relaxed'];
 const dir = new URL('../src/wasm-binaries/', import.meta.url);
 const out = (v) => new URL(`${v}.ts`, dir);
 

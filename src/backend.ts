@@ -2,9 +2,10 @@
 // TypeScript kernels that double as the readable reference. Ops work before init(): the first call instantiates
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, rangeError, typeError } from './errors';
+import { hardwareThreads, startPool, stopPool, threadsRefusal } from './threads';
 import {
-  instantiate, instantiateSync, loadBest, loadBestSync, setMemoryLimit, supportedVariants,
-  type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
+  instantiate, instantiateSync, instantiateThreads, instantiateThreadsSync, loadBest, loadBestSync, PACK_BYTES, setMemoryLimit,
+  supportedVariants, type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
 /**
@@ -26,7 +27,10 @@ export interface BackendInfo {
   name: BackendName;
   simd: boolean;
   relaxedSimd: boolean;
-  threads: boolean;
+  /** Threads every op splits its work across (the calling one included): 1 unless `init({ threads })` started a pool. */
+  threads: number;
+  /** Why `threads` is 1 although more were asked for (no cross-origin isolation, no workers, a worker died…). */
+  threadsReason?: string;
   /** Which wasm build runs ('relaxed', 'simd' or 'scalar'); undefined on 'js'. */
   variant?: WasmVariant;
   /**
@@ -45,6 +49,12 @@ export interface InitOptions {
    * gets a fresh instance, so one large call does not pin its peak for the life of the page or process.
    */
   memoryLimit?: number;
+  /**
+   * Threads for every op (default 1): n − 1 workers share the module memory with the calling thread; 'auto' is the
+   * engine's hardware concurrency. Results are bit-identical for every count. Where threads are impossible the
+   * count stays 1 and `getBackend().threadsReason` says why. Calling init again changes or ends the pool.
+   */
+  threads?: number | 'auto';
 }
 
 let wasm: WasmModule | undefined;
@@ -52,9 +62,16 @@ let active: BackendName | undefined;
 let syncTried = false;
 /** Why wasm is not running although it was wanted (see BackendInfo.reason). */
 let reason: string | undefined;
+/** Why the pool asked for is not running (BackendInfo.threadsReason). */
+let threadsReason: string | undefined;
 
-function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant } {
-  const o = options<InitOptions>('init', opts, ['backend', 'variant', 'memoryLimit']);
+function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant; threads: number } {
+  const o = options<InitOptions>('init', opts, ['backend', 'variant', 'memoryLimit', 'threads']);
+  const t = o.threads;
+  if (t !== undefined && t !== 'auto' && typeof t !== 'number') throw typeError('init', 'threads', "a count ≥ 1 or 'auto'", t);
+  if (typeof t === 'number' && !(Number.isInteger(t) && t >= 1 && t <= 256)) {
+    throw rangeError('init', `threads must be an integer from 1 to 256 or 'auto', got ${t}`);
+  }
   if (o.memoryLimit !== undefined) {
     if (typeof o.memoryLimit !== 'number') throw typeError('init', 'memoryLimit', 'a number of bytes', o.memoryLimit);
     if (!(o.memoryLimit >= 0) || !Number.isFinite(o.memoryLimit)) {
@@ -68,7 +85,7 @@ function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVa
   }
   // Applied after every check passed (a refused call changes nothing).
   if (o.memoryLimit !== undefined) setMemoryLimit(o.memoryLimit);
-  return { backend, variant: o.variant };
+  return { backend, variant: o.variant, threads: t === 'auto' ? hardwareThreads() : t ?? 1 };
 }
 
 function candidates(variant?: WasmVariant): WasmVariant[] {
@@ -108,24 +125,114 @@ function one(load: () => WasmModule): LoadResult {
  * @example await init(); getBackend().name // 'wasm'
  */
 export async function init(opts?: InitOptions): Promise<BackendInfo> {
-  const { backend, variant } = check(opts);
+  const { backend, variant, threads } = check(opts);
   let r = JS_CHOSEN;
   if (backend !== 'js') {
     const c = candidates(variant);
     r = variant ? await instantiate(c[0]).then((module) => ({ module }), (e: Error) => ({ reason: e.message })) : await loadBest(c);
   }
-  return settle(backend, r, variant);
+  settle(backend, r, variant);
+  const load = planPool(threads);
+  if (load) {
+    let m: WasmModule | undefined;
+    try {
+      m = await instantiateThreads(load);
+    } catch (e) {
+      threadsReason = `the threads build could not be instantiated: ${(e as Error).message}`;
+    }
+    if (m) {
+      const ready = attachPool(m, threads);
+      try {
+        await ready;
+      } catch (e) {
+        endPool(`a worker could not start: ${(e as Error).message}`);
+      }
+    }
+  }
+  return getBackend();
+}
+
+/** The threads build running the pool, while one runs: ops then use it instead of `wasm`. */
+let threaded: WasmModule | undefined;
+
+/**
+ * After the backend is settled: end a pool that no longer fits, and say which threads build to load for `threads`
+ * (undefined when none is needed: one thread, the running pool already fits, or threads are impossible, with
+ * `threadsReason` set).
+ */
+function planPool(threads: number): 'simd' | 'relaxed' | undefined {
+  threadsReason = undefined;
+  const v = active === 'wasm' ? wasm?.variant : undefined;
+  const pool = threaded?.pool;
+  if (pool && !pool.broken && pool.size === threads && threaded!.variant === v) return undefined;
+  if (threaded) endPool();
+  if (threads <= 1) return undefined;
+  const why = v === undefined ? "the 'js' backend runs on one thread"
+    : v === 'scalar' ? 'the scalar build has no threads version (threads need SIMD)' : threadsRefusal();
+  if (why) {
+    threadsReason = why;
+    return undefined;
+  }
+  return v as 'simd' | 'relaxed';
+}
+
+/** Start a pool of `threads` over threads module `m`; resolves when every worker has instantiated. */
+function attachPool(m: WasmModule, threads: number): Promise<void> {
+  const { pool, ready } = startPool(m, threads, PACK_BYTES, (bytes) => m.arena.persist(bytes), (why) => {
+    pool.broken ??= why;
+  });
+  ready.catch(() => undefined); // awaited by init; initSync lets the workers start on their own
+  m.pool = pool;
+  threaded = m;
+  return ready;
+}
+
+/** Stop the pool (the workers end) and go back to the one-thread module. */
+function endPool(why?: string): void {
+  const m = threaded;
+  if (m?.pool) {
+    stopPool(m.pool);
+    for (const b of m.pool.blocks) m.arena.unpersist(b, PACK_BYTES);
+    m.pool = undefined;
+  }
+  threaded = undefined;
+  if (why) threadsReason = why;
+}
+
+/** The module ops run on: the threads build while its pool is up, else the one-thread build. */
+function current(): WasmModule | undefined {
+  return threaded?.pool && !threaded.pool.broken ? threaded : wasm;
+}
+
+/**
+ * End the thread pool started by `init({ threads })` and return to one thread (the workers are terminated; ops keep
+ * working, on the calling thread). Does nothing without a pool.
+ * @example await init({ threads: 2 }); terminate(); getBackend().threads // 1
+ */
+export function terminate(): void {
+  endPool();
+  threadsReason = undefined;
 }
 
 /** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
 export function initSync(opts?: InitOptions): BackendInfo {
-  const { backend, variant } = check(opts);
+  const { backend, variant, threads } = check(opts);
   let r = JS_CHOSEN;
   if (backend !== 'js') {
     const c = candidates(variant);
     r = variant ? one(() => instantiateSync(c[0])) : loadBestSync(c);
   }
-  return settle(backend, r, variant);
+  settle(backend, r, variant);
+  const load = planPool(threads);
+  if (load) {
+    try {
+      // The workers start on their own threads; until each is ready, its share runs on the calling thread.
+      attachPool(instantiateThreadsSync(load), threads);
+    } catch (e) {
+      threadsReason = `the threads build could not be instantiated: ${(e as Error).message}`;
+    }
+  }
+  return getBackend();
 }
 
 /** Switch the default backend. 'wasm' instantiates synchronously if init() has not run. */
@@ -136,14 +243,18 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
     reason = undefined;
     return getBackend();
   }
-  return initSync({ backend: name, variant: wasm?.variant });
+  return initSync({ backend: name, variant: wasm?.variant, threads: threaded?.pool?.size ?? 1 });
 }
 
 export function getBackend(): BackendInfo {
   if (active === undefined) ensureInit();
   const v = active === 'wasm' ? wasm?.variant : undefined;
-  const info: BackendInfo = { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads: false, variant: v };
+  const pool = active === 'wasm' ? threaded?.pool : undefined;
+  const threads = pool && !pool.broken ? pool.size : 1;
+  const info: BackendInfo = { name: active!, simd: v === 'simd' || v === 'relaxed', relaxedSimd: v === 'relaxed', threads, variant: v };
   if (reason !== undefined) info.reason = reason;
+  const why = pool?.broken ?? threadsReason;
+  if (why !== undefined) info.threadsReason = why;
   return info;
 }
 
@@ -174,5 +285,5 @@ export function resolveBackend(op: string, requested: unknown): { name: 'js' } |
     if (!r.module) throw new WasmUnavailableError(`${op}: the wasm backend is not available: ${r.reason}`);
     wasm = r.module;
   }
-  return { name, module: wasm };
+  return { name, module: current()! };
 }

@@ -3,8 +3,10 @@
 import * as relaxed from './wasm-binaries/relaxed';
 import * as scalar from './wasm-binaries/scalar';
 import * as simd from './wasm-binaries/simd';
+import * as threadsRelaxed from './wasm-binaries/threads-relaxed';
+import * as threadsSimd from './wasm-binaries/threads-simd';
 import { provideBinaries } from './wasm';
 
-provideBinaries({ relaxed, scalar, simd });
+provideBinaries({ relaxed, scalar, simd, 'threads-relaxed': threadsRelaxed, 'threads-simd': threadsSimd });
 
 export * from './index';

@@ -1,6 +1,6 @@
 // convcorr: convolution and cross-correlation with the semantics of SciPy, NumPy and PyTorch.
 export type { Float, NDArray, DType, Input, Numeric } from './arrays';
-export { init, initSync, setBackend, getBackend, WasmUnavailableError } from './backend';
+export { init, initSync, setBackend, getBackend, terminate, WasmUnavailableError } from './backend';
 export type { Complex, ComplexArray } from './complex';
 export type { BackendInfo, BackendName, InitOptions } from './backend';
 export type { WasmVariant } from './wasm';

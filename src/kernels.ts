@@ -10,6 +10,7 @@ import * as fft from './kernels/fft';
 import * as gemm from './kernels/gemm';
 import * as grad from './kernels/grad';
 import * as similarity from './kernels/similarity';
+import { exportIndex, recording } from './threads';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
@@ -25,12 +26,23 @@ const boundGeneration = new Map<string, number>();
 /** Bind the wasm exports of one module for one dtype (cached): element offsets become byte pointers. */
 export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
   // Per instance: a fresh instance (memory given back, src/wasm.ts releaseMemory) has its own exports.
-  const key = `${m.variant}:${dtype}`;
+  const key = `${m.threaded ? 'threads-' : ''}${m.variant}:${dtype}`;
   let k = bound.get(key);
   if (!k || boundGeneration.get(key) !== m.generation) {
     const bpe = dtype === 'float32' ? 4 : 8;
     const sfx = dtype === 'float32' ? 'f32' : 'f64';
-    const exp = (name: string) => m.exports[`${name}_${sfx}`] as (...args: number[]) => void;
+    const exp = (name: string) => {
+      const f = m.exports[`${name}_${sfx}`] as (...args: number[]) => void;
+      if (!m.threaded) return f;
+      const i = exportIndex(m).get(`${name}_${sfx}`)!;
+      // A threads build: inside a parallel region's recording (src/threads.ts), a call becomes an entry of a
+      // worker's list: export index, argument count, arguments.
+      return (...args: number[]): void => {
+        const list = recording.list;
+        if (list) list.push(i, args.length, ...args);
+        else f(...args);
+      };
+    };
     k = Object.assign({}, ...families.map((f) => f.wasm(exp, bpe))) as Kernels;
     bound.set(key, k);
     boundGeneration.set(key, m.generation);

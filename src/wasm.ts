@@ -4,9 +4,15 @@
 // compile time falls through to the next), and owns the module memory through a bump arena. It knows nothing about
 // individual ops.
 import { inflateRaw } from './inflate';
+import type { Pool } from './threads';
 
 export type WasmVariant = 'relaxed' | 'simd' | 'scalar';
 export const VARIANTS: readonly WasmVariant[] = ['relaxed', 'simd', 'scalar'];
+/** The shared-memory builds of the thread pool, one per SIMD variant (no scalar one). */
+export type ThreadsBuild = 'threads-relaxed' | 'threads-simd';
+/** Every embedded binary. */
+export type BuildName = WasmVariant | ThreadsBuild;
+const BUILDS: readonly BuildName[] = [...VARIANTS, 'threads-relaxed', 'threads-simd'];
 
 /** Every export takes and returns numbers only: byte pointers into `memory`, sizes, flags. */
 export interface WasmExports {
@@ -26,6 +32,9 @@ export interface WasmModule {
   initialBytes: number;
   /** Counts fresh instances (kernel bindings are cached per instance). */
   generation: number;
+  /** A threads build (shared memory): its pool, while one runs (src/threads.ts). */
+  threaded?: boolean;
+  pool?: Pool;
 }
 
 const PAGE = 65536;
@@ -150,11 +159,15 @@ export interface EmbeddedBinary {
 }
 
 /** The embedded binaries loaded so far, by build. */
-const binaries = new Map<WasmVariant, EmbeddedBinary>();
+const binaries = new Map<BuildName, EmbeddedBinary>();
 
 /** One literal dynamic import per build, so bundlers emit each binary as a lazily loaded chunk of its own. */
-function importBinary(variant: WasmVariant): Promise<EmbeddedBinary> {
+function importBinary(variant: BuildName): Promise<EmbeddedBinary> {
   switch (variant) {
+    case 'threads-relaxed':
+      return import('./wasm-binaries/threads-relaxed');
+    case 'threads-simd':
+      return import('./wasm-binaries/threads-simd');
     case 'relaxed':
       return import('./wasm-binaries/relaxed');
     case 'simd':
@@ -165,12 +178,12 @@ function importBinary(variant: WasmVariant): Promise<EmbeddedBinary> {
 }
 
 /** Make builds' binaries available to the synchronous paths (the CJS entry gives all three up front). */
-export function provideBinaries(given: Partial<Record<WasmVariant, EmbeddedBinary>>): void {
-  for (const v of VARIANTS) if (given[v] !== undefined) binaries.set(v, given[v]);
+export function provideBinaries(given: Partial<Record<BuildName, EmbeddedBinary>>): void {
+  for (const v of BUILDS) if (given[v] !== undefined) binaries.set(v, given[v]);
 }
 
 /** Load the binaries of these builds (their chunks, in the ESM build); resolves when all are available. */
-export async function loadBinaries(variants: readonly WasmVariant[]): Promise<void> {
+export async function loadBinaries(variants: readonly BuildName[]): Promise<void> {
   await Promise.all(variants.filter((v) => !binaries.has(v))
     .map(async (v) => {
       const { deflated, size } = await importBinary(v);
@@ -183,13 +196,14 @@ export function loadedBinaries(): WasmVariant[] {
   return VARIANTS.filter((v) => binaries.has(v));
 }
 
-const bytesCache = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
-function bytesOf(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+const bytesCache = new Map<BuildName, Uint8Array<ArrayBuffer>>();
+function bytesOf(variant: BuildName): Uint8Array<ArrayBuffer> {
   let b = bytesCache.get(variant);
   if (!b) {
     const e = binaries.get(variant);
     if (e === undefined) {
-      throw new Error(`the ${variant} wasm build is not loaded (the ESM build loads only the build it runs): await init({ variant: '${variant}' }) loads it`);
+      const how = variant.startsWith('threads') ? 'await init({ threads })' : `await init({ variant: '${variant}' })`;
+      throw new Error(`the ${variant} wasm build is not loaded (the ESM build loads only the build it runs): ${how} loads it`);
     }
     b = inflateRaw(decodeBase64(e.deflated), e.size);
     bytesCache.set(variant, b);
@@ -287,7 +301,8 @@ export function getMemoryLimit(): number {
  * (`persist`), the top never returns to the base and the memory is kept: a fresh instance would lose them.
  */
 export function releaseMemory(m: WasmModule): void {
-  if (m.arena.top !== m.arena.base || m.exports.memory.buffer.byteLength <= memoryLimit) return;
+  // A threads build's memory is shared with the pool's instances: it is kept (terminate() lets it go).
+  if (m.threaded || m.arena.top !== m.arena.base || m.exports.memory.buffer.byteLength <= memoryLimit) return;
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(m.compiled, {});
@@ -366,4 +381,54 @@ export async function loadBest(candidates: readonly WasmVariant[]): Promise<Load
 /** The instantiated module of a variant, if any (tests use it to check the arena returns to its mark). */
 export function loadedModule(variant: WasmVariant): WasmModule | undefined {
   return modules.get(variant);
+}
+
+/** Bytes of the GEMM's packing block (assembly/nn_gemm_core.ts PACK_BYTES): one per thread in a threads build. */
+export const PACK_BYTES = 262144;
+/** Pages a threads build declares (asconfig.json: initialMemory, maximumMemory). */
+const THREADS_INITIAL_PAGES = 16;
+const THREADS_MAXIMUM_PAGES = 65536;
+
+function wrapThreaded(variant: WasmVariant, compiled: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory): WasmModule {
+  const exports: WasmExports = { ...(instance.exports as unknown as WasmExports), memory };
+  const m: WasmModule = {
+    variant, exports, arena: new Arena(memory, exports.heapBase() >>> 0), compiled, initialBytes: memory.buffer.byteLength,
+    generation: 0, threaded: true,
+  };
+  // A threads build has no static pack block: the calling thread's comes from the arena, as the workers' do.
+  (exports.setPackBuffer as (p: number) => void)(m.arena.persist(PACK_BYTES));
+  return m;
+}
+
+const threadedModules = new Map<WasmVariant, WasmModule>();
+
+function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: THREADS_INITIAL_PAGES, maximum: THREADS_MAXIMUM_PAGES, shared: true });
+}
+
+/** Instantiate the threads build of a SIMD variant over a new shared memory (cached), synchronously. */
+export function instantiateThreadsSync(variant: 'simd' | 'relaxed'): WasmModule {
+  let m = threadedModules.get(variant);
+  if (!m) {
+    checkCompiles();
+    const module = new WebAssembly.Module(bytesOf(`threads-${variant}`));
+    const memory = sharedMemory();
+    m = wrapThreaded(variant, module, new WebAssembly.Instance(module, { env: { memory } }), memory);
+    threadedModules.set(variant, m);
+  }
+  return m;
+}
+
+/** The same, loading the build's chunk first. */
+export async function instantiateThreads(variant: 'simd' | 'relaxed'): Promise<WasmModule> {
+  let m = threadedModules.get(variant);
+  if (!m) {
+    checkCompiles();
+    await loadBinaries([`threads-${variant}`]);
+    const memory = sharedMemory();
+    const { module, instance } = await WebAssembly.instantiate(bytesOf(`threads-${variant}`), { env: { memory } });
+    m = threadedModules.get(variant) ?? wrapThreaded(variant, module, instance, memory);
+    threadedModules.set(variant, m);
+  }
+  return m;
 }

@@ -5,6 +5,7 @@ import { ctorOf, uninitialized, type DType, type Float } from './arrays';
 import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
+import { parallel as runParallel } from './threads';
 import { MAX_WASM_BYTES, releaseMemory } from './wasm';
 import type { WasmModule } from './wasm';
 
@@ -14,6 +15,28 @@ export interface Workspace {
   off: number[];
   k: Kernels;
   backend: 'js' | 'wasm';
+  /**
+   * Run chunks [0, chunks) of independent kernel calls on up to `threads` threads (src/threads.ts `parallel`): thread
+   * t runs a contiguous range through `body(c0, c1, t)` with scratch slot t. Inline on 'js' and without a pool.
+   */
+  parallel(threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void): void;
+}
+
+/**
+ * Multiply-adds below which a call stays on one thread: a dispatch to the pool costs ~40–80 µs (shared/ENGINEERING),
+ * about what 2 M multiply-adds take on one core.
+ */
+export const THREADS_MIN_WORK = 1 << 21;
+
+/**
+ * Threads a call of `work` multiply-adds (or comparable operations) on this backend may use: the pool's size where
+ * the work is worth splitting, else 1. Drivers size per-thread scratch from it and pass it to `parallel`.
+ */
+export function threadsFor(op: string, backend: unknown, work: number): number {
+  if (work < THREADS_MIN_WORK) return 1;
+  const be = pinned.has(backend as object) ? (backend as { name: 'wasm'; module: WasmModule }) : resolveBackend(op, backend);
+  const pool = be.name === 'wasm' ? be.module.pool : undefined;
+  return pool && !pool.broken ? pool.size : 1;
 }
 
 const pinned = new WeakSet<object>();
@@ -26,6 +49,10 @@ export function pinnedBackend(module: WasmModule): object {
   const b = { name: 'wasm' as const, module };
   pinned.add(b);
   return b;
+}
+
+function inline(_threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void): void {
+  body(0, chunks, 0);
 }
 
 function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
@@ -60,7 +87,7 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     } catch {
       throw rangeError(op, `the call needs ${total} ${dtype} elements of scratch memory, more than a typed array can hold`);
     }
-    return fn({ mem, off, k: jsKernels, backend: 'js' });
+    return fn({ mem, off, k: jsKernels, backend: 'js', parallel: inline });
   }
   const { arena } = be.module;
   const bytes = total * bpe;
@@ -72,7 +99,9 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     const base = arena.alloc(bytes);
     // The view is made after the allocation (which may grow and so detach the memory) and is used only inside fn.
     const mem = new Ctor(be.module.exports.memory.buffer);
-    return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(be.module, dtype), backend: 'wasm' });
+    const m = be.module;
+    const parallel = (threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void) => runParallel(m, threads, chunks, body);
+    return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(m, dtype), backend: 'wasm', parallel });
   } finally {
     arena.release(mark);
     // Outermost call done: memory grown past init({ memoryLimit }) is given back (a fresh instance).

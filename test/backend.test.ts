@@ -18,11 +18,11 @@ describe('backends', () => {
     expect(a.variant).toBe(supportedVariants()[0]);
     expect(a.simd).toBe(a.variant !== 'scalar');
     expect(a.relaxedSimd).toBe(a.variant === 'relaxed');
-    expect(a.threads).toBe(false);
+    expect(a.threads).toBe(1);
   });
   it("init({ backend: 'js' }) and setBackend switch the default", async () => {
     expect((await init({ backend: 'js' })).name).toBe('js');
-    expect(getBackend()).toEqual({ name: 'js', simd: false, relaxedSimd: false, threads: false, variant: undefined });
+    expect(getBackend()).toEqual({ name: 'js', simd: false, relaxedSimd: false, threads: 1, variant: undefined });
     expect(setBackend('wasm').name).toBe('wasm');
     expect(setBackend('js').name).toBe('js');
     expect(setBackend('auto').name).toBe('wasm');

@@ -13,7 +13,8 @@ import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
 import { sourceIndex, type BoundaryMode } from '../pad';
 import type { Kernels } from '../kernels';
-import { copyOut, withWorkspace } from '../workspace';
+import { chunking } from '../threads';
+import { copyOut, threadsFor, withWorkspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
 
 export interface ConvOptions extends GeometryOptions {
@@ -314,7 +315,9 @@ export function convOnce(
   const wSize = packedWeightSize(plan, dtype, path);
   // The direct path and channels-last depthwise compute bands of output rows (and copy each out while in cache):
   // buffers of one band.
-  const banded = path === 'direct' || (path === 'depthwise' && !cf);
+  // With a pool (T > 1) they write one full-size output instead, in chunks of rows shared among the threads.
+  const T = threadsFor(plan.op, backend, N * outVol * Cout * (path === 'depthwise' ? taps : K));
+  const banded = T === 1 && (path === 'direct' || (path === 'depthwise' && !cf));
   const band = banded ? Math.min(oh, Math.max(1, Math.floor((cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * Cout)))) : 0;
   const bandOut = band * ow * Cout;
   const sizes = [
@@ -323,8 +326,8 @@ export function convOnce(
     pre ? prepackedScratch(pre) : wSize, // packed weights (a prepared layer's: none on wasm, a copy of the block on js)
     bandOut || nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
     cf ? bandOut || nOut : 0, // channels-first output
-    tileRows * K + 4 + 16 * tileBlock * C, // im2col tile (+ 16 bytes it may write past the end), or Winograd V
-    16 * tileBlock * Cout, // Winograd M
+    T * (tileRows * K + 4 + 16 * tileBlock * C), // per thread: im2col tile (+ 16 bytes it may write past the end), or Winograd V
+    T * 16 * tileBlock * Cout, // per thread: Winograd M
     pre ? 0 : stagingSize(plan, path, w.length), // weights as given, packed from here
     pre || path === 'depthwise' || !bias ? 0 : Cout, // bias
   ];
@@ -381,7 +384,10 @@ export function convOnce(
     const [kd, kh, kw] = g3.kernel;
     const [sd, sh, sw] = g3.stride;
     const [dd, dh, dw] = g3.dilation;
-    if (path === 'depthwise' && !cf) {
+    const colSlot = tileRows * K + 4 + 16 * tileBlock * C;
+    const mSlot = 16 * tileBlock * Cout;
+    const work = N * outVol * Cout * (path === 'depthwise' ? taps : K);
+    if (banded && path === 'depthwise') {
       // Channels-last results leave in bands of rows while still in cache, as the direct path's (shape E:
       // 1.13× faster with `output` given, 1.08× with a fresh result, whose page faults stay).
       const res = into ?? uninitialized(dtype, nOut);
@@ -395,14 +401,7 @@ export function convOnce(
         }
       }
       return res;
-    } else if (path === 'depthwise') {
-      for (let n = 0; n < N; n++) {
-        k.dwconv(mem, xpad + n * padVol * C, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, wk, out + n * outVol * C);
-      }
-    } else if (path === 'pointwise') {
-      // A 1×1 kernel at unit stride reads every padded pixel once: the padded input is the GEMM's A as it is.
-      for (let g = 0; g < G; g++) k.gemm(mem, N * padVol, coutG, cinG, xpad + g * cinG, C, wk + g * groupStride, out + g * coutG, Cout, nr);
-    } else if (path === 'direct') {
+    } else if (banded) {
       // kd = 1: output plane z reads padded plane z·sd. Results leave in bands of rows while they are still in
       // cache (a small band buffer instead of a cold full-size copy at the end); channels-first bands are
       // transposed first, then copied channel by channel.
@@ -424,22 +423,86 @@ export function convOnce(
         }
       }
       return res;
+    } else if (path === 'depthwise' || path === 'direct') {
+      // Chunks of output rows of each plane (n, z); kd = 1 on the direct path.
+      const sp = chunking(oh, work / (N * od), 1);
+      ws.parallel(T, N * od * sp.chunks, (c0, c1) => {
+        for (let c = c0; c < c1; c++) {
+          const nz = Math.floor(c / sp.chunks);
+          const y = sp.at(c % sp.chunks);
+          const r = sp.at((c % sp.chunks) + 1) - y;
+          const n = Math.floor(nz / od);
+          const z = nz % od;
+          const xr = xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
+          const o = out + (n * outVol + (z * oh + y) * ow) * Cout;
+          if (path === 'depthwise') k.dwconv(mem, xr, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, 1, r, ow, wk, o);
+          else k.direct3(mem, xr, Pw, sh, sw, r, ow, wk, Cout, o, Cout, nr);
+        }
+      });
+    } else if (path === 'pointwise') {
+      // A 1×1 kernel at unit stride reads every padded pixel once: the padded input is the GEMM's A as it is. Chunks
+      // of rows (pixels) where there are many, else of weight panels (columns), so no chunk re-reads all weights for
+      // a few rows.
+      const M = N * padVol;
+      const byRows = M >= 128 && M >= coutG;
+      const sp = byRows ? chunking(M, work / G, 24) : chunking(coutG, work / G, nr);
+      ws.parallel(T, G * sp.chunks, (c0, c1) => {
+        for (let c = c0; c < c1; c++) {
+          const g = Math.floor(c / sp.chunks);
+          const a = sp.at(c % sp.chunks);
+          const b = sp.at((c % sp.chunks) + 1);
+          const wg = wk + g * groupStride;
+          if (byRows) k.gemm(mem, b - a, coutG, cinG, xpad + g * cinG + a * C, C, wg, out + g * coutG + a * Cout, Cout, nr);
+          else k.gemm(mem, M, b - a, cinG, xpad + g * cinG, C, wg + (a / nr) * (nr + cinG * nr), out + g * coutG + a, Cout, nr);
+        }
+      });
     } else if (path === 'winograd') {
-      // kd = 1 and unit stride: output plane z reads padded plane z. Images go in order, so that the rows a folded
-      // 1-D image writes past its end are overwritten by the next image.
-      for (let n = 0; n < N; n++) {
-        for (let z = 0; z < od; z++) {
-          k.winograd(mem, xpad + (n * padVol + z * Ph * Pw) * C, fold ? 3 : Pw, C, th, tw, wOh, wOw, wk, Cout, braw, bias ? 1 : 0,
-            out + (n * outVol + z * oh * ow) * Cout, col, wm, tileBlock, nr);
+      // kd = 1 and unit stride: output plane z reads padded plane z. Chunks of tile rows (two output rows each);
+      // folded 1-D images stay whole and go in order, so that the rows one writes past its end are overwritten by
+      // the next image.
+      const sp = fold ? { chunks: 1, at: (c: number) => (c === 0 ? 0 : th) } : chunking(th, work / (N * od), 1);
+      ws.parallel(fold ? 1 : T, N * od * sp.chunks, (c0, c1, t) => {
+        for (let c = c0; c < c1; c++) {
+          const nz = Math.floor(c / sp.chunks);
+          const r0 = sp.at(c % sp.chunks);
+          const rows = sp.at((c % sp.chunks) + 1) - r0;
+          const n = Math.floor(nz / od);
+          const z = nz % od;
+          const pw = fold ? 3 : Pw;
+          k.winograd(mem, xpad + (n * padVol + z * Ph * Pw) * C + 2 * r0 * pw * C, pw, C, rows, tw, Math.min(wOh - 2 * r0, 2 * rows), wOw, wk,
+            Cout, braw, bias ? 1 : 0, out + (n * outVol + z * oh * ow) * Cout + 2 * r0 * wOw * Cout, col + t * colSlot, wm + t * mSlot, tileBlock, nr);
         }
-      }
+      });
     } else {
-      for (let n = 0; n < N; n++) {
-        for (let g = 0; g < G; g++) {
-          k.convGemm(mem, xpad + n * padVol * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow,
-            wk + g * groupStride, coutG, out + n * outVol * Cout + g * coutG, Cout, col, tileRows, nr);
+      // Chunks of output rows (planes in 3-D) where there are enough, else of weight panels (every chunk then
+      // builds the whole im2col tile stream, a few per cent of the work).
+      const planes = od > 1;
+      const byRows = planes || oh >= 16 || coutG < 4 * nr;
+      const along = planes ? od : oh;
+      const sp = byRows ? chunking(along, work / (N * G), 1) : chunking(coutG, work / (N * G), nr);
+      ws.parallel(T, N * G * sp.chunks, (c0, c1, t) => {
+        for (let c = c0; c < c1; c++) {
+          const ng = Math.floor(c / sp.chunks);
+          const n = Math.floor(ng / G);
+          const g = ng % G;
+          const a = sp.at(c % sp.chunks);
+          const b = sp.at((c % sp.chunks) + 1);
+          const x0 = xpad + n * padVol * C;
+          const o0 = out + n * outVol * Cout + g * coutG;
+          const wg = wk + g * groupStride;
+          const colT = col + t * colSlot;
+          if (!byRows) {
+            k.convGemm(mem, x0, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow,
+              wg + (a / nr) * (nr + K * nr), b - a, o0 + a, Cout, colT, tileRows, nr);
+          } else if (planes) {
+            k.convGemm(mem, x0 + a * sd * Ph * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, b - a, oh, ow,
+              wg, coutG, o0 + a * oh * ow * Cout, Cout, colT, tileRows, nr);
+          } else {
+            k.convGemm(mem, x0 + a * sh * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, b - a, ow,
+              wg, coutG, o0 + a * ow * Cout, Cout, colT, tileRows, nr);
+          }
         }
-      }
+      });
     }
     if (!cf) return copyOut(mem, out, nOut, into);
     for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
