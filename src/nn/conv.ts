@@ -529,7 +529,9 @@ function runPlanes(
   const nOut = N * C * oh * ow;
   // Planes in bands of about PLANES_BAND outputs, one kernel call each, copied out while in cache.
   const n = oh * ow;
-  const bandPlanes = Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
+  // With a pool: one full-size output, chunks of planes shared among the threads.
+  const T = threadsFor(plan.op, backend, nOut * taps);
+  const bandPlanes = T > 1 ? N * C : Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
   const sizes = [N * C * H * W, N * C * Ph * Pw, pre ? prepackedScratch(pre) : C * taps, bandPlanes * n, bias ? C : 0];
   return withWorkspace(plan.op, backend, dtype, sizes, (ws) => {
     const { mem, k } = ws;
@@ -540,6 +542,16 @@ function runPlanes(
     if (!pre) packWeights(mem, k, plan, dtype, 'planes', w, bias, 0, 0, h, false);
     if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
     if (bias) mem.set(bias, braw);
+    if (T > 1) {
+      const sp = chunking(N * C, nOut * taps, 1);
+      ws.parallel(T, sp.chunks, (c0, c1) => {
+        for (let c = c0; c < c1; c++) {
+          const p0 = sp.at(c);
+          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow);
+        }
+      });
+      return copyOut(mem, out, nOut, into);
+    }
     const res = into ?? uninitialized(dtype, nOut);
     for (let p0 = 0; p0 < N * C; p0 += bandPlanes) {
       const np = Math.min(bandPlanes, N * C - p0);
@@ -567,6 +579,7 @@ function runPointwisePlanes(
   const K = cinG + (bias ? 1 : 0);
   const panels = Math.ceil(HW / nr);
   const nOut = N * Cout * HW;
+  const T = threadsFor(plan.op, backend, N * Cout * HW * K);
   // x staged per image and group as K rows of HW (the last row ones when there is a bias); A as [Cout][K].
   return withWorkspace(plan.op, backend, dtype, [K * HW, pre ? prepackedScratch(pre) : Cout * K, panels * (nr + K * nr), nOut], (ws) => {
     const { mem, k } = ws;
@@ -582,7 +595,19 @@ function runPointwisePlanes(
         if (finiteOnly && k.nonFinite(mem, xs, cinG * HW)) return undefined;
         // Panels of nr pixels: "output channel" p of the packer is pixel p, its "input channel" ci is row ci.
         k.packGemm(mem, xs, 1, HW, 0, K, 1, HW, 0, xs, 0, bp, nr);
-        k.gemm(mem, coutG, HW, K, a + g * coutG * K, K, bp, out + (n * Cout + g * coutG) * HW, HW, nr);
+        // Chunks of pixel panels (columns) where there are many, else of output channels (rows).
+        const byCols = HW >= 16 * nr;
+        const sp = byCols ? chunking(HW, coutG * HW * K, nr) : chunking(coutG, coutG * HW * K, 4);
+        const ag = a + g * coutG * K;
+        const og = out + (n * Cout + g * coutG) * HW;
+        ws.parallel(T, sp.chunks, (c0, c1) => {
+          for (let c = c0; c < c1; c++) {
+            const lo = sp.at(c);
+            const hi = sp.at(c + 1);
+            if (byCols) k.gemm(mem, coutG, hi - lo, K, ag, K, bp + (lo / nr) * (nr + K * nr), og + lo, HW, nr);
+            else k.gemm(mem, hi - lo, HW, K, ag + lo * K, K, bp, og + lo * HW, HW, nr);
+          }
+        });
       }
     }
     return copyOut(mem, out, nOut, into);

@@ -13,7 +13,8 @@ import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type ND
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { padInto, sourceIndex, type BoundaryMode } from '../pad';
-import { copyOut, withWorkspace, type Workspace } from '../workspace';
+import { chunking } from '../threads';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from '../workspace';
 import { BOUNDARY, CONV_OPTIONS, geometry3, runConvIfFinite, type ConvOptions, type Geometry3 } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
@@ -305,6 +306,9 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
   const Tmin = Math.max(64, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout))));
   const Tt = winograd ? Math.ceil(tiles / Math.max(1, Math.floor(tiles / Tmin))) : 0;
   const panels = Math.ceil(C / nr);
+  // Winograd with a pool: each thread runs the whole loop for its own output channels (U, V and the GEMM's product
+  // in buffers of its own; V is transformed by every thread, ~1/16 of the work at 16 channels a chunk).
+  const T = winograd ? threadsFor(plan.op, backend, 16 * N * Pd * tiles * C * Cout) : 1;
   const sizes = [
     cl ? N * C * inVol : 0, // x as given (channels-last)
     cl || zeros ? N * C * inVol : 0, // x channels-first
@@ -313,13 +317,13 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     N * Cout * P, // dy channels-first
     Pt ? Math.ceil(coutG / nr) * (nr + Pt * nr) : 0, // dy chunk packed in panels of output channels
     Pt ? K * Pt : 0, // im2col of one chunk
-    Pt ? K * coutG : winograd ? Cout * C : 0, // one chunk's product
+    Pt ? K * coutG : winograd ? T * Cout * C : 0, // one chunk's product (Winograd: per thread)
     // Accumulated dWᵀ per group (rows (ci, tap), columns co), Winograd's M, or the depthwise dW [C, taps].
     Pt ? G * K * coutG : winograd ? 16 * (Cout * C + PLANE_SKEW) : C * taps,
     nW, // result in the caller's layout
     winograd ? N * Pd * (2 * th + 2) * (2 * tw + 2) * C + nr : 0, // padded x, channels-last, whole tiles (+ over-read)
-    winograd ? 16 * (Cout * Tt + PLANE_SKEW) : 0, // Winograd U of one chunk
-    winograd ? 16 * panels * (nr + Tt * nr) : 0, // Winograd V of one chunk, packed
+    winograd ? T * 16 * (Cout * Tt + PLANE_SKEW) : 0, // Winograd U of one chunk, per thread
+    winograd ? T * 16 * panels * (nr + Tt * nr) : 0, // Winograd V of one chunk, packed, per thread
     winograd ? 9 * Cout * C : 0, // Winograd's dW, one [Cout, C] plane per tap
   ];
   const res = withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
@@ -359,7 +363,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     if (winograd) {
       // The transforms mix a tile's samples (0·∞ = NaN): NaN or ±Infinity in x or dy takes im2col, PyTorch's sums.
       if (k.nonFinite(mem, xp, N * C * padVol) || k.nonFinite(mem, dyCf, N * Cout * P)) return undefined;
-      winogradLoop(ws, N, C, Cout, Pd, Ph, Pw, oh, ow, th, tw, Tt, nr, xp, dyCf, xt, u, v, acc, tmp);
+      winogradLoop(ws, T, N, C, Cout, Pd, Ph, Pw, oh, ow, th, tw, Tt, nr, xp, dyCf, xt, u, v, acc, tmp);
       // dW = Gᵀ·M·G into 9 tap planes [co][ci] (reversed with flip), then into the caller's weight layout.
       const plane = Cout * C;
       k.gradWinoOut(mem, acc, plane + PLANE_SKEW, plane, wo, plane, plan.flip ? 1 : 0);
@@ -409,7 +413,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
  * and 16 GEMMs (the first chunk writes M, later ones add). Planes of a 1-deep-kernel 3-D input count as images.
  */
 function winogradLoop(
-  ws: Workspace, N: number, C: number, Cout: number, Pd: number, Ph: number, Pw: number, oh: number, ow: number,
+  ws: Workspace, T: number, N: number, C: number, Cout: number, Pd: number, Ph: number, Pw: number, oh: number, ow: number,
   th: number, tw: number, Tt: number, nr: number, xp: number, dyCf: number, xt: number, u: number, v: number, M: number, tmp: number,
 ): void {
   const { mem, k } = ws;
@@ -427,26 +431,42 @@ function winogradLoop(
       }
     }
   }
-  let first = true;
-  for (let n = 0; n < N; n++) {
-    for (let z = 0; z < Pd; z++) {
-      const xi0 = xt + (n * Pd + z) * img;
-      const dyi = dyCf + n * Cout * P + z * oh * ow;
-      for (let t0 = 0; t0 < th * tw; t0 += Tt) {
-        const nt = Math.min(Tt, th * tw - t0);
-        const us = Cout * nt + PLANE_SKEW;
-        k.gradWinoU(mem, dyi, oh, ow, P, Cout, t0, nt, tw, u, us);
-        k.gradWinoV(mem, xi0, Pw2, C, t0, nt, tw, v, nr);
-        const vS = panels * (nr + nt * nr);
-        for (let xi = 0; xi < 16; xi++) {
-          const m = M + xi * (Cout * C + PLANE_SKEW);
-          k.gemm(mem, Cout, C, nt, u + xi * us, nt, v + xi * vS, first ? m : tmp, C, nr);
-          if (!first) k.gradAdd(mem, m, tmp, Cout * C);
+  // Chunks of output channels (at least 16 each), each summing over every image and tile in the same order: the
+  // weight gradient is split by its outputs, never by the reduction.
+  const uSlot = 16 * (Cout * Tt + PLANE_SKEW);
+  const vSlot = 16 * panels * (nr + Tt * nr);
+  const sp = chunking(Cout, 16 * N * Pd * th * tw * C * Cout, 4);
+  const chunks = Math.min(sp.chunks, Math.max(1, Math.floor(Cout / 16)));
+  const co = chunks === sp.chunks ? sp : chunking(Cout, chunks * (1 << 20), 4);
+  ws.parallel(T, co.chunks, (c0, c1, slot) => {
+    const ut = u + slot * uSlot;
+    const vt = v + slot * vSlot;
+    const tt = tmp + slot * Cout * C;
+    for (let c = c0; c < c1; c++) {
+      const a = co.at(c);
+      const nc = co.at(c + 1) - a;
+      let first = true;
+      for (let n = 0; n < N; n++) {
+        for (let z = 0; z < Pd; z++) {
+          const xi0 = xt + (n * Pd + z) * img;
+          const dyi = dyCf + n * Cout * P + z * oh * ow + a * P;
+          for (let t0 = 0; t0 < th * tw; t0 += Tt) {
+            const nt = Math.min(Tt, th * tw - t0);
+            const us = nc * nt + PLANE_SKEW;
+            k.gradWinoU(mem, dyi, oh, ow, P, nc, t0, nt, tw, ut, us);
+            k.gradWinoV(mem, xi0, Pw2, C, t0, nt, tw, vt, nr);
+            const vS = panels * (nr + nt * nr);
+            for (let xi = 0; xi < 16; xi++) {
+              const m = M + xi * (Cout * C + PLANE_SKEW) + a * C;
+              k.gemm(mem, nc, C, nt, ut + xi * us, nt, vt + xi * vS, first ? m : tt, C, nr);
+              if (!first) k.gradAdd(mem, m, tt, nc * C);
+            }
+            first = false;
+          }
         }
-        first = false;
       }
     }
-  }
+  });
 }
 
 /** Σ of dy over batch and spatial axes, per output channel (readable loops: one pass over dy). */
