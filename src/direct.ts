@@ -5,7 +5,8 @@ import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, ty
 import { rangeError } from './errors';
 import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
-import { copyOut, withWorkspace, type Workspace } from './workspace';
+import { chunking } from './threads';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
 
 export interface DirectPlan {
   dtype: DType;
@@ -216,8 +217,24 @@ export function eachValidSlice(xShape: number[], hShape: number[], outShape: num
 /** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
 export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
   const { k, mem } = ws;
-  eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
-    k.corr2d(mem, x + xo, g.xStride, h + ho, g.kh, g.kw, out + oo, g.oh, g.ow, g.ow, acc));
+  // Chunks of each slice's output rows (of its columns in 1-D), every chunk running all slices in their order: each
+  // output sums the same slices in the same order whatever the split.
+  const d = xShape.length;
+  const work = product(outShape) * product(hShape);
+  const T = ws.threadsFor(work);
+  const oneD = d === 1;
+  const along = oneD ? outShape[0] : outShape[d - 2];
+  const sp = chunking(along, work, oneD ? 64 : 2);
+  ws.parallel(T, sp.chunks, (c0, c1) => {
+    for (let c = c0; c < c1; c++) {
+      const a = sp.at(c);
+      const n = sp.at(c + 1) - a;
+      eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) => {
+        if (oneD) k.corr2d(mem, x + xo + a, g.xStride, h + ho, g.kh, g.kw, out + oo + a, 1, n, n, acc);
+        else k.corr2d(mem, x + xo + a * g.xStride, g.xStride, h + ho, g.kh, g.kw, out + oo + a * g.ow, n, g.ow, g.ow, acc);
+      });
+    }
+  });
 }
 
 const STRIP_MAX_OUTPUT = 1 << 27;
@@ -253,13 +270,17 @@ function runStrips2d(
   const rightCols = indexMap(rightW, cB + lo1, xw, plan.mode);
   // An even number of rows (the kernel pairs output rows); never so few that re-reading the kh − 1 halo rows dominates.
   const perRow = mainW + leftW + rightW + ow;
-  let rows = Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
+  const { taps } = plan;
+  const nt = taps ? taps.length : 0;
+  // With a pool, one strip of every row, its rows computed in chunks by the threads (the copies in and out stay on
+  // the calling thread: they read and write the caller's arrays).
+  const work = oh * ow * (taps ? nt : kh * kw);
+  const T = threadsFor(op, backend, work);
+  let rows = T > 1 ? oh : Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
   if (rows >= oh) rows = oh;
   const inRows = rows + kh - 1;
-  const { taps } = plan;
   const sum = plan.sum ?? plan.dtype;
   // The tap table is written once per block width (main, left, right): a tap's offset depends on the row length.
-  const nt = taps ? taps.length : 0;
   const table = tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, nt);
   return withWorkspace(op, backend, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
     const [mo, lo, ro, ho, oo] = ws.off;
@@ -288,6 +309,13 @@ function runStrips2d(
     // The constant rows go through float32 too: only when that keeps the constant's value (NaN stays NaN).
     const widen = x instanceof Float32Array && mem instanceof Float64Array && !(Math.fround(plan.cval) !== plan.cval && plan.cval === plan.cval);
     const rowMap = new Int32Array(inRows);
+    // Output rows [a, b) of the strip: the interior columns, then the edge blocks.
+    const block = (a: number, b: number) => {
+      if (mainW > 0) run(mo + a * xw + cA + lo1, xw, 0, oo + a * ow + cA, b - a, cB - cA);
+      if (cA > 0 || mainW === 0) run(lo + a * leftW, leftW, 1, oo + a * ow, b - a, cA);
+      if (rightW > 0) run(ro + a * rightW, rightW, 2, oo + a * ow + cB, b - a, ow - cB);
+    };
+    const sp = chunking(rows, work, 2);
     for (let r0 = 0; r0 < oh; r0 += rows) {
       const n = Math.min(rows, oh - r0);
       const m = n + kh - 1;
@@ -301,15 +329,15 @@ function runStrips2d(
         } else {
           copyRows(mem, mo, x, xw, rm, plan.cval);
         }
-        run(mo + cA + lo1, xw, 0, oo + cA, n, cB - cA);
       }
-      if (cA > 0 || mainW === 0) {
-        gather(mem, lo, x, xw, rm, leftCols, plan.cval);
-        run(lo, leftW, 1, oo, n, cA);
-      }
-      if (rightW > 0) {
-        gather(mem, ro, x, xw, rm, rightCols, plan.cval);
-        run(ro, rightW, 2, oo + cB, n, ow - cB);
+      if (cA > 0 || mainW === 0) gather(mem, lo, x, xw, rm, leftCols, plan.cval);
+      if (rightW > 0) gather(mem, ro, x, xw, rm, rightCols, plan.cval);
+      if (T > 1) {
+        ws.parallel(T, sp.chunks, (c0, c1) => {
+          for (let c = c0; c < c1; c++) block(sp.at(c), sp.at(c + 1));
+        });
+      } else {
+        block(0, n);
       }
       const [src, start] = stored(ws, plan, oo, n * ow);
       result.set(src.subarray(start, start + n * ow), r0 * ow);

@@ -10,7 +10,8 @@ import { resolveBackend } from './backend';
 import { runDirect, type DirectPlan } from './direct';
 import { FFT_CHUNK, rowWork } from './kernels/fft';
 import { AUTO_MODEL } from './auto-model';
-import { copyOut, withWorkspace, type Workspace } from './workspace';
+import { chunking } from './threads';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
 
 export function fftAvailable(): boolean {
   return true;
@@ -259,7 +260,9 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
   // 1-D blocks are batched as rows of one kernel call, G at a time (their spectra stay in cache).
   const G = T === 1 && tiled ? Math.max(1, Math.min(32, Math.floor(65536 / S))) : 1;
   const own = !swap && perm.every((p, i) => p === i);
-  const sizes = [x1.length, x2.length, 2 * S * nb2, 2 * S * G, workSize, ...twSize, nOut, ...(own && P.then ? P.then.sizes : [])];
+  // 1-D blocks with a pool: chunks of G-row calls, each thread with its own spectrum rows and work buffer.
+  const TT = G > 1 ? threadsFor(op, backend, 5 * (x1.length + nOut) * Math.log2(2 * m)) : 1;
+  const sizes = [x1.length, x2.length, 2 * S * nb2, TT * 2 * S * G, TT * workSize, ...twSize, nOut, ...(own && P.then ? P.then.sizes : [])];
   const scale = 1 / (m * product(f.slice(0, T - 1)));
 
   return withWorkspace(op, backend, P.dtype, sizes, (ws): Float | undefined => {
@@ -405,12 +408,27 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
         while (end < nt && inside(end)) end++;
         const x = st1 + n1 * b1;
         const sp2 = spec2 + 2 * S * b2;
-        const sp1i = spec1 + S * G;
-        for (let r0 = firstTile; r0 < end; r0 += G) {
-          const rows = Math.min(G, end - r0);
-          k.rfftRows(mem, x + r0 * step, step, step, rows, spec1, sp1i, S, work, tw[0], m);
-          for (let r = 0; r < rows; r++) k.cmul(mem, spec1 + r * S, sp1i + r * S, sp2, sp2 + S, S, scale);
-          k.irfftRows(mem, spec1, sp1i, S, rows, outBase + r0 * step, 0, step + k2 - 1, step, 1, work, tw[0], m);
+        // Calls of G blocks each, in chunks. A block's result overlaps the next block's by k2 − 1 samples, which both
+        // add onto zeros: with step ≥ k2 − 1 no sample gets more than two terms, and a + b = b + a, so the order
+        // of blocks does not change a bit. Even chunks run together, then odd ones: no two threads add to one sample.
+        const calls = Math.ceil((end - firstTile) / G);
+        const sp = step >= k2 - 1 ? chunking(calls, 5 * calls * G * 2 * S * Math.log2(2 * m), 1) : chunking(calls, 0);
+        const specSlot = 2 * S * G;
+        for (const phase of [0, 1]) {
+          ws.parallel(TT, Math.ceil((sp.chunks - phase) / 2), (c0, c1, t) => {
+            const s1 = spec1 + t * specSlot;
+            const s1i = s1 + S * G;
+            const wk = work + t * workSize;
+            for (let c = 2 * c0 + phase; c < 2 * c1 + phase && c < sp.chunks; c += 2) {
+              for (let call = sp.at(c); call < sp.at(c + 1); call++) {
+                const r0 = firstTile + call * G;
+                const rows = Math.min(G, end - r0);
+                k.rfftRows(mem, x + r0 * step, step, step, rows, s1, s1i, S, wk, tw[0], m);
+                for (let r = 0; r < rows; r++) k.cmul(mem, s1 + r * S, s1i + r * S, sp2, sp2 + S, S, scale);
+                k.irfftRows(mem, s1, s1i, S, rows, outBase + r0 * step, 0, step + k2 - 1, step, 1, wk, tw[0], m);
+              }
+            }
+          });
         }
         if (end > firstTile) {
           for (let r = 0; r < firstTile; r++) edge([r]);

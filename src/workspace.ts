@@ -20,6 +20,8 @@ export interface Workspace {
    * t runs a contiguous range through `body(c0, c1, t)` with scratch slot t. Inline on 'js' and without a pool.
    */
   parallel(threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void): void;
+  /** Threads a call of `work` multiply-adds may use here (see threadsFor): for drivers with no per-thread scratch. */
+  threadsFor(work: number): number;
 }
 
 /**
@@ -87,7 +89,7 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     } catch {
       throw rangeError(op, `the call needs ${total} ${dtype} elements of scratch memory, more than a typed array can hold`);
     }
-    return fn({ mem, off, k: jsKernels, backend: 'js', parallel: inline });
+    return fn({ mem, off, k: jsKernels, backend: 'js', parallel: inline, threadsFor: () => 1 });
   }
   const { arena } = be.module;
   const bytes = total * bpe;
@@ -101,7 +103,9 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     const mem = new Ctor(be.module.exports.memory.buffer);
     const m = be.module;
     const parallel = (threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void) => runParallel(m, threads, chunks, body);
-    return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(m, dtype), backend: 'wasm', parallel });
+    const size = m.pool && !m.pool.broken ? m.pool.size : 1;
+    const threadsFor = (work: number) => (work < THREADS_MIN_WORK ? 1 : size);
+    return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(m, dtype), backend: 'wasm', parallel, threadsFor });
   } finally {
     arena.release(mark);
     // Outermost call done: memory grown past init({ memoryLimit }) is given back (a fresh instance).
