@@ -26,6 +26,14 @@ const CALLS_CAPACITY = 65536;
 /** Milliseconds a worker may run one list before the call gives up on the pool (it then runs on one thread). */
 const STALL_MS = 120_000;
 
+/**
+ * The split's two sizes. `chunkWork`: multiply-adds per chunk, at least (a chunk is one or a few kernel calls, ~50 µs
+ * or more of work). `minWork`: below it a call stays on one thread (a dispatch costs ~40–80 µs, about what 2 M
+ * multiply-adds take on one core). Tests lower both to split small random shapes; `regions` counts the regions
+ * handed to workers.
+ */
+export const tuning = { chunkWork: 1 << 20, minWork: 1 << 21, regions: 0 };
+
 /** While a region records a worker's list: the binders append to it instead of calling the export. */
 export const recording: { list: number[] | null } = { list: null };
 
@@ -277,6 +285,7 @@ export function parallel(m: WasmModule | undefined, threads: number, chunks: num
   }
   Atomics.add(ctrl, EPOCH, 1);
   Atomics.notify(ctrl, EPOCH);
+  tuning.regions++;
   try {
     body(lo(0), lo(1), 0);
   } finally {
@@ -317,8 +326,6 @@ function finish(pool: Pool, n: number): void {
   }
 }
 
-/** Multiply-adds per chunk, at least: a chunk is one or a few kernel calls, ~50 µs or more of work. */
-const CHUNK_WORK = 1 << 20;
 /** Chunks per region, at most (enough to share among 64 threads evenly enough). */
 const MAX_CHUNKS = 64;
 
@@ -329,6 +336,6 @@ const MAX_CHUNKS = 64;
  */
 export function chunking(total: number, work: number, align = 1): { chunks: number; at: (c: number) => number } {
   const units = Math.ceil(total / align);
-  const chunks = Math.max(1, Math.min(MAX_CHUNKS, units, Math.floor(work / CHUNK_WORK)));
+  const chunks = Math.max(1, Math.min(MAX_CHUNKS, units, Math.floor(work / tuning.chunkWork)));
   return { chunks, at: (c) => Math.min(total, Math.round((c * units) / chunks) * align) };
 }

@@ -432,3 +432,8 @@ export async function instantiateThreads(variant: 'simd' | 'relaxed'): Promise<W
   }
   return m;
 }
+
+/** The instantiated threads build of a variant, if any (tests watch its shared memory). */
+export function loadedThreadsModule(variant: 'simd' | 'relaxed'): WasmModule | undefined {
+  return threadedModules.get(variant);
+}

@@ -5,7 +5,7 @@ import { ctorOf, uninitialized, type DType, type Float } from './arrays';
 import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
-import { parallel as runParallel } from './threads';
+import { parallel as runParallel, tuning } from './threads';
 import { MAX_WASM_BYTES, releaseMemory } from './wasm';
 import type { WasmModule } from './wasm';
 
@@ -24,18 +24,13 @@ export interface Workspace {
   threadsFor(work: number): number;
 }
 
-/**
- * Multiply-adds below which a call stays on one thread: a dispatch to the pool costs ~40–80 µs (shared/ENGINEERING),
- * about what 2 M multiply-adds take on one core.
- */
-export const THREADS_MIN_WORK = 1 << 21;
 
 /**
  * Threads a call of `work` multiply-adds (or comparable operations) on this backend may use: the pool's size where
  * the work is worth splitting, else 1. Drivers size per-thread scratch from it and pass it to `parallel`.
  */
 export function threadsFor(op: string, backend: unknown, work: number): number {
-  if (work < THREADS_MIN_WORK) return 1;
+  if (work < tuning.minWork) return 1;
   const be = pinned.has(backend as object) ? (backend as { name: 'wasm'; module: WasmModule }) : resolveBackend(op, backend);
   const pool = be.name === 'wasm' ? be.module.pool : undefined;
   return pool && !pool.broken ? pool.size : 1;
@@ -104,7 +99,7 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     const m = be.module;
     const parallel = (threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void) => runParallel(m, threads, chunks, body);
     const size = m.pool && !m.pool.broken ? m.pool.size : 1;
-    const threadsFor = (work: number) => (work < THREADS_MIN_WORK ? 1 : size);
+    const threadsFor = (work: number) => (work < tuning.minWork ? 1 : size);
     return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(m, dtype), backend: 'wasm', parallel, threadsFor });
   } finally {
     arena.release(mark);
