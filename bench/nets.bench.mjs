@@ -19,10 +19,10 @@ import { loadOrt, loadTf, ortSession, permute, prod, toLast, toTfFilter } from '
 const NETS = [resnet18, mobilenetv2];
 
 /** Output size of one axis (square maps). */
-const outSize = (l) => Math.floor((l.size + 2 * l.pad - l.k) / l.stride) + 1;
+export const outSize = (l) => Math.floor((l.size + 2 * l.pad - l.k) / l.stride) + 1;
 
 /** Weights, bias and shapes of every layer (deterministic; weights scaled by 1/√fan-in so the chain stays bounded). */
-function setup(net) {
+export function setup(net) {
   const byName = new Map();
   return net.layers.map((l, i) => {
     const cinG = l.cin / l.groups;

@@ -58,7 +58,7 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 const results = Object.values(all).flat();
-const md = `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', single thread.\n\n${markdownTable(results)}\n`;
+const md = `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', one thread (the threads suite says where it runs two).\n\n${markdownTable(results)}\n`;
 const name = info.variant === 'relaxed' ? 'latest-relaxed' : 'latest';
 writeFileSync(new URL(`results/${name}.json`, here), JSON.stringify({ machine, suites: all }, null, 2));
 writeFileSync(new URL(`results/${name}.md`, here), md);

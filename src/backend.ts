@@ -2,7 +2,7 @@
 // TypeScript kernels that double as the readable reference. Ops work before init(): the first call instantiates
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, rangeError, typeError } from './errors';
-import { hardwareThreads, startPool, stopPool, threadsRefusal } from './threads';
+import type * as PoolCode from './pool';
 import {
   instantiate, instantiateSync, instantiateThreads, instantiateThreadsSync, loadBest, loadBestSync, PACK_BYTES, setMemoryLimit,
   supportedVariants, type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
@@ -65,7 +65,7 @@ let reason: string | undefined;
 /** Why the pool asked for is not running (BackendInfo.threadsReason). */
 let threadsReason: string | undefined;
 
-function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant; threads: number } {
+function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVariant; threads: number | 'auto' } {
   const o = options<InitOptions>('init', opts, ['backend', 'variant', 'memoryLimit', 'threads']);
   const t = o.threads;
   if (t !== undefined && t !== 'auto' && typeof t !== 'number') throw typeError('init', 'threads', "a count ≥ 1 or 'auto'", t);
@@ -85,7 +85,7 @@ function check(opts: unknown): { backend: 'auto' | BackendName; variant?: WasmVa
   }
   // Applied after every check passed (a refused call changes nothing).
   if (o.memoryLimit !== undefined) setMemoryLimit(o.memoryLimit);
-  return { backend, variant: o.variant, threads: t === 'auto' ? hardwareThreads() : t ?? 1 };
+  return { backend, variant: o.variant, threads: t ?? 1 };
 }
 
 function candidates(variant?: WasmVariant): WasmVariant[] {
@@ -132,7 +132,10 @@ export async function init(opts?: InitOptions): Promise<BackendInfo> {
     r = variant ? await instantiate(c[0]).then((module) => ({ module }), (e: Error) => ({ reason: e.message })) : await loadBest(c);
   }
   settle(backend, r, variant);
-  const load = planPool(threads);
+  // The pool's code is a chunk of its own in the ESM build, loaded the first time threads are asked for.
+  if (threads !== 1) poolCode ??= await import('./pool');
+  const n = threads === 'auto' ? poolCode!.hardwareThreads() : threads;
+  const load = planPool(n);
   if (load) {
     let m: WasmModule | undefined;
     try {
@@ -141,7 +144,7 @@ export async function init(opts?: InitOptions): Promise<BackendInfo> {
       threadsReason = `the threads build could not be instantiated: ${(e as Error).message}`;
     }
     if (m) {
-      const ready = attachPool(m, threads);
+      const ready = attachPool(m, n);
       try {
         await ready;
       } catch (e) {
@@ -154,6 +157,13 @@ export async function init(opts?: InitOptions): Promise<BackendInfo> {
 
 /** The threads build running the pool, while one runs: ops then use it instead of `wasm`. */
 let threaded: WasmModule | undefined;
+/** The pool's code (src/pool.ts), once loaded. */
+let poolCode: typeof PoolCode | undefined;
+
+/** Give the pool's code to the synchronous path (the CJS entry bundles it). */
+export function providePool(code: typeof PoolCode): void {
+  poolCode = code;
+}
 
 /**
  * After the backend is settled: end a pool that no longer fits, and say which threads build to load for `threads`
@@ -168,7 +178,7 @@ function planPool(threads: number): 'simd' | 'relaxed' | undefined {
   if (threaded) endPool();
   if (threads <= 1) return undefined;
   const why = v === undefined ? "the 'js' backend runs on one thread"
-    : v === 'scalar' ? 'the scalar build has no threads version (threads need SIMD)' : threadsRefusal();
+    : v === 'scalar' ? 'the scalar build has no threads version (threads need SIMD)' : poolCode!.threadsRefusal();
   if (why) {
     threadsReason = why;
     return undefined;
@@ -178,7 +188,7 @@ function planPool(threads: number): 'simd' | 'relaxed' | undefined {
 
 /** Start a pool of `threads` over threads module `m`; resolves when every worker has instantiated. */
 function attachPool(m: WasmModule, threads: number): Promise<void> {
-  const { pool, ready } = startPool(m, threads, PACK_BYTES, (bytes) => m.arena.persist(bytes), (why) => {
+  const { pool, ready } = poolCode!.startPool(m, threads, PACK_BYTES, (bytes) => m.arena.persist(bytes), (why) => {
     pool.broken ??= why;
   });
   ready.catch(() => undefined); // awaited by init; initSync lets the workers start on their own
@@ -191,7 +201,7 @@ function attachPool(m: WasmModule, threads: number): Promise<void> {
 function endPool(why?: string): void {
   const m = threaded;
   if (m?.pool) {
-    stopPool(m.pool);
+    poolCode!.stopPool(m.pool);
     for (const b of m.pool.blocks) m.arena.unpersist(b, PACK_BYTES);
     m.pool = undefined;
   }
@@ -223,11 +233,16 @@ export function initSync(opts?: InitOptions): BackendInfo {
     r = variant ? one(() => instantiateSync(c[0])) : loadBestSync(c);
   }
   settle(backend, r, variant);
-  const load = planPool(threads);
+  if (threads !== 1 && !poolCode) {
+    planPool(1);
+    threadsReason = "this build loads the pool's code on demand: `await init({ threads })` once (initSync can change the count after that)";
+    return getBackend();
+  }
+  const load = planPool(threads === 'auto' ? poolCode!.hardwareThreads() : threads);
   if (load) {
     try {
       // The workers start on their own threads; until each is ready, its share runs on the calling thread.
-      attachPool(instantiateThreadsSync(load), threads);
+      attachPool(instantiateThreadsSync(load), threads === 'auto' ? poolCode!.hardwareThreads() : threads);
     } catch (e) {
       threadsReason = `the threads build could not be instantiated: ${(e as Error).message}`;
     }

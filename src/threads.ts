@@ -14,15 +14,13 @@
 // 1 running, 2 done), first and end index of its list in `calls`, ready.
 import type { WasmModule } from './wasm';
 
-const EPOCH = 0;
-const STOP = 1;
+export const EPOCH = 0;
+export const STOP = 1;
 const FAILED = 2;
-const slot = (t: number) => 4 * t + 4;
+export const slot = (t: number) => 4 * t + 4;
 const OPEN = 0;
 const RUNNING = 1;
-const DONE = 2;
-/** Doubles of recorded calls one region may pass to the workers (512 KiB); a region needing more runs inline. */
-const CALLS_CAPACITY = 65536;
+export const DONE = 2;
 /** Milliseconds a worker may run one list before the call gives up on the pool (it then runs on one thread). */
 const STALL_MS = 120_000;
 
@@ -37,7 +35,10 @@ export const tuning = { chunkWork: 1 << 20, minWork: 1 << 21, regions: 0 };
 /** While a region records a worker's list: the binders append to it instead of calling the export. */
 export const recording: { list: number[] | null } = { list: null };
 
-interface WorkerHandle {
+/** Doubles of recorded calls one region may pass to the workers (512 KiB); a region needing more runs inline. */
+export const CALLS_CAPACITY = 65536;
+
+export interface WorkerHandle {
   terminate(): void;
 }
 
@@ -58,59 +59,6 @@ export interface Pool {
   blocks: number[];
 }
 
-// The worker's whole program, as a string: it runs from a Blob URL in browsers and from `eval` in Node, so no bundler
-// needs to find a worker file. It instantiates the module over the shared memory, then waits for epochs.
-const WORKER_SOURCE = `'use strict';
-function start(d, post) {
-  const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-  ex.setPackBuffer(d.pack);
-  const fns = d.names.map((n) => ex[n]);
-  const ctrl = new Int32Array(d.ctrl);
-  const calls = new Float64Array(d.calls);
-  const at = 4 * d.id + 4;
-  let seen = Atomics.load(ctrl, 0);
-  Atomics.store(ctrl, at + 3, 1);
-  post('ready');
-  for (;;) {
-    Atomics.wait(ctrl, 0, seen);
-    const e = Atomics.load(ctrl, 0);
-    if (e === seen) continue;
-    seen = e;
-    if (Atomics.load(ctrl, 1) !== 0) return;
-    if (Atomics.compareExchange(ctrl, at, 0, 1) !== 0) continue;
-    try {
-      for (let i = ctrl[at + 1], end = ctrl[at + 2]; i < end;) {
-        const argc = calls[i + 1];
-        fns[calls[i]].apply(null, calls.subarray(i + 2, i + 2 + argc));
-        i += 2 + argc;
-      }
-    } catch (err) {
-      Atomics.store(ctrl, 2, 1);
-    }
-    Atomics.store(ctrl, at, 2);
-    Atomics.notify(ctrl, at);
-  }
-}
-if (typeof require === 'function') {
-  const wt = require('node:worker_threads');
-  start(wt.workerData, (m) => wt.parentPort.postMessage(m));
-} else {
-  self.onmessage = (e) => { start(e.data, (m) => self.postMessage(m)); self.close(); };
-}
-`;
-
-type NodeWorkerThreads = {
-  Worker: new (src: string, o: { eval: true; workerData: unknown }) => {
-    unref(): void; terminate(): Promise<number>; once(ev: string, f: (v: unknown) => void): void; on(ev: string, f: (v: unknown) => void): void;
-  };
-};
-
-function nodeWorkerThreads(): NodeWorkerThreads | undefined {
-  const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!p?.versions?.node) return undefined;
-  return p.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
-}
-
 const indexes = new WeakMap<object, Map<string, number>>();
 /** The module's exported functions by name → index in sorted order: the same in every instance of one compiled module. */
 export function exportIndex(m: WasmModule): Map<string, number> {
@@ -122,37 +70,6 @@ export function exportIndex(m: WasmModule): Map<string, number> {
     indexes.set(m.compiled, index);
   }
   return index;
-}
-
-/** Why this engine cannot run a pool, or undefined where it can (checked before any worker starts). */
-export function threadsRefusal(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
-    return 'this engine has no SharedArrayBuffer' + (globalThis.crossOriginIsolated === false
-      ? ': the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
-      : '');
-  }
-  if (globalThis.crossOriginIsolated === false) {
-    return 'the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
-  }
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (p?.versions?.node) {
-    if (!nodeWorkerThreads()) return 'node:worker_threads is not available (process.getBuiltinModule needs Node ≥ 20.16)';
-  } else if (typeof Worker !== 'function') {
-    return 'this context has no Worker';
-  }
-  return undefined;
-}
-
-/** The engine's hardware concurrency (init({ threads: 'auto' })). */
-export function hardwareThreads(): number {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (p?.versions?.node) {
-    const os = (p as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:os') as
-      { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
-    if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
-  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return Math.max(1, n ?? 1);
 }
 
 let canWait: boolean | undefined;
@@ -167,67 +84,6 @@ function blockingWaitAllowed(): boolean {
     }
   }
   return canWait;
-}
-
-/**
- * Start n − 1 workers over module `m` (a threads build), each given a pack buffer of `packBytes` from
- * `persist`. Resolves once every worker has instantiated; `onDeath` is told when one exits or fails.
- */
-export function startPool(
-  m: WasmModule, n: number, packBytes: number, persist: (bytes: number) => number, onDeath: (why: string) => void,
-): { pool: Pool; ready: Promise<void> } {
-  const ex = m.exports as unknown as Record<string, unknown>;
-  const index = exportIndex(m);
-  const names = [...index.keys()];
-  const ctrl = new Int32Array(new SharedArrayBuffer(4 * slot(n)));
-  const calls = new Float64Array(new SharedArrayBuffer(8 * CALLS_CAPACITY));
-  const pool: Pool = {
-    size: n, workers: [], ctrl, calls, names, index, fns: names.map((k) => ex[k] as (...a: number[]) => unknown), blocks: [],
-  };
-  for (let t = 1; t < n; t++) Atomics.store(ctrl, slot(t), DONE);
-  const readies: Promise<void>[] = [];
-  const wt = nodeWorkerThreads();
-  for (let t = 1; t < n; t++) {
-    const pack = persist(packBytes);
-    pool.blocks.push(pack);
-    const data = { module: m.compiled, memory: m.exports.memory, ctrl: ctrl.buffer, calls: calls.buffer, names, id: t, pack };
-    if (wt) {
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
-      w.unref(); // an idle pool never keeps the process alive
-      readies.push(new Promise((resolve, reject) => {
-        w.once('message', () => resolve());
-        w.once('error', (e) => reject(e as Error));
-      }));
-      w.on('error', (e) => onDeath(`worker ${t} failed: ${(e as Error).message}`));
-      w.on('exit', (code) => {
-        if (!Atomics.load(ctrl, STOP)) onDeath(`worker ${t} exited (code ${String(code)})`);
-      });
-      pool.workers.push({ terminate: () => void w.terminate() });
-    } else {
-      const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-      const w = new Worker(url);
-      URL.revokeObjectURL(url);
-      readies.push(new Promise((resolve, reject) => {
-        w.onmessage = () => resolve();
-        w.onerror = (e) => {
-          reject(new Error(e.message || 'the worker could not start (a Content-Security-Policy may refuse blob: workers)'));
-          onDeath(`worker ${t} failed: ${e.message || 'could not start'}`);
-        };
-      }));
-      w.postMessage(data);
-      pool.workers.push({ terminate: () => w.terminate() });
-    }
-  }
-  return { pool, ready: Promise.all(readies).then(() => undefined) };
-}
-
-/** End the workers (they leave their wait loop, then are terminated). */
-export function stopPool(pool: Pool): void {
-  Atomics.store(pool.ctrl, STOP, 1);
-  Atomics.add(pool.ctrl, EPOCH, 1);
-  Atomics.notify(pool.ctrl, EPOCH);
-  for (const w of pool.workers) w.terminate();
-  pool.workers = [];
 }
 
 /** Whether worker t has instantiated (tests). */

@@ -10,4 +10,9 @@ describe('examples', () => {
     expect(run('find-template.mjs')).toMatch(/found at row 37, col 81 .* score 1\.000/);
     expect(run('find-delay.mjs')).toMatch(/true delay 123\.4 samples, estimated 123 \(integer\), 123\.[34]\d* \(subsample\)/);
   });
+  it.skipIf(!existsSync(dist))('examples/threads.mjs: threads give the same bits, and the process exits by itself with the pool idle', () => {
+    // execFileSync returns only when the process has exited: a pool that kept it alive would time out here.
+    const out = execFileSync(process.execPath, [new URL('../examples/threads.mjs', import.meta.url).pathname], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(/threads: \d+.*the same bits as one thread: true/);
+  });
 });

@@ -1,0 +1,101 @@
+// Threads (issue: every op on every core): each case runs convcorr on one thread and on two (init({ threads }) in a
+// `before` hook, outside the timed calls), and, for the conv layers, onnxruntime-web with numThreads = 2 (its wasm
+// build's own pool), all in one process, rounds in rotated order; ratios are medians of per-round ratios against the
+// one-thread convcorr (> 1 = faster). The networks are the layer lists of bench/nets/*.mjs (every convolution of
+// ResNet-18 and MobileNetV2 at 224², batch 1, float32 with bias, chained), channels-first as onnxruntime runs them.
+// Every variant's result is checked against the one-thread result before timing (two threads: the same bits).
+// Environment: THREADS_BENCH_ROUNDS (default 5), THREADS_BENCH_MS (per variant and round, default 300),
+// THREADS_BENCH_N (threads of the pool and of onnxruntime-web, default 2).
+import { checkSame, randomFloats, runCaseAsync } from './harness.mjs';
+import { convGraph } from './onnx.mjs';
+import { setup } from './nets.bench.mjs';
+import * as mobilenetv2 from './nets/mobilenetv2.mjs';
+import * as resnet18 from './nets/resnet18.mjs';
+import { loadOrt, ortSession } from './peers.mjs';
+
+export default async function threads(convcorr) {
+  const { init, conv2d, conv2dGradInput, conv2dGradWeight, correlate, ndimage, getBackend } = convcorr;
+  const rounds = Number(process.env.THREADS_BENCH_ROUNDS ?? 5);
+  const minMs = Number(process.env.THREADS_BENCH_MS ?? 300);
+  const n = Number(process.env.THREADS_BENCH_N ?? 2);
+  const { ort, version } = await loadOrt();
+  ort.env.wasm.numThreads = n; // before the first session: its pool is made once
+  const ortN = (model) => ort.InferenceSession.create(model, { executionProviders: ['wasm'], intraOpNumThreads: n });
+  const one = async () => void (await init({ threads: 1 }));
+  const many = async () => {
+    const info = await init({ threads: n });
+    if (info.threads !== n) throw new Error(`expected ${n} threads, got ${info.threads} (${info.threadsReason})`);
+  };
+  console.log(`threads: convcorr 1 vs ${n} (wasm build ${getBackend().variant}); onnxruntime-web ${version}, numThreads = ${n}`);
+  const results = [];
+  /** One case: convcorr on 1 and n threads (same bits checked), and optionally a peer. */
+  const run = async (id, flops, fn, peer) => {
+    await one();
+    const ref = await fn();
+    await many();
+    checkSame(`${id}: ${n} threads`, await fn(), ref, 0);
+    if (peer) checkSame(`${id}: ${peer.name}`, await peer.fn(), ref, 1e-3);
+    const variants = [
+      { name: 'convcorr, 1 thread', fn, before: one },
+      { name: `convcorr, ${n} threads`, fn, before: many },
+      ...(peer ? [peer] : []),
+    ];
+    results.push(await runCaseAsync({ id, flops, rounds, minMs, minCalls: 3, nameWidth: 36, variants }));
+  };
+
+  for (const net of [resnet18, mobilenetv2]) {
+    const L = setup(net);
+    const chain = () => {
+      const outs = [];
+      for (const l of L) {
+        const x = l.src === null ? { data: l.xCF, shape: l.xShape } : outs[l.src];
+        outs.push(conv2d(x, { data: l.wCF, shape: l.wShape }, { stride: l.stride, padding: l.pad, groups: l.groups, bias: l.b }));
+      }
+      return outs[outs.length - 1].data;
+    };
+    const consumed = new Set(L.map((l) => l.src).filter((s) => s !== null));
+    const last = L[L.length - 1];
+    const session = await ortN(convGraph({
+      inputs: L.filter((l) => l.src === null).map((l) => ({ name: `X${l.index}`, shape: l.xShape })),
+      convs: L.map((l) => ({ x: l.src === null ? `X${l.index}` : `Y${l.src}`, y: `Y${l.index}`, w: l.wCF, wShape: l.wShape, b: l.b,
+        stride: l.stride, pad: l.pad, groups: l.groups })),
+      outputs: L.filter((l) => !consumed.has(l.index)).map((l) => ({ name: `Y${l.index}`, shape: l.yShape })),
+    }));
+    const ortChain = async () => {
+      const feeds = {};
+      for (const l of L) if (l.src === null) feeds[`X${l.index}`] = new ort.Tensor('float32', l.xCF, l.xShape);
+      return (await session.run(feeds))[`Y${last.index}`].data;
+    };
+    const macs = L.reduce((s, l) => s + l.macs, 0);
+    await run(`threads ${net.name}: ${L.length} convolutions chained, channels-first`, 2 * macs, chain,
+      { name: `onnxruntime-web, ${n} threads`, fn: ortChain });
+    await session.release();
+  }
+
+  // Shape A: 1×64×56² → 64, 3×3, padding 1: forward, input gradient, weight gradient.
+  const x = { data: randomFloats(Float32Array, 64 * 56 * 56, 1), shape: [1, 64, 56, 56] };
+  const w = { data: randomFloats(Float32Array, 64 * 64 * 9, 2), shape: [64, 64, 3, 3] };
+  const dy = { data: randomFloats(Float32Array, 64 * 56 * 56, 3), shape: [1, 64, 56, 56] };
+  const macsA = 64 * 56 * 56 * 64 * 9;
+  const sA = await ortN(convGraph({ inputs: [{ name: 'X', shape: x.shape }], convs: [{ x: 'X', y: 'Y', w: w.data, wShape: w.shape,
+    stride: 1, pad: 1, groups: 1 }], outputs: [{ name: 'Y', shape: [1, 64, 56, 56] }] }));
+  await run('threads conv2d shape A forward (1×64×56² → 64, 3×3)', 2 * macsA, () => conv2d(x, w, { padding: 1 }).data,
+    { name: `onnxruntime-web, ${n} threads`, fn: async () => (await sA.run({ X: new ort.Tensor('float32', x.data, x.shape) })).Y.data });
+  await sA.release();
+  await run('threads conv2d shape A input gradient', 2 * macsA, () => conv2dGradInput(x.shape, w, dy, { padding: 1 }).data);
+  await run('threads conv2d shape A weight gradient', 2 * macsA, () => conv2dGradWeight(x, w.shape, dy, { padding: 1 }).data);
+
+  // Filters into a given output, and a long 1-D correlation ('auto' takes the FFT).
+  const img = { data: randomFloats(Float32Array, 1024 * 1024, 4), shape: [1024, 1024] };
+  const out = new Float32Array(1024 * 1024);
+  for (const k of [3, 7]) {
+    const h = { data: randomFloats(Float32Array, k * k, 5), shape: [k, k] };
+    await run(`threads ndimage.correlate 1024² ${k}×${k}, output given`, 2 * 1024 * 1024 * k * k,
+      () => ndimage.correlate(img, h, { output: out }).data.slice());
+  }
+  const sig = randomFloats(Float32Array, 1_000_000, 6);
+  const ker = randomFloats(Float32Array, 1023, 7);
+  await run("threads correlate 1-D n = 1e6, k = 1023, 'auto' (FFT)", 2 * 1e6 * 1023, () => correlate(sig, ker));
+  await one();
+  return results;
+}
