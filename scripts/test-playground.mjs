@@ -326,6 +326,29 @@ async function drive(page, run, light) {
   check(`${run}: race names the backend`, status.includes(`"name":"${backend}"`), status);
 }
 
+/** Run in the page: results at its own thread count and at one thread, and a hash of their bits. */
+async function THREADS_PROBE() {
+  const c = globalThis.convcorr;
+  const r = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
+  const x = { data: r(32 * 40 * 40, 1), shape: [1, 32, 40, 40] };
+  const w = { data: r(32 * 32 * 9, 2), shape: [32, 32, 3, 3] };
+  const img = { data: r(300 * 300, 3), shape: [300, 300] };
+  const h = { data: r(49, 4), shape: [7, 7] };
+  const sig = r(200000, 5);
+  const ker = r(511, 6);
+  const work = () => [c.conv2d(x, w, { padding: 1 }).data, c.ndimage.correlate(img, h).data, c.correlate(sig, ker)];
+  const threads = c.getBackend().threads;
+  const many = work();
+  await c.init({ threads: 1 });
+  const one = work();
+  await c.init({ threads: 'auto' });
+  const same = many.every((a, i) => a.length === one[i].length && a.every((v, j) => Object.is(v, one[i][j])));
+  let hash = 0;
+  for (const a of one) for (const u of new Uint32Array(a.buffer, a.byteOffset, a.length)) hash = (Math.imul(hash, 31) + u) | 0;
+  return { threads, cores: navigator.hardwareConcurrency, same, hash, reason: c.getBackend().threadsReason };
+}
+const threadHashes = [];
+
 const ALL_RUNS = [
   { name: 'coop-coep', server: { isolation: true, static: true }, isolated: true, backend: 'wasm' },
   { name: 'no-isolation', server: { isolation: false }, isolated: false, backend: 'wasm' },
@@ -371,6 +394,15 @@ try {
       if (!run.isolated || run.backend === 'js') check(`${run.name}: one thread, with the reason`, /threads: 1 \(.+\)/.test(banner), banner);
       if (run.backend === 'js') check(`${run.name}: the reason is shown`, /WebAssembly unavailable: this page's Content-Security-Policy refuses to compile wasm \(its script-src has no 'wasm-unsafe-eval'\)/.test(banner), banner);
       else check(`${run.name}: the wasm build is named`, /backend: wasm — (relaxed|simd|scalar) build/.test(banner), banner);
+      // Threads: a pool where the page is isolated and the machine has cores to spare; the same bits on every page and
+      // thread count (a layer, a filter and a long correlation, at the page's threads and at one, hashed by bits).
+      const t = await page.evaluate(THREADS_PROBE);
+      if (run.isolated && run.backend === 'wasm' && t.cores > 1) check(`${run.name}: a pool of ${t.cores} threads`, t.threads === t.cores, JSON.stringify(t));
+      check(`${run.name}: the same bits at ${t.threads} threads and at 1`, t.same, JSON.stringify(t));
+      if (run.backend === 'wasm') {
+        threadHashes.push(t.hash);
+        check(`${run.name}: the same bits as the other pages`, threadHashes.every((h) => h === threadHashes[0]), threadHashes.join(', '));
+      }
       // The page filters ImageData bytes directly exactly when this build takes them (API.md "Inputs of every numeric type").
       const direct = C.acceptsImageBytes(lib);
       check(`${run.name}: picture path ${direct ? 'direct' : 'Float32Array copy'}`, (await page.locator('#pic-path').textContent()).startsWith(direct ? 'The canvas ImageData bytes went straight in' : 'This build takes Float32Array'));

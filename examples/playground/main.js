@@ -35,6 +35,7 @@ async function initBackend() {
 
 async function main() {
   const { info, threadsNote } = await initBackend();
+  globalThis.convcorr = lib; // for the console: try any op on the page's backend and threads
   const threads = typeof info.threads === 'number' ? info.threads : 1;
   const status = {
     wasm: info.name === 'wasm',
