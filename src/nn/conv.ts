@@ -318,6 +318,9 @@ export function convOnce(
   // With a pool (T > 1) they write one full-size output instead, in chunks of rows shared among the threads.
   const T = threadsFor(plan.op, backend, N * outVol * Cout * (path === 'depthwise' ? taps : K));
   const banded = T === 1 && (path === 'direct' || (path === 'depthwise' && !cf));
+  // The channels-first transposes: memory-bound, split like the rest (8 "multiply-adds" an element).
+  const transposeWork = cf ? 8 * N * C * inVol : 0;
+  const Tt = cf ? threadsFor(plan.op, backend, transposeWork) : 1;
   const band = banded ? Math.min(oh, Math.max(1, Math.floor((cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * Cout)))) : 0;
   const bandOut = band * ow * Cout;
   const sizes = [
@@ -343,17 +346,28 @@ export function convOnce(
     // 1. The input, channels-last, into the interior of the padded buffer.
     if (cf) {
       mem.set(x, xin);
-      // With no padding on H and W a whole D-plane is one transpose; otherwise one per image row.
+      // With no padding on H and W a whole D-plane is one transpose (in chunks of pixels); otherwise one per image row
+      // (in chunks of rows). Memory-bound, but a pool still shares it.
       const merge = Ph === H && Pw === W;
-      for (let n = 0; n < N; n++) {
-        for (let z = 0; z < D; z++) {
-          for (let y = 0; y < (merge ? 1 : H); y++) {
-            const src = xin + n * C * inVol + (z * H + y) * W;
-            const dst = xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C;
-            k.transpose(mem, src, C, merge ? H * W : W, inVol, dst, C);
+      const rowsIn = N * D * (merge ? 1 : H);
+      const len = merge ? H * W : W;
+      const sp = chunking(rowsIn * len, (transposeWork * rowsIn * len) / (N * C * inVol || 1), merge ? 64 : len);
+      ws.parallel(Tt, sp.chunks, (c0, c1) => {
+        for (let c = c0; c < c1; c++) {
+          for (let i = sp.at(c); i < sp.at(c + 1);) {
+            const r = Math.floor(i / len);
+            const j = i % len;
+            const m = Math.min(len - j, sp.at(c + 1) - i);
+            const n = Math.floor(r / (rowsIn / N));
+            const z = Math.floor((r % (rowsIn / N)) / (merge ? 1 : H));
+            const y = merge ? 0 : r % H;
+            const src = xin + n * C * inVol + (z * H + y) * W + j;
+            const dst = xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C + j * C;
+            k.transpose(mem, src, C, m, inVol, dst, C);
+            i += m;
           }
         }
-      }
+      });
     } else {
       for (let n = 0; n < N; n++) {
         for (let z = 0; z < D; z++) {
@@ -505,7 +519,19 @@ export function convOnce(
       });
     }
     if (!cf) return copyOut(mem, out, nOut, into);
-    for (let n = 0; n < N; n++) k.transpose(mem, out + n * outVol * Cout, outVol, Cout, Cout, outT + n * outVol * Cout, outVol);
+    const sp = chunking(N * outVol, transposeWork * (nOut / (N * C * inVol || 1)), 16);
+    ws.parallel(Tt, sp.chunks, (c0, c1) => {
+      for (let c = c0; c < c1; c++) {
+        // Chunks of pixels, never across an image.
+        for (let p = sp.at(c); p < sp.at(c + 1);) {
+          const n = Math.floor(p / outVol);
+          const q = p % outVol;
+          const m = Math.min(outVol - q, sp.at(c + 1) - p);
+          k.transpose(mem, out + (n * outVol + q) * Cout, m, Cout, Cout, outT + n * outVol * Cout + q, outVol);
+          p += m;
+        }
+      }
+    });
     return copyOut(mem, outT, nOut, into);
   });
 }
