@@ -209,6 +209,24 @@ describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this proj
     expect(firstDiff(conv2d(big, wb, { padding: 1 }).data, r2)).toBe(-1);
   });
 
+  it('a worker that dies: the pool falls back to one thread, says why, and calls keep their results', async () => {
+    const info = await init({ backend: 'wasm', variant, threads: 3 });
+    if (info.threads === 1) return;
+    const x = { data: data(8 * 30 * 30, 5, 'float32'), shape: [1, 8, 30, 30] };
+    const w = { data: data(8 * 8 * 9, 6, 'float32'), shape: [8, 8, 3, 3] };
+    const before = conv2d(x, w, { padding: 1 }).data;
+    loadedThreadsModule(variant as 'simd' | 'relaxed')!.pool!.workers[1].terminate();
+    // Right after the kill (its exit not yet seen) a call must not hang: the dead worker's share runs here.
+    expect(firstDiff(conv2d(x, w, { padding: 1 }).data, before)).toBe(-1);
+    for (let i = 0; i < 100 && getBackend().threads !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(getBackend().threads).toBe(1);
+    expect(getBackend().threadsReason).toMatch(/worker 2 exited/);
+    expect(firstDiff(conv2d(x, w, { padding: 1 }).data, before)).toBe(-1);
+    expect((await init({ backend: 'wasm', variant, threads: 2 })).threads).toBe(2); // a new pool
+    expect(firstDiff(conv2d(x, w, { padding: 1 }).data, before)).toBe(-1);
+    useBackend(variant!);
+  });
+
   it('refuses bad thread counts before doing anything', async () => {
     await expect(init({ threads: 0 })).rejects.toThrow(RangeError);
     await expect(init({ threads: 1.5 })).rejects.toThrow(/threads must be an integer/);
