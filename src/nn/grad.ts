@@ -308,16 +308,16 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
   const panels = Math.ceil(C / nr);
   // Winograd with a pool: each thread runs the whole loop for its own output channels (U, V and the GEMM's product
   // in buffers of its own; V is transformed by every thread, ~1/16 of the work at 16 channels a chunk).
-  const T = winograd ? threadsFor(plan.op, backend, 16 * N * Pd * tiles * C * Cout) : 1;
+  const T = winograd ? threadsFor(plan.op, backend, 16 * N * Pd * tiles * C * Cout) : Pt ? threadsFor(plan.op, backend, N * P * K * Cout) : 1;
   const sizes = [
     cl ? N * C * inVol : 0, // x as given (channels-last)
     cl || zeros ? N * C * inVol : 0, // x channels-first
     N * C * padVol, // padded x, channels-first
     cl ? N * Cout * P : 0, // dy as given
     N * Cout * P, // dy channels-first
-    Pt ? Math.ceil(coutG / nr) * (nr + Pt * nr) : 0, // dy chunk packed in panels of output channels
-    Pt ? K * Pt : 0, // im2col of one chunk
-    Pt ? K * coutG : winograd ? T * Cout * C : 0, // one chunk's product (Winograd: per thread)
+    Pt ? T * Math.ceil(coutG / nr) * (nr + Pt * nr) : 0, // dy chunk packed in panels of output channels, per thread
+    Pt ? T * K * Pt : 0, // im2col of one chunk, per thread
+    Pt ? T * K * coutG : winograd ? T * Cout * C : 0, // one chunk's product, per thread
     // Accumulated dWᵀ per group (rows (ci, tap), columns co), Winograd's M, or the depthwise dW [C, taps].
     Pt ? G * K * coutG : winograd ? 16 * (Cout * C + PLANE_SKEW) : C * taps,
     nW, // result in the caller's layout
@@ -372,22 +372,34 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
       return copyOut(mem, out, nW);
     }
     const [sd, sh, sw] = g3.stride;
-    for (let g = 0; g < G; g++) {
-      const ag = acc + g * K * coutG;
-      let first = true;
-      for (let n = 0; n < N; n++) {
-        const dyg = dyCf + (n * Cout + g * coutG) * P;
-        const xg = xp + (n * C + g * cinG) * padVol;
-        for (let p0 = 0; p0 < P; p0 += Pt) {
-          const rows = Math.min(Pt, P - p0);
-          k.gradPack(mem, dyg + p0, 1, P, rows, coutG, bp, nr);
-          k.gradIm2col(mem, xg, Ph, Pw, padVol, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, col);
-          k.gemm(mem, K, coutG, rows, col, rows, bp, first ? ag : tmp, coutG, nr);
-          if (!first) k.gradAdd(mem, ag, tmp, K * coutG);
-          first = false;
+    // Chunks of input channels (rows (ci, tap) of dWᵀ) per group, each summing over every image and pixel chunk in
+    // the same order: split by the gradient's outputs, never by the reduction. Each thread packs dy itself.
+    const bpSlot = Math.ceil(coutG / nr) * (nr + Pt * nr);
+    const sp = chunking(cinG, (N * P * K * Cout) / G, 1);
+    ws.parallel(T, G * sp.chunks, (c0, c1, t) => {
+      const bpt = bp + t * bpSlot;
+      const colt = col + t * K * Pt;
+      const tmpt = tmp + t * K * coutG;
+      for (let c = c0; c < c1; c++) {
+        const g = Math.floor(c / sp.chunks);
+        const a = sp.at(c % sp.chunks);
+        const nci = sp.at((c % sp.chunks) + 1) - a;
+        const ag = acc + g * K * coutG + a * taps * coutG;
+        let first = true;
+        for (let n = 0; n < N; n++) {
+          const dyg = dyCf + (n * Cout + g * coutG) * P;
+          const xg = xp + (n * C + g * cinG + a) * padVol;
+          for (let p0 = 0; p0 < P; p0 += Pt) {
+            const rows = Math.min(Pt, P - p0);
+            k.gradPack(mem, dyg + p0, 1, P, rows, coutG, bpt, nr);
+            k.gradIm2col(mem, xg, Ph, Pw, padVol, nci, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, colt);
+            k.gemm(mem, nci * taps, coutG, rows, colt, rows, bpt, first ? ag : tmpt, coutG, nr);
+            if (!first) k.gradAdd(mem, ag, tmpt, nci * taps * coutG);
+            first = false;
+          }
         }
       }
-    }
+    });
     if (!cl && !plan.flip) {
       // Channels-first [Cout, cinG·taps] is each group's [cinG·taps, coutG] block transposed.
       for (let g = 0; g < G; g++) k.transpose(mem, acc + g * K * coutG, K, coutG, coutG, out + g * coutG * K, K);
