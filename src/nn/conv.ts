@@ -11,10 +11,10 @@ import { asTensor, product, resultDtype, uninitialized, type DType, type Float, 
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
-import { sourceIndex, type BoundaryMode } from '../pad';
+import { EXTENSION_CODE, fillBorders, TORCH_PADDING } from '../boundary';
 import type { Kernels } from '../kernels';
 import { copyOut, withWorkspace } from '../workspace';
-import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
+import { planConv, type ConvPlan, type GeometryOptions } from './plan';
 
 export interface ConvOptions extends GeometryOptions {
   /** One value per output channel, added to every output. */
@@ -35,14 +35,6 @@ export interface ConvOptions extends GeometryOptions {
 export const CONV_OPTIONS: readonly (keyof ConvOptions)[] = [
   'stride', 'dilation', 'padding', 'groups', 'paddingMode', 'flip', 'layout', 'bias', 'dtype', 'backend', 'output',
 ];
-
-/** torch's padding_mode names → src/pad.ts (scipy.ndimage) boundary modes. */
-export const BOUNDARY: Record<PaddingMode, BoundaryMode> = {
-  zeros: 'constant', reflect: 'mirror', replicate: 'nearest', circular: 'wrap',
-};
-
-/** Mode numbers of the padPlanes kernel. */
-const PAD_MODE: Record<PaddingMode, number> = { zeros: 0, reflect: 1, replicate: 2, circular: 3 };
 
 /** Elements of im2col scratch per tile: 64 KiB of float32 keeps a tile of A in L2 next to the packed weights. */
 const COL_BUDGET = 16384;
@@ -117,7 +109,7 @@ export function convPath(plan: ConvPlan): ConvPath {
     if (plan.rank === 1 && kw === 9) return 'winograd';
   }
   // A first layer (3×3 on 3 channels): 4 pixels × 8 output channels in registers over the 27 taps, no im2col
-  // (assembly/nn_direct.ts).
+  // (assembly/direct3.ts).
   if (plan.groups === 1 && plan.inChannels === 3 && kd === 1 && kh === 3 && kw === 3 && unit(g3.dilation)) return 'direct';
   return 'im2col';
 }
@@ -361,7 +353,7 @@ export function convOnce(
         }
       }
     }
-    fillBorders(mem, xpad, N, C, g3, BOUNDARY[plan.paddingMode]);
+    fillBorders(mem, xpad, N, C, g3, TORCH_PADDING[plan.paddingMode]);
     // 2. Weights, packed from the caller's layout (strides of (co, ci, tap)), unless a prepared layer packed them.
     if (pre) {
       // A prepared Winograd layer's weights were checked finite when packed (else it packed for im2col).
@@ -472,7 +464,7 @@ function runPlanes(
     const { mem, k } = ws;
     const [xin, xpad, hScratch, out, braw] = ws.off;
     mem.set(x, xin);
-    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], PAD_MODE[plan.paddingMode]);
+    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[plan.paddingMode]]);
     const h = pre ? prepackedAt(mem, pre, hScratch) : hScratch;
     if (!pre) packWeights(mem, k, plan, dtype, 'planes', w, bias, 0, 0, h, false);
     if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
@@ -524,55 +516,6 @@ function runPointwisePlanes(
     }
     return copyOut(mem, out, nOut, into);
   });
-}
-
-/**
- * Fill the border of a padded channels-last buffer [N, D', H', W', C] whose interior is in place: W edges of each
- * interior row first, then whole rows along H, then whole planes along D, each copied from an already complete
- * row/plane (the modes are separable per axis, as torch's F.pad), or zeros.
- */
-export function fillBorders(mem: Float, base: number, N: number, C: number, g3: Geometry3, mode: BoundaryMode): void {
-  const [D, H, W] = g3.inSize;
-  const [Pd, Ph, Pw] = g3.padded;
-  const [pbD, pbH, pbW] = g3.padBefore;
-  const row = Pw * C;
-  const plane = Ph * row;
-  const outside = (P: number, pb: number, n: number) => Array.from({ length: P }, (_, i) => i).filter((i) => i < pb || i >= pb + n);
-  const edgeW = outside(Pw, pbW, W);
-  const edgeH = outside(Ph, pbH, H);
-  const edgeD = outside(Pd, pbD, D);
-  for (let n = 0; n < N; n++) {
-    const xb = base + n * Pd * plane;
-    if (edgeW.length) {
-      for (let z = 0; z < D; z++) {
-        for (let y = 0; y < H; y++) {
-          const r = xb + (z + pbD) * plane + (y + pbH) * row;
-          if (mode === 'constant') {
-            mem.fill(0, r, r + pbW * C);
-            mem.fill(0, r + (pbW + W) * C, r + row);
-            continue;
-          }
-          for (const i of edgeW) {
-            const s = sourceIndex(i - pbW, W, mode) + pbW;
-            mem.copyWithin(r + i * C, r + s * C, r + (s + 1) * C);
-          }
-        }
-      }
-    }
-    for (let z = 0; z < D; z++) {
-      const pz = xb + (z + pbD) * plane;
-      for (const i of edgeH) {
-        const s = sourceIndex(i - pbH, H, mode);
-        if (s < 0) mem.fill(0, pz + i * row, pz + (i + 1) * row);
-        else mem.copyWithin(pz + i * row, pz + (s + pbH) * row, pz + (s + pbH + 1) * row);
-      }
-    }
-    for (const i of edgeD) {
-      const s = sourceIndex(i - pbD, D, mode);
-      if (s < 0) mem.fill(0, xb + i * plane, xb + (i + 1) * plane);
-      else mem.copyWithin(xb + i * plane, xb + (s + pbD) * plane, xb + (s + pbD + 1) * plane);
-    }
-  }
 }
 
 /** Index of weight (co, ci, tap) in the caller's layout; tap is the C-order index over the kernel's spatial axes. */

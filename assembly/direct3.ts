@@ -6,7 +6,7 @@
 // issues a straight-line block's loads first and keeps every loaded value live, so the 9-tap unrolled body held
 // 18 weight vectors and 36 splats at once and spilled them to the stack (B: 1.07 → 0.87 ms a call, rolled).
 // float64 runs the GEMM tile as is.
-import { rows4, storeTile4 } from './nn_gemm_core';
+import { rows4, storeTile4 } from './gemm_core';
 import { madd } from './simd';
 
 /** One padded plane [hp, wp, 3] → out rows [oh·ow, ldo] (Cout columns), any stride. */
