@@ -36,8 +36,12 @@ export const CONV_OPTIONS: readonly (keyof ConvOptions)[] = [
   'stride', 'dilation', 'padding', 'groups', 'paddingMode', 'flip', 'layout', 'bias', 'dtype', 'backend', 'output',
 ];
 
-/** Elements of im2col scratch per tile: 64 KiB of float32 keeps a tile of A in L2 next to the packed weights. */
-const COL_BUDGET = 16384;
+/**
+ * Elements of the forward im2col tile (tileRows × K, one convGemm call): 64 KiB of float32 keeps the tile of A in L2
+ * next to the packed weights the microkernel streams over it. Not the gradient's GRAD_CHUNK_BUDGET (src/nn/grad.ts),
+ * which sizes a whole chunk of pixels whose im2col is made once and read by a GEMM per group.
+ */
+const IM2COL_TILE_BUDGET = 16384;
 /** Tile rows are a multiple of both microkernel heights (4 and 6). */
 const ROW_STEP = 12;
 
@@ -127,8 +131,11 @@ const DIRECT_BAND_CF = 4 * DIRECT_BAND;
  */
 const PLANES_BAND = 16384;
 
-/** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
-const WINOGRAD_MIN_CHANNELS = 8;
+/**
+ * Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies); the
+ * gradient's Winograd (src/nn/grad.ts) uses the same bound.
+ */
+export const WINOGRAD_MIN_CHANNELS = 8;
 /** Elements of V and M per block of Winograd tiles (both in cache at once). */
 const WINOGRAD_BUDGET = 98304;
 
@@ -299,7 +306,7 @@ export function convOnce(
   const K = taps * cinG;
   const panels = Math.ceil(coutG / nr);
   const groupStride = panels * (nr + K * nr);
-  const tileRows = path !== 'im2col' ? 0 : Math.min(outVol, Math.max(ROW_STEP, Math.floor(COL_BUDGET / K / ROW_STEP) * ROW_STEP));
+  const tileRows = path !== 'im2col' ? 0 : Math.min(outVol, Math.max(ROW_STEP, Math.floor(IM2COL_TILE_BUDGET / K / ROW_STEP) * ROW_STEP));
   const tileBlock = path !== 'winograd' ? 0
     : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
   const nOut = N * outVol * Cout;

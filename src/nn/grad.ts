@@ -14,7 +14,7 @@ import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { foldBorders, padInto, padPlanesInto, TORCH_PADDING } from '../boundary';
 import { copyOut, withWorkspace, type Workspace } from '../workspace';
-import { CONV_OPTIONS, geometry3, runConvIfFinite, type ConvOptions } from './conv';
+import { CONV_OPTIONS, geometry3, runConvIfFinite, WINOGRAD_MIN_CHANNELS, type ConvOptions } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
 /** The result of conv{1,2,3}dBackward. */
@@ -27,12 +27,16 @@ export interface ConvGradients {
   gradBias?: Float;
 }
 
-/** Elements of im2col scratch per chunk of output pixels (512 KiB of float32: the chunk stays in L2). */
-const COL_BUDGET = 131072;
+/**
+ * Elements of im2col (or column-gradient) scratch per chunk of output pixels, max(K, coutG) × chunk: 512 KiB of float32,
+ * the chunk stays in L2. Larger than the forward's IM2COL_TILE_BUDGET (src/nn/conv.ts, one GEMM's A tile): here each
+ * chunk also packs dy in panels and runs a GEMM per group, costs paid per chunk, so chunks are longer.
+ */
+const GRAD_CHUNK_BUDGET = 131072;
 
 /** Output pixels per chunk: a multiple of the panel width, at least one panel, at most every pixel. */
 function chunkPixels(P: number, K: number, coutG: number, nr: number): number {
-  const t = Math.floor(COL_BUDGET / Math.max(K, coutG) / nr) * nr;
+  const t = Math.floor(GRAD_CHUNK_BUDGET / Math.max(K, coutG) / nr) * nr;
   return Math.min(P, Math.max(2 * nr, t));
 }
 
@@ -221,8 +225,6 @@ export function viaCol2im(plan: ConvPlan, dtype: DType, backend: unknown, w: Flo
   });
 }
 
-/** Winograd pays once both channel counts are this large (as for the forward layer). */
-const WINOGRAD_MIN_CHANNELS = 8;
 /** Elements of U and V per chunk of Winograd tiles (both stay in L2 next to the GEMM's output). */
 const WINOGRAD_BUDGET = 196608;
 /** Extra elements between the 16 ξ planes: sizes like 64·64 would put every plane in the same cache set. */
