@@ -2,9 +2,9 @@
 //   C[i, j] = bias[j] + Σ_{k<K} A[i, k] · B[k, j]
 //   conv:  out[p, co] = bias[co] + Σ_{tap, ci} xpad[p·s + tap·d, cOff + ci] · w[tap, ci, co]   (channels-last)
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
-// XNNPACK packs its GEMM weights; the microkernels are in nn_gemm_core.ts. Stride, dilation and padding are done in
+// XNNPACK packs its GEMM weights; the microkernels are in gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './nn_gemm_core';
+import { copyElems, gemmRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './gemm_core';
 import { lanes } from './simd';
 
 /**

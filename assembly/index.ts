@@ -5,17 +5,20 @@ export * from './corr2d';
 export * from './corr2d_hwc';
 export * from './corr_taps';
 export * from './narrow';
-export * from './fft';
+export { fft_cols_f32, fft_cols_f64, cmul_f32, cmul_f64 } from './fft';
+export * from './fft_rows';
+export * from './nonfinite';
 export * from './gemm';
 export * from './dwconv';
-export * from './nn_transpose';
-export * from './nn_winograd';
-export * from './nn_grad';
-export * from './nn_direct';
+export * from './transpose';
+export { nn_pad_planes_f32, nn_pad_planes_f64 } from './boundary';
+export * from './winograd';
+export * from './grad';
+export * from './direct3';
 export * from './complex';
 export * from './similarity';
 
-export { setPackBuffer } from './nn_gemm_core';
+export { setPackBuffer } from './gemm_core';
 
 /** First byte free for the caller's arena. */
 export function heapBase(): usize {

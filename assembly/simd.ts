@@ -14,8 +14,3 @@
     return v128.add<T>(a, v128.mul<T>(b, c));
   }
 }
-
-/** Broadcast the T at ptr to every lane. */
-@inline export function splatAt<T>(ptr: usize): v128 {
-  return v128.splat<T>(load<T>(ptr));
-}

@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [variant = 'simd', dtype = 'float32'] = process.argv.slice(2);
 const out = await build({
-  stdin: { contents: "export * from './src/index'; export { predictCosts } from './src/fft'; export { autoPlan } from './src/signal'; export { loadBinaries, VARIANTS } from './src/wasm';", resolveDir: root, loader: 'ts' },
+  stdin: { contents: "export * from './src/index'; export { predictCosts } from './src/auto'; export { autoPlan } from './src/signal'; export { loadBinaries, VARIANTS } from './src/wasm';", resolveDir: root, loader: 'ts' },
   bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'error',
 });
 const cc = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);

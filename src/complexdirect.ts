@@ -6,7 +6,7 @@
 import { ctorOf, product, uninitialized } from './arrays';
 import type { CPair } from './complex';
 import { eachValidSlice, type DirectPlan } from './direct';
-import { padInto } from './pad';
+import { padInto } from './boundary';
 import { withWorkspace, type Workspace } from './workspace';
 
 /** Which operand is conjugated: correlation conjugates h, or x when the inputs were swapped (NumPy's order). */

@@ -15,10 +15,11 @@ import { runDirectComplex, runDirectOverlapComplex, type Conj } from './complexd
 import { complexFftGeometry, complexFftUnits, reverseConj, runComplexFft } from './complexfft';
 import { fullSlicePlan } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
-import { AUTO_TINY, costModel, fftAvailable } from './fft';
+import { AUTO_TINY, costModel } from './auto';
 import { fftWindow } from './fftconv';
 import { signal2dPlan } from './signal2d';
-import { covers, MODES, modeRanges, type Method, type Mode } from './signal';
+import { covers, MODES, modeRanges, type Mode } from './plan';
+import type { Method } from './signal';
 
 const METHODS = ['auto', 'direct', 'fft'] as const;
 
@@ -33,7 +34,6 @@ function twoC(op: string, in1: unknown, in2: unknown, names: [string, string]): 
 
 /** What the complex problem costs each way, in the real cost model's units (ns), or 'direct' when it is tiny. */
 function complexAuto(backend: unknown, dtype: DType, s1: number[], s2: number[], outShape: number[], swap: boolean): 'direct' | 'fft' {
-  if (!fftAvailable()) return 'direct';
   const hShape = swap ? s1 : s2;
   const nOut = product(outShape);
   // Four real multiply-adds per complex tap.

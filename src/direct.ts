@@ -4,7 +4,7 @@
 import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
 import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
-import { indexMap, padInto, sourceIndex, type BoundaryMode } from './pad';
+import { indexMap, padInto, sourceIndex, type Extension } from './boundary';
 import { chunking } from './threads';
 import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
 
@@ -15,7 +15,7 @@ export interface DirectPlan {
   outShape: number[];
   /** Per axis, the input index that padded position 0 reads (negative: padding in front). */
   lo: number[];
-  mode: BoundaryMode;
+  mode: Extension;
   cval: number;
   /** Convolution: the kernel reversed on every axis (for a C-order array, the flat data reversed). */
   flip: boolean;
@@ -38,7 +38,7 @@ export interface DirectPlan {
  */
 export function fullSlicePlan(
   dtype: DType, xShape: number[], hShape: number[], outShape: number[], start: readonly number[], flip: boolean,
-  mode: BoundaryMode = 'constant', cval = 0,
+  mode: Extension = 'constant', cval = 0,
 ): DirectPlan {
   return { dtype, xShape, hShape, outShape, lo: start.map((s, a) => s - (hShape[a] - 1)), mode, cval, flip };
 }

@@ -9,7 +9,8 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexFftOp } from './complexops';
 import { oneOf, rangeError, typeError } from './errors';
 import { runFftProblem } from './fft';
-import { MODES, toFloat, twoInputs, type Mode, type SignalOptions } from './signal';
+import { MODES, toFloat, twoInputs, type Mode } from './plan';
+import type { SignalOptions } from './signal';
 
 export interface FftConvOptions extends Omit<SignalOptions, 'method'> {
   /** Axes to convolve over (negative counts from the end); default all. */

@@ -7,7 +7,7 @@
 import { typedName, type DType, type Numeric } from './arrays';
 import type { DirectPlan } from './direct';
 import { overlaps } from './output';
-import { indexMap, sourceIndex } from './pad';
+import { indexMap, sourceIndex } from './boundary';
 import { withWorkspace } from './workspace';
 
 const BYTES = new Set(['Uint8Array', 'Uint8ClampedArray']);

@@ -9,8 +9,8 @@ import { runDirect, type DirectPlan } from './direct';
 import { options, rangeError, typeError } from './errors';
 import { hwcApplies, runHwcU8 } from './interleaved';
 import { delivered, outputOption, writable } from './output';
-import { type BoundaryMode } from './pad';
-import { toFloat } from './signal';
+import { NDIMAGE_MODES } from './boundary';
+import { toFloat } from './plan';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
 
@@ -40,13 +40,6 @@ export interface NdimageOptions {
   backend?: 'wasm' | 'js';
 }
 
-// scipy.ndimage's 'grid-*' names are the same extensions as their plain twins for filters (they differ only in
-// interpolation), so they map to the same padding mode.
-const MODES: Record<NdimageMode, BoundaryMode> = {
-  reflect: 'reflect', constant: 'constant', nearest: 'nearest', mirror: 'mirror', wrap: 'wrap',
-  'grid-mirror': 'reflect', 'grid-constant': 'constant', 'grid-wrap': 'wrap',
-};
-
 function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, opts: unknown): Float | NDArray {
   const o = options<NdimageOptions>(op, opts, ['mode', 'cval', 'origin', 'dtype', 'output', 'accumulate', 'backend']);
   const x = asTensor(op, 'input', input);
@@ -56,7 +49,7 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
     throw rangeError(op, `weights has rank ${w.shape.length} but input has rank ${d}; both must have the same rank`);
   }
   const mode = o.mode === undefined ? 'reflect' : o.mode;
-  if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(MODES, mode)) {
+  if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(NDIMAGE_MODES, mode)) {
     throw typeError(op, 'mode', "one of 'reflect', 'constant', 'nearest', 'mirror', 'wrap' (or 'grid-mirror', 'grid-constant', 'grid-wrap')", mode);
   }
   const cval = o.cval === undefined ? 0 : o.cval;
@@ -68,7 +61,7 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const dtype = resultDtype(op, out.dtype, x, w);
   const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
   const plan: DirectPlan = {
-    dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: MODES[mode as NdimageMode], cval, flip,
+    dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: NDIMAGE_MODES[mode as NdimageMode], cval, flip,
   };
   if (out.array && hwcApplies(plan, x.data, w.data, out.array)) {
     runHwcU8(op, o.backend, plan, x.data as unknown as Uint8Array, w.data, out.array as Uint8Array, dtype);

@@ -8,7 +8,7 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexNumpyOp } from './complexops';
 import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
-import { MODES, toFloat, type Mode } from './signal';
+import { MODES, toFloat, type Mode } from './plan';
 
 export interface NumpyOptions {
   mode?: Mode;

@@ -3,18 +3,19 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { anyNonFinite, asTensor, product, resultDtype, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
+import { anyNonFinite, product, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
-import { integer, oneOf, options, rangeError, typeError } from './errors';
+import { integer, oneOf, rangeError, typeError } from './errors';
 import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexChooseMethod, complexSignalOp } from './complexops';
-import { autoMethod, fftAvailable, runFft } from './fft';
+import { autoMethod } from './auto';
+import { runFft } from './fft';
+import { covers, MODES, modeRanges, toFloat, twoInputs, type Mode } from './plan';
 import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
 
-export type Mode = 'full' | 'same' | 'valid';
+export type { Mode } from './plan';
 export type Method = 'auto' | 'direct' | 'fft';
-export const MODES = ['full', 'same', 'valid'] as const;
 const METHODS = ['auto', 'direct', 'fft'] as const;
 
 export interface SignalOptions {
@@ -35,47 +36,11 @@ export interface CorrelateOptions extends SignalOptions {
   output?: Numeric | NDArray<Numeric> | DType | ComplexArray;
 }
 
-/** Data as a typed array (number[] becomes Float64Array; typed arrays pass through, never modified). */
-export function toFloat(data: Float | number[]): Float {
-  return Array.isArray(data) ? Float64Array.from(data) : data;
-}
-
-/** s1 at least as large as s2 on every axis ('valid' needs one input to cover the other; SciPy swaps when in1 does not). */
-export function covers(s1: readonly number[], s2: readonly number[]): boolean {
-  return s1.every((m, a) => m >= s2[a]);
-}
-
-/** Per axis: output length and the full-output index it starts at, or a RangeError (SciPy's rules). */
-export function modeRanges(op: string, s1: readonly number[], s2: readonly number[], mode: Mode): { outShape: number[]; start: number[] } {
-  if (mode === 'full') return { outShape: s1.map((m, a) => m + s2[a] - 1), start: s1.map(() => 0) };
-  if (mode === 'same') return { outShape: s1.slice(), start: s2.map((n) => Math.floor((n - 1) / 2)) };
-  if (!covers(s1, s2) && !covers(s2, s1)) {
-    throw rangeError(op, `mode 'valid' needs one input at least as large as the other on every axis, got in1 shape [${s1.join(', ')}] and in2 shape [${s2.join(', ')}]`);
-  }
-  return {
-    outShape: s1.map((m, a) => Math.abs(m - s2[a]) + 1),
-    start: s1.map((m, a) => Math.min(m, s2[a]) - 1),
-  };
-}
-
-/** Validate two same-rank inputs and the shared options. */
-export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown, allowed: readonly string[]) {
-  const o = options<SignalOptions & Record<string, unknown>>(op, opts, allowed);
-  const t1 = asTensor(op, 'in1', in1);
-  const t2 = asTensor(op, 'in2', in2);
-  if (t1.shape.length !== t2.shape.length) {
-    throw rangeError(op, `in1 has rank ${t1.shape.length} but in2 has rank ${t2.shape.length}; both inputs must have the same rank`);
-  }
-  const dtype = resultDtype(op, o.dtype, t1, t2);
-  return { o, t1, t2, dtype };
-}
-
 // 'auto': direct for tiny problems, else the cheaper method by an operation-count model measured on this engine
-// (src/fft.ts). Inputs holding NaN or ±Infinity always run direct (an FFT would smear them over the whole output):
+// (src/auto.ts). Inputs holding NaN or ±Infinity always run direct (an FFT would smear them over the whole output):
 // runFft(…, auto) checks the staged inputs and falls back to direct.
 function pickMethod(method: Method, plan: DirectPlan, backend: unknown): 'direct' | 'fft' {
   if (method !== 'auto') return method;
-  if (!fftAvailable()) return 'direct';
   return autoMethod(plan, backend);
 }
 

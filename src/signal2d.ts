@@ -10,8 +10,8 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexSignal2dOp } from './complexops';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
-import type { BoundaryMode } from './pad';
-import { covers, MODES, modeRanges, toFloat, type Mode } from './signal';
+import { SIGNAL_BOUNDARIES } from './boundary';
+import { covers, MODES, modeRanges, toFloat, type Mode } from './plan';
 
 export type Boundary = 'fill' | 'wrap' | 'symm';
 
@@ -25,11 +25,6 @@ export interface Signal2dOptions {
   backend?: 'wasm' | 'js';
 }
 
-// SciPy's spellings of each boundary, its aliases included, and the padding mode (src/pad.ts) that implements it.
-export const BOUNDARIES: Record<string, BoundaryMode> = {
-  fill: 'constant', pad: 'constant', wrap: 'wrap', circular: 'wrap', symm: 'reflect', symmetric: 'reflect',
-};
-
 /**
  * The plan shared by the real and complex 2-D ops, after their own input and dtype checks: mode, boundary and
  * fillvalue checked, and SciPy's swap in 'valid' when in2 is the larger (the smaller then slides over the larger, no
@@ -42,7 +37,7 @@ export function signal2dPlan<T extends { shape: number[] }>(op: string, flip: bo
   }
   const mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const boundary = o.boundary === undefined ? 'fill' : o.boundary;
-  if (typeof boundary !== 'string' || !Object.prototype.hasOwnProperty.call(BOUNDARIES, boundary)) {
+  if (typeof boundary !== 'string' || !Object.prototype.hasOwnProperty.call(SIGNAL_BOUNDARIES, boundary)) {
     throw typeError(op, 'boundary', "one of 'fill', 'wrap', 'symm'", boundary);
   }
   const fillvalue = o.fillvalue === undefined ? 0 : o.fillvalue;
@@ -53,7 +48,7 @@ export function signal2dPlan<T extends { shape: number[] }>(op: string, flip: bo
   const valid = mode === 'valid';
   const swap = valid && !covers(t1.shape, t2.shape);
   const [a, b] = swap ? [t2, t1] : [t1, t2];
-  const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : BOUNDARIES[boundary], valid ? 0 : fillvalue);
+  const plan = fullSlicePlan(dtype, a.shape, b.shape, outShape, from, flip, valid ? 'constant' : SIGNAL_BOUNDARIES[boundary], valid ? 0 : fillvalue);
   return { plan, swap, a, b, outShape };
 }
 

@@ -10,7 +10,8 @@
 import { anyNonFinite, asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
 import { correlateValid, fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
-import { autoMethod, runFft, runFftProblem } from './fft';
+import { autoMethod } from './auto';
+import { runFft, runFftProblem } from './fft';
 import { SCORE_MODE, windowSumsScratch } from './kernels/similarity';
 import { copyOut, withWorkspace, type Workspace } from './workspace';
 import type { Method } from './signal';

@@ -383,7 +383,7 @@ export function loadedModule(variant: WasmVariant): WasmModule | undefined {
   return modules.get(variant);
 }
 
-/** Bytes of the GEMM's packing block (assembly/nn_gemm_core.ts PACK_BYTES): one per thread in a threads build. */
+/** Bytes of the GEMM's packing block (assembly/gemm_core.ts PACK_BYTES): one per thread in a threads build. */
 export const PACK_BYTES = 262144;
 /** Pages a threads build declares (asconfig.json: initialMemory, maximumMemory). */
 const THREADS_INITIAL_PAGES = 16;

@@ -1,5 +1,6 @@
-// FFT kernels, the JS twins of assembly/fft.ts. Complex data live in split planes (re[], im[]); twiddle tables hold
-// interleaved pairs tw[2j], tw[2j+1] = cos, −sin of 2πj/T. The transform is the unnormalised forward DFT
+// FFT kernels, the JS twins of assembly/fft.ts (+ fft_rows.ts, nonfinite.ts). Complex data live in split planes
+// (re[], im[]); twiddle tables hold interleaved pairs tw[2j], tw[2j+1] = cos, −sin of 2πj/T. The transform is the
+// unnormalised forward DFT
 //   X[k] = Σ_j x[j] · e^{−2πi·jk/n},
 // computed by a mixed-radix (4, 2, 5, 3) Stockham autosort FFT (decimation in frequency, ping-pong buffers), batched
 // over `inner` interleaved sequences: element j of sequence i sits at j·inner + i, so one butterfly loop runs across

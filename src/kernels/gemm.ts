@@ -1,18 +1,19 @@
-// Convolution-layer kernels, the JS twins of assembly/gemm.ts (+ nn_gemm_core.ts), dwconv.ts, nn_transpose.ts and
-// nn_winograd.ts:
+// Convolution-layer kernels, the JS twins of assembly/gemm.ts (+ gemm_core.ts), dwconv.ts, transpose.ts, boundary.ts,
+// winograd.ts and direct3.ts:
 //   gemm:      C[i, j] = bias[j] + Σ_k A[i, k] · B[k, j]               (B packed in panels of `nr` columns)
 //   convGemm:  out[p, co] = bias[co] + Σ_{tap, ci} xpad[p·s + tap·d, cOff + ci] · w[tap, ci, co]   (im2col tiles)
 //   dwconv:    out[p, c] = bias[c] + Σ_tap xpad[p·s + tap·d, c] · w[tap, c]
 //   transpose: dst[j·ldd + i] = src[i·lds + j]
-//   padPlanes: channels-first planes padded through torch's padding modes
+//   padPlanes: channels-first planes padded through an extension (src/boundary.ts)
 //   packGemm:  the weight panels below, from either layout (strided source)
 //   winograd:  F(2×2, 3×3) for 3×3 kernels at stride 1 (16 GEMMs between input and output transforms)
 //   direct3:   out[p, co] = bias[co] + Σ_{b, e < 3, c < 3} xpad[(y·sh + b)·wp + x·sw + e, c] · w[(b·3 + e)·3 + c, co]
-//              (3×3 kernels on 3 channels, GEMM-packed weights, no im2col: assembly/nn_direct.ts)
+//              (3×3 kernels on 3 channels, GEMM-packed weights, no im2col: assembly/direct3.ts)
 // The wasm convGemm also reads A in place (no im2col) when a row's taps are contiguous (1-D, 1 × k kernels).
 // Packed GEMM weights: per panel of nr output columns, [bias nr][K × nr], zeros past the last column; nr = 8 for
 // float32 and 4 for float64 (two SIMD vectors, see panelWidth). Every offset and stride is in elements of `mem`.
 import type { DType, Float } from '../arrays';
+import { EXTENSIONS, sourceIndex } from '../boundary';
 import { js as corrJs } from './corr';
 
 /** Columns per packed weight panel: two v128 vectors of the dtype. */
@@ -129,25 +130,17 @@ function transpose(mem: Float, src: number, rows: number, cols: number, lds: num
   }
 }
 
-/** Padding modes of padPlanes: 0 zeros, 1 reflect (edge not repeated), 2 replicate, 3 circular (torch's F.pad). */
-function source(i: number, n: number, mode: number): number {
-  if (i >= 0 && i < n) return i;
-  if (mode === 0) return -1;
-  if (mode === 2) return i < 0 ? 0 : n - 1;
-  if (mode === 3) return ((i % n) + n) % n;
-  if (n === 1) return 0;
-  const p = 2 * n - 2;
-  const m = ((i % p) + p) % p;
-  return m < n ? m : p - m;
-}
-
-/** dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)] for P planes [h, w] padded to [ph, pw] (zeros where s = −1). */
+/**
+ * dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)] for P planes [h, w] padded to [ph, pw], s the source index of the
+ * extension whose code is `mode` (src/boundary.ts EXTENSION_CODE; zeros where s = −1, the constant).
+ */
 function padPlanes(mem: Float, src: number, P: number, h: number, w: number, dst: number, ph: number, pw: number, pbH: number, pbW: number, mode: number): void {
+  const ext = EXTENSIONS[mode];
   for (let p = 0; p < P; p++) {
     for (let y = 0; y < ph; y++) {
-      const sy = source(y - pbH, h, mode);
+      const sy = sourceIndex(y - pbH, h, ext);
       for (let x = 0; x < pw; x++) {
-        const sx = source(x - pbW, w, mode);
+        const sx = sourceIndex(x - pbW, w, ext);
         mem[dst + (p * ph + y) * pw + x] = sy < 0 || sx < 0 ? 0 : mem[src + (p * h + sy) * w + sx];
       }
     }
@@ -175,7 +168,7 @@ function packGemm(
 }
 
 // Winograd F(2×2, 3×3): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
-// Aᵀ = [1 1 1 0; 0 1 −1 −1]; 16 GEMMs M_ξ = V_ξ · U_ξ per block of 2×2 output tiles (see assembly/nn_winograd.ts).
+// Aᵀ = [1 1 1 0; 0 1 −1 −1]; 16 GEMMs M_ξ = V_ξ · U_ξ per block of 2×2 output tiles (see assembly/winograd.ts).
 const BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]];
 const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
 const AT = [[1, 1, 1, 0], [0, 1, -1, -1]];

@@ -1,4 +1,4 @@
-// Convolution-gradient packing kernels, the JS twins of assembly/nn_grad.ts (channels-first planes, one group):
+// Convolution-gradient packing kernels, the JS twins of assembly/grad.ts (channels-first planes, one group):
 //   gradIm2col: col[(ci·taps + t)·rows + r] = x[ci·cs + pix(p0 + r)·s + tap(t)·d]
 //   gradCol2im: x[ci·cs + pix(p0 + r)·s + tap(t)·d] += col[(ci·taps + t)·rows + r]
 //   gradPack:   panels of nr columns [0 × nr][rows × nr], entry (i, j) = src[i·rs + (q·nr + j)·cs], 0 past cols

@@ -11,11 +11,11 @@ import { asTensor, product, resultDtype, uninitialized, type DType, type Float, 
 import { options, rangeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
-import { sourceIndex, type BoundaryMode } from '../pad';
+import { EXTENSION_CODE, fillBorders, TORCH_PADDING } from '../boundary';
 import type { Kernels } from '../kernels';
 import { chunking } from '../threads';
 import { copyOut, threadsFor, withWorkspace } from '../workspace';
-import { planConv, type ConvPlan, type GeometryOptions, type PaddingMode } from './plan';
+import { planConv, type ConvPlan, type GeometryOptions } from './plan';
 
 export interface ConvOptions extends GeometryOptions {
   /** One value per output channel, added to every output. */
@@ -37,16 +37,12 @@ export const CONV_OPTIONS: readonly (keyof ConvOptions)[] = [
   'stride', 'dilation', 'padding', 'groups', 'paddingMode', 'flip', 'layout', 'bias', 'dtype', 'backend', 'output',
 ];
 
-/** torch's padding_mode names → src/pad.ts (scipy.ndimage) boundary modes. */
-export const BOUNDARY: Record<PaddingMode, BoundaryMode> = {
-  zeros: 'constant', reflect: 'mirror', replicate: 'nearest', circular: 'wrap',
-};
-
-/** Mode numbers of the padPlanes kernel. */
-const PAD_MODE: Record<PaddingMode, number> = { zeros: 0, reflect: 1, replicate: 2, circular: 3 };
-
-/** Elements of im2col scratch per tile: 64 KiB of float32 keeps a tile of A in L2 next to the packed weights. */
-const COL_BUDGET = 16384;
+/**
+ * Elements of the forward im2col tile (tileRows × K, one convGemm call): 64 KiB of float32 keeps the tile of A in L2
+ * next to the packed weights the microkernel streams over it. Not the gradient's GRAD_CHUNK_BUDGET (src/nn/grad.ts),
+ * which sizes a whole chunk of pixels whose im2col is made once and read by a GEMM per group.
+ */
+const IM2COL_TILE_BUDGET = 16384;
 /** Tile rows are a multiple of both microkernel heights (4 and 6). */
 const ROW_STEP = 12;
 
@@ -118,7 +114,7 @@ export function convPath(plan: ConvPlan): ConvPath {
     if (plan.rank === 1 && kw === 9) return 'winograd';
   }
   // A first layer (3×3 on 3 channels): 4 pixels × 8 output channels in registers over the 27 taps, no im2col
-  // (assembly/nn_direct.ts).
+  // (assembly/direct3.ts).
   if (plan.groups === 1 && plan.inChannels === 3 && kd === 1 && kh === 3 && kw === 3 && unit(g3.dilation)) return 'direct';
   return 'im2col';
 }
@@ -136,8 +132,11 @@ const DIRECT_BAND_CF = 4 * DIRECT_BAND;
  */
 const PLANES_BAND = 16384;
 
-/** Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies). */
-const WINOGRAD_MIN_CHANNELS = 8;
+/**
+ * Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies); the
+ * gradient's Winograd (src/nn/grad.ts) uses the same bound.
+ */
+export const WINOGRAD_MIN_CHANNELS = 8;
 /** Elements of V and M per block of Winograd tiles (both in cache at once). */
 const WINOGRAD_BUDGET = 98304;
 
@@ -308,7 +307,7 @@ export function convOnce(
   const K = taps * cinG;
   const panels = Math.ceil(coutG / nr);
   const groupStride = panels * (nr + K * nr);
-  const tileRows = path !== 'im2col' ? 0 : Math.min(outVol, Math.max(ROW_STEP, Math.floor(COL_BUDGET / K / ROW_STEP) * ROW_STEP));
+  const tileRows = path !== 'im2col' ? 0 : Math.min(outVol, Math.max(ROW_STEP, Math.floor(IM2COL_TILE_BUDGET / K / ROW_STEP) * ROW_STEP));
   const tileBlock = path !== 'winograd' ? 0
     : Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
   const nOut = N * outVol * Cout;
@@ -378,7 +377,7 @@ export function convOnce(
         }
       }
     }
-    fillBorders(mem, xpad, N, C, g3, BOUNDARY[plan.paddingMode]);
+    fillBorders(mem, xpad, N, C, g3, TORCH_PADDING[plan.paddingMode]);
     // 2. Weights, packed from the caller's layout (strides of (co, ci, tap)), unless a prepared layer packed them.
     if (pre) {
       // A prepared Winograd layer's weights were checked finite when packed (else it packed for im2col).
@@ -563,7 +562,7 @@ function runPlanes(
     const { mem, k } = ws;
     const [xin, xpad, hScratch, out, braw] = ws.off;
     mem.set(x, xin);
-    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], PAD_MODE[plan.paddingMode]);
+    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, g3.padBefore[1], g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[plan.paddingMode]]);
     const h = pre ? prepackedAt(mem, pre, hScratch) : hScratch;
     if (!pre) packWeights(mem, k, plan, dtype, 'planes', w, bias, 0, 0, h, false);
     if (finiteOnly && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
@@ -638,55 +637,6 @@ function runPointwisePlanes(
     }
     return copyOut(mem, out, nOut, into);
   });
-}
-
-/**
- * Fill the border of a padded channels-last buffer [N, D', H', W', C] whose interior is in place: W edges of each
- * interior row first, then whole rows along H, then whole planes along D, each copied from an already complete
- * row/plane (the modes are separable per axis, as torch's F.pad), or zeros.
- */
-export function fillBorders(mem: Float, base: number, N: number, C: number, g3: Geometry3, mode: BoundaryMode): void {
-  const [D, H, W] = g3.inSize;
-  const [Pd, Ph, Pw] = g3.padded;
-  const [pbD, pbH, pbW] = g3.padBefore;
-  const row = Pw * C;
-  const plane = Ph * row;
-  const outside = (P: number, pb: number, n: number) => Array.from({ length: P }, (_, i) => i).filter((i) => i < pb || i >= pb + n);
-  const edgeW = outside(Pw, pbW, W);
-  const edgeH = outside(Ph, pbH, H);
-  const edgeD = outside(Pd, pbD, D);
-  for (let n = 0; n < N; n++) {
-    const xb = base + n * Pd * plane;
-    if (edgeW.length) {
-      for (let z = 0; z < D; z++) {
-        for (let y = 0; y < H; y++) {
-          const r = xb + (z + pbD) * plane + (y + pbH) * row;
-          if (mode === 'constant') {
-            mem.fill(0, r, r + pbW * C);
-            mem.fill(0, r + (pbW + W) * C, r + row);
-            continue;
-          }
-          for (const i of edgeW) {
-            const s = sourceIndex(i - pbW, W, mode) + pbW;
-            mem.copyWithin(r + i * C, r + s * C, r + (s + 1) * C);
-          }
-        }
-      }
-    }
-    for (let z = 0; z < D; z++) {
-      const pz = xb + (z + pbD) * plane;
-      for (const i of edgeH) {
-        const s = sourceIndex(i - pbH, H, mode);
-        if (s < 0) mem.fill(0, pz + i * row, pz + (i + 1) * row);
-        else mem.copyWithin(pz + i * row, pz + (s + pbH) * row, pz + (s + pbH + 1) * row);
-      }
-    }
-    for (const i of edgeD) {
-      const s = sourceIndex(i - pbD, D, mode);
-      if (s < 0) mem.fill(0, xb + i * plane, xb + (i + 1) * plane);
-      else mem.copyWithin(xb + i * plane, xb + (s + pbD) * plane, xb + (s + pbD + 1) * plane);
-    }
-  }
 }
 
 /** Index of weight (co, ci, tap) in the caller's layout; tap is the C-order index over the kernel's spatial axes. */

@@ -12,10 +12,10 @@ import type { ConvGradientsOf, DataOf, Exact, NDResult } from '../types';
 import { asTensor, ctorOf, product, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError, typeError } from '../errors';
 import { panelWidth } from '../kernels/gemm';
-import { padInto, sourceIndex, type BoundaryMode } from '../pad';
+import { foldBorders, padInto, padPlanesInto, TORCH_PADDING } from '../boundary';
 import { chunking } from '../threads';
 import { copyOut, threadsFor, withWorkspace, type Workspace } from '../workspace';
-import { BOUNDARY, CONV_OPTIONS, geometry3, runConvIfFinite, type ConvOptions, type Geometry3 } from './conv';
+import { CONV_OPTIONS, geometry3, runConvIfFinite, WINOGRAD_MIN_CHANNELS, type ConvOptions } from './conv';
 import { planConv, type ConvPlan } from './plan';
 
 /** The result of conv{1,2,3}dBackward. */
@@ -28,12 +28,16 @@ export interface ConvGradients {
   gradBias?: Float;
 }
 
-/** Elements of im2col scratch per chunk of output pixels (512 KiB of float32: the chunk stays in L2). */
-const COL_BUDGET = 131072;
+/**
+ * Elements of im2col (or column-gradient) scratch per chunk of output pixels, max(K, coutG) × chunk: 512 KiB of float32,
+ * the chunk stays in L2. Larger than the forward's IM2COL_TILE_BUDGET (src/nn/conv.ts, one GEMM's A tile): here each
+ * chunk also packs dy in panels and runs a GEMM per group, costs paid per chunk, so chunks are longer.
+ */
+const GRAD_CHUNK_BUDGET = 131072;
 
 /** Output pixels per chunk: a multiple of the panel width, at least one panel, at most every pixel. */
 function chunkPixels(P: number, K: number, coutG: number, nr: number): number {
-  const t = Math.floor(COL_BUDGET / Math.max(K, coutG) / nr) * nr;
+  const t = Math.floor(GRAD_CHUNK_BUDGET / Math.max(K, coutG) / nr) * nr;
   return Math.min(P, Math.max(2 * nr, t));
 }
 
@@ -70,45 +74,6 @@ function toChannelsFirst(ws: Workspace, src: Float, N: number, C: number, vol: n
   }
   mem.set(src, raw);
   for (let n = 0; n < N; n++) k.transpose(mem, raw + n * vol * C, vol, C, C, dst + n * C * vol, vol);
-}
-
-/**
- * Fold the border of a channels-first padded buffer [NC, D', H', W'] back into its interior: each padded position
- * adds its gradient to the input position it was read from (torch's pad backward), axis by axis as the modes are
- * separable. Constant (zeros) padding reads nothing, so its border is dropped.
- */
-function foldBorders(mem: Float, base: number, NC: number, g: Geometry3, mode: BoundaryMode): void {
-  if (mode === 'constant') return;
-  const [D, H, W] = g.inSize;
-  const [Pd, Ph, Pw] = g.padded;
-  const [pbD, pbH, pbW] = g.padBefore;
-  const edges = (P: number, pb: number, n: number) => {
-    const e: [number, number][] = [];
-    for (let i = 0; i < P; i++) if (i < pb || i >= pb + n) e.push([i, pb + sourceIndex(i - pb, n, mode)]);
-    return e;
-  };
-  const eW = edges(Pw, pbW, W);
-  const eH = edges(Ph, pbH, H);
-  const eD = edges(Pd, pbD, D);
-  const plane = Ph * Pw;
-  for (let c = 0; c < NC; c++) {
-    const b = base + c * Pd * plane;
-    for (let r = 0; r < Pd * Ph && eW.length; r++) {
-      const row = b + r * Pw;
-      for (const [i, s] of eW) mem[row + s] += mem[row + i];
-    }
-    for (let z = 0; z < Pd; z++) {
-      const pz = b + z * plane;
-      for (const [i, s] of eH) {
-        for (let x = pbW; x < pbW + W; x++) mem[pz + s * Pw + x] += mem[pz + i * Pw + x];
-      }
-    }
-    for (const [i, s] of eD) {
-      for (let y = pbH; y < pbH + H; y++) {
-        for (let x = pbW; x < pbW + W; x++) mem[b + (s * Ph + y) * Pw + x] += mem[b + (i * Ph + y) * Pw + x];
-      }
-    }
-  }
 }
 
 /**
@@ -237,7 +202,7 @@ export function viaCol2im(plan: ConvPlan, dtype: DType, backend: unknown, w: Flo
         }
       }
     }
-    foldBorders(mem, dxp, N * C, g3, BOUNDARY[plan.paddingMode]);
+    foldBorders(mem, dxp, N * C, g3, TORCH_PADDING[plan.paddingMode]);
     // Crop the interior, row by row, into the channels-first result (in place when there is no padding).
     const [D, H, W] = g3.inSize;
     const [pbD, pbH, pbW] = g3.padBefore;
@@ -261,8 +226,6 @@ export function viaCol2im(plan: ConvPlan, dtype: DType, backend: unknown, w: Flo
   });
 }
 
-/** Winograd pays once both channel counts are this large (as for the forward layer). */
-const WINOGRAD_MIN_CHANNELS = 8;
 /** Elements of U and V per chunk of Winograd tiles (both stay in L2 next to the GEMM's output). */
 const WINOGRAD_BUDGET = 196608;
 /** Extra elements between the 16 ξ planes: sizes like 64·64 would put every plane in the same cache set. */
@@ -329,17 +292,14 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
   const res = withWorkspace(plan.op, backend, dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
     const [xRaw, xCf, xp, dyRaw, dyCf, bp, col, tmp, acc, out, xt, u, v, wo] = ws.off;
-    const mode = BOUNDARY[plan.paddingMode];
+    const ext = TORCH_PADDING[plan.paddingMode];
     const [D, H, W] = g3.inSize;
     const [pbD, pbH, pbW] = g3.padBefore;
-    if (cl || zeros) toChannelsFirst(ws, x, N, C, inVol, cl, xRaw, xCf);
-    if (zeros) {
-      // Zero border, then the interior placed by col2im with a 1×1×1 kernel over H×W "outputs" (onto zeros, += is =).
-      mem.fill(0, xp, xp + N * C * padVol);
-      k.gradCol2im(mem, xp + (pbD * Ph + pbH) * Pw + pbW, Ph, Pw, padVol, N * C, 1, 1, 1, 1, 1, 1, 1, 1, 1, H, W, 0, inVol, xCf);
+    if (cl || zeros) {
+      toChannelsFirst(ws, x, N, C, inVol, cl, xRaw, xCf);
+      padPlanesInto(mem, k, xCf, N * C, g3, ext, xp);
     } else {
-      const src = cl ? mem.subarray(xCf, xCf + N * C * inVol) : x;
-      padInto(mem, xp, src, [N * C, D, H, W], [N * C, Pd, Ph, Pw], [0, -pbD, -pbH, -pbW], mode, 0);
+      padInto(mem, xp, x, [N * C, D, H, W], [N * C, Pd, Ph, Pw], [0, -pbD, -pbH, -pbW], ext, 0);
     }
     toChannelsFirst(ws, dy, N, Cout, P, cl, dyRaw, dyCf);
     const od = g3.outSize[0];

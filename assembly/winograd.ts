@@ -3,9 +3,9 @@
 //   i.e. 16 GEMMs  M_ξ[tile, co] = Σ_ci V_ξ[tile, ci] · U_ξ[ci, co],  ξ = 0…15,
 // Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1].
 // 16 multiply-adds per tile and channel pair instead of 36 (2.25× fewer). Tiles run in blocks so that V and M stay
-// in cache; each product is the packed GEMM of nn_gemm_core.ts (U packed with zero bias; the bias is added in the
+// in cache; each product is the packed GEMM of gemm_core.ts (U packed with zero bias; the bias is added in the
 // output transform). Channels sit in SIMD lanes in the transforms, with a scalar tail.
-import { gemmRows } from './nn_gemm_core';
+import { gemmRows } from './gemm_core';
 import { lanes } from './simd';
 
 /** V[ξ][t][c] for the tiles t0 … t0 + nt − 1 (row-major over a grid tw tiles wide). Strides in bytes. */

@@ -1,8 +1,8 @@
 // Layout kernels of the convolution layers. The strided 2-D transpose between channels-first and channels-last:
 //   dst[j·ldd + i] = src[i·lds + j]   for i < rows, j < cols
 // (SIMD moves L × L blocks, 4×4 f32 or 2×2 f64, through registers with shuffles, in tiles of 32 columns so that
-// the written lines stay in cache; edges go in scalars; 3 f32 rows into 3 columns, an RGB image, by shuffles), and the
-// padding of channels-first planes through torch's padding modes (padPlanes, below).
+// the written lines stay in cache; edges go in scalars; 3 f32 rows into 3 columns, an RGB image, by shuffles). The
+// padding of channels-first planes is in boundary.ts.
 
 /** Columns per tile: the tile's destination rows (TILE × rows) stay in cache while every row block writes them. */
 const TILE = 32;
@@ -91,54 +91,4 @@ export function nn_transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst
 
 export function nn_transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
   transpose<f64>(src, rows, cols, lds, dst, ldd);
-}
-
-/** Source index of padded position i (may be outside [0, n)) for the padding modes 1 reflect, 2 replicate, 3 circular. */
-// @ts-ignore: decorator
-@inline function source(i: i32, n: i32, mode: i32): i32 {
-  if (i >= 0 && i < n) return i;
-  if (mode == 2) return i < 0 ? 0 : n - 1;
-  if (mode == 3) return ((i % n) + n) % n;
-  if (n == 1) return 0;
-  const p = 2 * n - 2;
-  const m = ((i % p) + p) % p;
-  return m < n ? m : p - m;
-}
-
-/**
- * Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left:
- *   dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)]   with s the mode's source index (mode 0: zeros outside)
- * Modes: 0 zeros, 1 reflect (edge not repeated), 2 replicate, 3 circular — torch's F.pad.
- */
-// @ts-ignore: decorator
-@inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
-  const size = <usize>sizeof<T>();
-  const row = <usize>pw * size;
-  for (let p = 0; p < P; p++) {
-    const s = src + <usize>(p * h * w) * size;
-    const d = dst + <usize>(p * ph) * row;
-    // Interior rows with their left and right edges.
-    for (let y = 0; y < h; y++) {
-      const dr = d + <usize>(y + pbH) * row;
-      const sr = s + <usize>(y * w) * size;
-      memory.copy(dr + <usize>pbW * size, sr, <usize>w * size);
-      for (let x = 0; x < pbW; x++) store<T>(dr + <usize>x * size, mode == 0 ? <T>0 : load<T>(sr + <usize>source(x - pbW, w, mode) * size));
-      for (let x = pbW + w; x < pw; x++) store<T>(dr + <usize>x * size, mode == 0 ? <T>0 : load<T>(sr + <usize>source(x - pbW, w, mode) * size));
-    }
-    // Border rows: zeros, or a copy of the complete interior row they read.
-    for (let y = 0; y < ph; y++) {
-      if (y >= pbH && y < pbH + h) continue;
-      const dr = d + <usize>y * row;
-      if (mode == 0) memory.fill(dr, 0, row);
-      else memory.copy(dr, d + <usize>(source(y - pbH, h, mode) + pbH) * row, row);
-    }
-  }
-}
-
-export function nn_pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
-  padPlanes<f32>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
-}
-
-export function nn_pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
-  padPlanes<f64>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
 }

@@ -6,12 +6,12 @@
 // issues a straight-line block's loads first and keeps every loaded value live, so the 9-tap unrolled body held
 // 18 weight vectors and 36 splats at once and spilled them to the stack (B: 1.07 → 0.87 ms a call, rolled).
 // float64 runs the GEMM tile as is.
-import { rows4, storeTile4 } from './nn_gemm_core';
+import { rows4, storeTile4 } from './gemm_core';
 import { madd } from './simd';
 
 /** One padded plane [hp, wp, 3] → out rows [oh·ow, ldo] (Cout columns), any stride. */
 // @ts-ignore: decorator
-@inline function direct3x3c3<T>(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+@inline function direct3<T>(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
   const size = <usize>sizeof<T>();
   const sH = <usize>wp * 3 * size;
   const pix = <usize>sw * 3 * size;
@@ -108,9 +108,9 @@ import { madd } from './simd';
 }
 
 export function nn_direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
-  direct3x3c3<f32>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
+  direct3<f32>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }
 
 export function nn_direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
-  direct3x3c3<f64>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
+  direct3<f64>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }

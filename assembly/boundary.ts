@@ -1,0 +1,66 @@
+// Boundary extension in the words of src/boundary.ts (where the table of public names is), by code:
+//   CONSTANT   k k | a b c d | k k
+//   SYMMETRIC  b a | a b c d | d c   (edge repeated, period 2n)
+//   MIRROR     c b | a b c d | c b   (edge not repeated, period 2n − 2)
+//   EDGE       a a | a b c d | d d
+//   WRAP       c d | a b c d | a b   (period n)
+// and the padding kernel of channels-first planes built on it:
+//   dst[p, y, x] = src[p, s(y − pbH), s(x − pbW)]   (the constant, here 0, where s = −1)
+
+export const CONSTANT: i32 = 0;
+export const SYMMETRIC: i32 = 1;
+export const MIRROR: i32 = 2;
+export const EDGE: i32 = 3;
+export const WRAP: i32 = 4;
+
+/** Index into [0, n) that position i (may be outside) reads through extension `mode`, or −1 for CONSTANT. */
+// @ts-ignore: decorator
+@inline export function sourceIndex(i: i32, n: i32, mode: i32): i32 {
+  if (i >= 0 && i < n) return i;
+  if (mode == CONSTANT) return -1;
+  if (mode == EDGE) return i < 0 ? 0 : n - 1;
+  if (mode == WRAP) return ((i % n) + n) % n;
+  if (mode == SYMMETRIC) {
+    const p = 2 * n;
+    const m = ((i % p) + p) % p;
+    return m < n ? m : p - 1 - m;
+  }
+  if (n == 1) return 0;
+  const p = 2 * n - 2;
+  const m = ((i % p) + p) % p;
+  return m < n ? m : p - m;
+}
+
+/** Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. */
+// @ts-ignore: decorator
+@inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  const size = <usize>sizeof<T>();
+  const row = <usize>pw * size;
+  for (let p = 0; p < P; p++) {
+    const s = src + <usize>(p * h * w) * size;
+    const d = dst + <usize>(p * ph) * row;
+    // Interior rows with their left and right edges.
+    for (let y = 0; y < h; y++) {
+      const dr = d + <usize>(y + pbH) * row;
+      const sr = s + <usize>(y * w) * size;
+      memory.copy(dr + <usize>pbW * size, sr, <usize>w * size);
+      for (let x = 0; x < pbW; x++) store<T>(dr + <usize>x * size, mode == CONSTANT ? <T>0 : load<T>(sr + <usize>sourceIndex(x - pbW, w, mode) * size));
+      for (let x = pbW + w; x < pw; x++) store<T>(dr + <usize>x * size, mode == CONSTANT ? <T>0 : load<T>(sr + <usize>sourceIndex(x - pbW, w, mode) * size));
+    }
+    // Border rows: zeros, or a copy of the complete interior row they read.
+    for (let y = 0; y < ph; y++) {
+      if (y >= pbH && y < pbH + h) continue;
+      const dr = d + <usize>y * row;
+      if (mode == CONSTANT) memory.fill(dr, 0, row);
+      else memory.copy(dr, d + <usize>(sourceIndex(y - pbH, h, mode) + pbH) * row, row);
+    }
+  }
+}
+
+export function nn_pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  padPlanes<f32>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
+}
+
+export function nn_pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+  padPlanes<f64>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
+}
