@@ -3,7 +3,7 @@
 // synchronously where the engine allows it, else runs on 'js'.
 import { options, rangeError, typeError } from './errors';
 import {
-  instantiate, instantiateSync, loadBest, loadBestSync, setMemoryLimit, supportedVariants,
+  instantiate, instantiateSync, loadBest, loadBestSync, prefault, setMemoryLimit, supportedVariants,
   type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
@@ -95,6 +95,31 @@ function settle(backend: 'auto' | BackendName, r: LoadResult, variant?: WasmVari
   return getBackend();
 }
 
+/** Small calls of the ops this bundle holds, registered by their modules (so only imported ops are warmed). */
+const warmUps: (() => void)[] = [];
+/** The modules already warmed (a fresh instance after releaseMemory keeps the compiled code: still warm). */
+const warmed = new WeakSet<WebAssembly.Module>();
+/** Bytes of wasm memory touched ahead by an explicit init(): a first call up to this size grows nothing. */
+const PREFAULT_BYTES = 4 << 20;
+
+/** Register a warm-up: a tiny call of an op, run by an explicit init()/initSync() once the wasm build is ready. */
+export function onWarmUp(fn: () => void): void {
+  warmUps.push(fn);
+}
+
+/**
+ * After an explicit init(), pay ahead what a first call would: V8 compiles each wasm function lazily at its first
+ * call (Node 20 and Chromium: --wasm-lazy-compilation is on), the JS of each op runs cold once, and fresh wasm memory
+ * faults its pages in on first touch. So run each registered warm-up once and touch a few MiB of memory: the first
+ * real call then costs about what a later one does (bench/first-call.bench.mjs measures it). Results are discarded.
+ */
+function warmUp(): void {
+  if (active !== 'wasm' || !wasm || warmed.has(wasm.compiled)) return;
+  warmed.add(wasm.compiled);
+  prefault(wasm, PREFAULT_BYTES);
+  for (const fn of warmUps) fn();
+}
+
 function one(load: () => WasmModule): LoadResult {
   try {
     return { module: load() };
@@ -114,11 +139,20 @@ export async function init(opts?: InitOptions): Promise<BackendInfo> {
     const c = candidates(variant);
     r = variant ? await instantiate(c[0]).then((module) => ({ module }), (e: Error) => ({ reason: e.message })) : await loadBest(c);
   }
-  return settle(backend, r, variant);
+  const info = settle(backend, r, variant);
+  warmUp();
+  return info;
 }
 
 /** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
 export function initSync(opts?: InitOptions): BackendInfo {
+  const info = initSyncQuiet(opts);
+  warmUp();
+  return info;
+}
+
+/** initSync without the warm-up: for the first call's own instantiation, where warming would only add to it. */
+function initSyncQuiet(opts?: InitOptions): BackendInfo {
   const { backend, variant } = check(opts);
   let r = JS_CHOSEN;
   if (backend !== 'js') {
@@ -136,7 +170,7 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
     reason = undefined;
     return getBackend();
   }
-  return initSync({ backend: name, variant: wasm?.variant });
+  return initSyncQuiet({ backend: name, variant: wasm?.variant });
 }
 
 export function getBackend(): BackendInfo {
@@ -152,7 +186,7 @@ function ensureInit(): void {
   if (!syncTried) {
     syncTried = true;
     try {
-      initSync();
+      initSyncQuiet();
       return;
     } catch {
       // fall through to js
