@@ -3,11 +3,17 @@
 //   1. the tarball of `npm pack` (the working tree, built by `prepare`);
 //   2. a git URL: `git+file://` of a fresh clone of HEAD (committed code only), which npm clones, installs with its
 //      devDependencies and builds through `prepare` before packing it: what `npm install github:…` does.
-// The npm cache serves the dependencies (`--prefer-offline`). `--skip-git` runs only the tarball route.
+// The tarball route also builds a page with Vite from the scratch project (Vite resolves `convcorr` from the scratch
+// project's node_modules, as in a user's app), serves the build and loads it in headless Chromium: the page runs the
+// README's first example and must give its printed values, with no bundler warning, on the relaxed SIMD build, and
+// fetching one wasm chunk only. Chromium is `CHROMIUM_PATH`, else `/usr/bin/chromium` (playwright drives it; no
+// browser download). The npm cache serves the dependencies (`--prefer-offline`). `--skip-git` runs only the tarball
+// route.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import os from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,6 +78,97 @@ function scratch(dir, spec, label) {
   console.log(`  ${label}: TypeScript (nodenext) type-checks against the installed declarations`);
 }
 
+// The page: README's "Convolution or cross-correlation?" example, its values and the backend published for the test.
+const page = {
+  'index.html': `<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>convcorr in Vite</title></head>
+<body><pre id="out">running</pre><script type="module" src="./main.js"></script></body></html>
+`,
+  'main.js': `import { convolve, correlate, getBackend } from 'convcorr';
+
+const f = [2, 1, 3, 5, 4];
+const result = {
+  values: [
+    Array.from(convolve(f, [1, -1], { mode: 'valid' })),
+    Array.from(correlate(f, [1, -1], { mode: 'valid' })),
+    Array.from(convolve(f, [-1, 2, -1], { mode: 'valid' })),
+    Array.from(correlate(f, [-1, 2, -1], { mode: 'valid' })),
+  ],
+  type: correlate(f, [1, -1]).constructor.name,
+  backend: getBackend(),
+};
+document.getElementById('out').textContent = JSON.stringify(result);
+`,
+};
+const pageWant = [[-1, 2, 2, -1], [1, -2, -2, 1], [-3, 0, 3], [-3, 0, 3]];
+
+const mime = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+/** A static server of `dir` on a free localhost port; resolves to the server. */
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': mime[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Vite builds the page in the scratch project `dir`, then headless Chromium loads it and the results are checked. */
+async function vitePage(dir, label) {
+  for (const [name, text] of Object.entries(page)) writeFileSync(join(dir, name), text);
+  const { build, createLogger } = await import('vite');
+  const warnings = [];
+  const logger = createLogger('warn');
+  const warn = logger.warn;
+  logger.warn = (msg, o) => { warnings.push(msg); warn(msg, o); };
+  let t = performance.now();
+  await build({ root: dir, configFile: false, logLevel: 'warn', customLogger: logger, build: { outDir: join(dir, 'dist') } });
+  if (warnings.length) throw new Error(`vite build warned:\n${warnings.join('\n')}`);
+  const chunks = readdirSync(join(dir, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
+  console.log(`  ${label}: vite build, no warnings, ${chunks.length} JS chunks (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+
+  t = performance.now();
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (set CHROMIUM_PATH)`);
+  const { chromium } = await import('playwright');
+  const server = await serve(join(dir, 'dist'));
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const tab = await browser.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    const fetched = [];
+    tab.on('request', (r) => { if (r.url().endsWith('.js')) fetched.push(new URL(r.url()).pathname.split('/').pop()); });
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', null, { timeout: 30000 })
+      .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ') || 'no error reported'}`); });
+    const got = JSON.parse(await tab.textContent('#out'));
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    if (JSON.stringify(got.values) !== JSON.stringify(pageWant) || got.type !== 'Float64Array') {
+      throw new Error(`the page computed ${JSON.stringify(got)}`);
+    }
+    if (got.backend.name !== 'wasm' || got.backend.variant !== 'relaxed') {
+      throw new Error(`expected the relaxed wasm build in Chromium, got ${JSON.stringify(got.backend)}`);
+    }
+    // Each build is a chunk whose name starts with the build's name (the package's dist/<build>-<hash>.js).
+    const builds = fetched.filter((f) => /^(relaxed|simd|scalar)-/.test(f));
+    if (builds.length !== 1) throw new Error(`expected one wasm chunk fetched, got ${JSON.stringify(fetched)}`);
+    console.log(`  ${label}: Vite page in Chromium ok, backend wasm (relaxed), fetched ${fetched.length} JS files, one build (${builds[0]}) (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 const tmp = mkdtempSync(join(os.tmpdir(), 'convcorr-install-'));
 try {
   console.log('test:install: npm pack (runs prepare: the build)');
@@ -80,6 +177,7 @@ try {
   if (!tarball) throw new Error(`npm pack wrote no tarball:\n${packed.out}`);
   console.log(`  packed ${tarball} (${(packed.ms / 1000).toFixed(1)} s)`);
   scratch(join(tmp, 'from-tarball'), join(tmp, tarball), 'tarball');
+  await vitePage(join(tmp, 'from-tarball'), 'tarball');
 
   if (!skipGit) {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();

@@ -4,8 +4,8 @@
 import { options, rangeError, typeError } from './errors';
 import type * as PoolCode from './pool';
 import {
-  instantiate, instantiateSync, instantiateThreads, instantiateThreadsSync, loadBest, loadBestSync, PACK_BYTES, setMemoryLimit,
-  supportedVariants, type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
+  instantiate, instantiateSync, instantiateThreads, instantiateThreadsSync, loadBest, loadBestSync, PACK_BYTES, prefault,
+  setMemoryLimit, supportedVariants, type LoadResult, type WasmModule, type WasmVariant, VARIANTS,
 } from './wasm';
 
 /**
@@ -112,6 +112,32 @@ function settle(backend: 'auto' | BackendName, r: LoadResult, variant?: WasmVari
   return getBackend();
 }
 
+/** Small calls of the ops this bundle holds, registered by their modules (so only imported ops are warmed). */
+const warmUps: (() => void)[] = [];
+/** The modules already warmed (a fresh instance after releaseMemory keeps the compiled code: still warm). */
+const warmed = new WeakSet<WebAssembly.Module>();
+/** Bytes of wasm memory touched ahead by an explicit init(): a first call up to this size grows nothing. */
+const PREFAULT_BYTES = 4 << 20;
+
+/** Register a warm-up: a tiny call of an op, run by an explicit init()/initSync() once the wasm build is ready. */
+export function onWarmUp(fn: () => void): void {
+  warmUps.push(fn);
+}
+
+/**
+ * After an explicit init(), pay ahead what a first call would: V8 compiles each wasm function lazily at its first
+ * call (Node 20 and Chromium: --wasm-lazy-compilation is on), the JS of each op runs cold once, and fresh wasm memory
+ * faults its pages in on first touch. So run each registered warm-up once and touch a few MiB of memory: the first
+ * real call then costs about what a later one does (bench/first-call.bench.mjs measures it). Results are discarded.
+ */
+function warmUp(): void {
+  const m = current();
+  if (active !== 'wasm' || !m || warmed.has(m.compiled)) return;
+  warmed.add(m.compiled);
+  prefault(m, PREFAULT_BYTES);
+  for (const fn of warmUps) fn();
+}
+
 function one(load: () => WasmModule): LoadResult {
   try {
     return { module: load() };
@@ -152,6 +178,7 @@ export async function init(opts?: InitOptions): Promise<BackendInfo> {
       }
     }
   }
+  warmUp();
   return getBackend();
 }
 
@@ -226,6 +253,13 @@ export function terminate(): void {
 
 /** The same as init(), synchronously (Node, workers, and engines that compile small modules on the main thread). */
 export function initSync(opts?: InitOptions): BackendInfo {
+  const info = initSyncQuiet(opts);
+  warmUp();
+  return info;
+}
+
+/** initSync without the warm-up: for the first call's own instantiation, where warming would only add to it. */
+function initSyncQuiet(opts?: InitOptions): BackendInfo {
   const { backend, variant, threads } = check(opts);
   let r = JS_CHOSEN;
   if (backend !== 'js') {
@@ -258,7 +292,7 @@ export function setBackend(name: 'auto' | BackendName): BackendInfo {
     reason = undefined;
     return getBackend();
   }
-  return initSync({ backend: name, variant: wasm?.variant, threads: threaded?.pool?.size ?? 1 });
+  return initSyncQuiet({ backend: name, variant: wasm?.variant, threads: threaded?.pool?.size ?? 1 });
 }
 
 export function getBackend(): BackendInfo {
@@ -278,7 +312,7 @@ function ensureInit(): void {
   if (!syncTried) {
     syncTried = true;
     try {
-      initSync();
+      initSyncQuiet();
       return;
     } catch {
       // fall through to js

@@ -11,6 +11,7 @@ import { hwcApplies, runHwcU8 } from './interleaved';
 import { delivered, outputOption, writable } from './output';
 import { NDIMAGE_MODES } from './boundary';
 import { toFloat } from './plan';
+import { onWarmUp } from './backend';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
 
@@ -142,3 +143,8 @@ export function convolve(input: Input, weights: Input, opts?: NdimageOptions): F
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
   return filterOp('ndimage.convolve', true, input, weights, opts);
 }
+
+// init() runs a small float32 3×3 filter ahead, so the first real one pays no lazy compile (backend.ts).
+onWarmUp(() => {
+  correlate({ data: new Float32Array(32 * 32), shape: [32, 32] }, { data: new Float32Array(9), shape: [3, 3] });
+});

@@ -13,6 +13,7 @@ import { runFft } from './fft';
 import { covers, MODES, modeRanges, toFloat, twoInputs, type Mode } from './plan';
 import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
+import { onWarmUp } from './backend';
 
 export type { Mode } from './plan';
 export type Method = 'auto' | 'direct' | 'fft';
@@ -219,3 +220,8 @@ export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opt
   if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
   return 'fft';
 }
+
+// init() runs a small direct correlation per float type ahead, so the first real one pays no lazy compile (backend.ts).
+onWarmUp(() => {
+  for (const T of [Float32Array, Float64Array]) correlate(new T(256), new T(15), { mode: 'full', method: 'direct' });
+});

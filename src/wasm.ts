@@ -315,6 +315,22 @@ export function releaseMemory(m: WasmModule): void {
   m.generation++;
 }
 
+/**
+ * Touch `bytes` of the module's memory above the arena (growing it if needed) and give them back: fresh wasm memory
+ * faults its pages in on first write, which a first call would otherwise pay inside its timing.
+ */
+export function prefault(m: WasmModule, bytes: number): void {
+  const mark = m.arena.mark();
+  try {
+    const p = m.arena.alloc(bytes);
+    new Uint8Array(m.exports.memory.buffer, p, bytes).fill(0);
+  } catch {
+    // Memory refused to grow: nothing to prefault, the calls will say so themselves.
+  } finally {
+    m.arena.release(mark);
+  }
+}
+
 const modules = new Map<WasmVariant, WasmModule>();
 
 /** Instantiate one variant synchronously (cached). Throws where the engine refuses to compile it. */

@@ -3,6 +3,7 @@ import type { Exact, NDResult } from '../types';
 import type { NDArray, Numeric } from '../arrays';
 import { convNd, type ConvOptions } from './conv';
 import { prepareConvNd, type PreparedConv, type PrepareOptions } from './prepared';
+import { onWarmUp } from '../backend';
 
 export type { ConvOptions } from './conv';
 export type { ConvPlan, GeometryOptions, Layout, Padding, PaddingMode } from './plan';
@@ -69,3 +70,8 @@ export function prepareConv2d(weight: NDArray, opts?: PrepareOptions): PreparedC
 export function prepareConv3d(weight: NDArray, opts?: PrepareOptions): PreparedConv {
   return prepareConvNd('prepareConv3d', 3, weight, opts);
 }
+
+// init() runs a small float32 conv layer ahead, so the first real one pays no lazy compile (backend.ts).
+onWarmUp(() => {
+  conv2d({ data: new Float32Array(8 * 16 * 16), shape: [1, 8, 16, 16] }, { data: new Float32Array(8 * 8 * 9), shape: [8, 8, 3, 3] }, { padding: 1 });
+});
