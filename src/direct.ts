@@ -164,16 +164,25 @@ function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number,
   const os = stridesOf(outShape);
   const lead = outShape.slice(0, d - 2);
   const ls = stridesOf(lead);
-  for (let s = 0; s < product(lead); s++) {
-    let xi = x;
-    let oi = out;
-    for (let a = 0; a < d - 2; a++) {
-      const i = Math.floor(s / ls[a]) % lead[a];
-      xi += i * xs[a];
-      oi += i * os[a];
+  // Chunks of rows of every 2-D slice (a row's sums do not depend on where its chunk starts).
+  const rows = outShape[d - 2];
+  const slices = product(lead);
+  const work = slices * rows * outShape[d - 1] * n;
+  const sp = chunking(rows, work / slices, 2);
+  ws.parallel(ws.threadsFor(work), slices * sp.chunks, (c0, c1) => {
+    for (let c = c0; c < c1; c++) {
+      const s = Math.floor(c / sp.chunks);
+      const r0 = sp.at(c % sp.chunks);
+      let xi = x;
+      let oi = out;
+      for (let a = 0; a < d - 2; a++) {
+        const i = Math.floor(s / ls[a]) % lead[a];
+        xi += i * xs[a];
+        oi += i * os[a];
+      }
+      k.corrTaps(mem, xi + r0 * xs[d - 2], xs[d - 2], taps, n, oi + r0 * os[d - 2], sp.at((c % sp.chunks) + 1) - r0, outShape[d - 1], os[d - 2]);
     }
-    k.corrTaps(mem, xi, xs[d - 2], taps, n, oi, outShape[d - 2], outShape[d - 1], os[d - 2]);
-  }
+  });
 }
 
 /** One 2-D slice of a valid correlation: input row stride, kernel rows × columns, output rows × columns. */
