@@ -5,7 +5,7 @@
 // Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes, as the real plan does.
 import { ctorOf, product, uninitialized } from './arrays';
 import type { CPair } from './complex';
-import { eachValidSlice, type DirectPlan } from './direct';
+import { eachValidChunk, type DirectPlan } from './direct';
 import { padInto } from './boundary';
 import { withWorkspace, type Workspace } from './workspace';
 
@@ -96,6 +96,6 @@ function overlapLoops(plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: C
 function correlateValidC(ws: Workspace, xr: number, xi: number, xShape: number[], hr: number, hi: number, hShape: number[],
   or: number, oi: number, outShape: number[]): void {
   const { k, mem } = ws;
-  eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
+  eachValidChunk(ws, xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
     k.ccorr2d(mem, xr + xo, xi + xo, g.xStride, hr + ho, hi + ho, g.kh, g.kw, or + oo, oi + oo, g.oh, g.ow, g.ow, acc));
 }

@@ -223,27 +223,34 @@ export function eachValidSlice(xShape: number[], hShape: number[], outShape: num
   rec(0, 0, 0, 0, 0);
 }
 
-/** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
-export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
-  const { k, mem } = ws;
-  // Chunks of each slice's output rows (of its columns in 1-D), every chunk running all slices in their order: each
-  // output sums the same slices in the same order whatever the split.
+/**
+ * eachValidSlice, with each slice's output rows (its columns in 1-D) in chunks shared among the pool's threads:
+ * `run` gets the chunk's geometry and offsets. Every chunk runs all slices in their order, so each output sums the
+ * same slices in the same order whatever the split.
+ */
+export function eachValidChunk(ws: Workspace, xShape: number[], hShape: number[], outShape: number[],
+  run: (g: SliceGeometry, xo: number, ho: number, oo: number, acc: number) => void): void {
   const d = xShape.length;
   const work = product(outShape) * product(hShape);
-  const T = ws.threadsFor(work);
   const oneD = d === 1;
-  const along = oneD ? outShape[0] : outShape[d - 2];
-  const sp = chunking(along, work, oneD ? 64 : 2);
-  ws.parallel(T, sp.chunks, (c0, c1) => {
+  const sp = chunking(oneD ? outShape[0] : outShape[d - 2], work, oneD ? 64 : 2);
+  ws.parallel(ws.threadsFor(work), sp.chunks, (c0, c1) => {
     for (let c = c0; c < c1; c++) {
       const a = sp.at(c);
       const n = sp.at(c + 1) - a;
       eachValidSlice(xShape, hShape, outShape, (g, xo, ho, oo, acc) => {
-        if (oneD) k.corr2d(mem, x + xo + a, g.xStride, h + ho, g.kh, g.kw, out + oo + a, 1, n, n, acc);
-        else k.corr2d(mem, x + xo + a * g.xStride, g.xStride, h + ho, g.kh, g.kw, out + oo + a * g.ow, n, g.ow, g.ow, acc);
+        if (oneD) run({ ...g, ow: n }, xo + a, ho, oo + a, acc);
+        else run({ ...g, oh: n }, xo + a * g.xStride, ho, oo + a * g.ow, acc);
       });
     }
   });
+}
+
+/** out = valid correlation of the padded x with h, all C-order buffers inside ws.mem. */
+export function correlateValid(ws: Workspace, x: number, xShape: number[], h: number, hShape: number[], out: number, outShape: number[]): void {
+  const { k, mem } = ws;
+  eachValidChunk(ws, xShape, hShape, outShape, (g, xo, ho, oo, acc) =>
+    k.corr2d(mem, x + xo, g.xStride, h + ho, g.kh, g.kw, out + oo, g.oh, g.ow, g.ow, acc));
 }
 
 const STRIP_MAX_OUTPUT = 1 << 27;
