@@ -107,10 +107,10 @@ import { madd } from './simd';
   }
 }
 
-export function nn_direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+export function direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
   direct3x3c3<f32>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }
 
-export function nn_direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+export function direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
   direct3x3c3<f64>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }

@@ -85,11 +85,11 @@ const TILE = 32;
   }
 }
 
-export function nn_transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+export function transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
   transpose<f32>(src, rows, cols, lds, dst, ldd);
 }
 
-export function nn_transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+export function transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
   transpose<f64>(src, rows, cols, lds, dst, ldd);
 }
 
@@ -135,10 +135,10 @@ export function nn_transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst
   }
 }
 
-export function nn_pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+export function pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   padPlanes<f32>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
 }
 
-export function nn_pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+export function pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   padPlanes<f64>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
 }
