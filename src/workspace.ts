@@ -33,7 +33,7 @@ export function pinnedBackend(module: WasmModule): object {
 }
 
 /** Offsets of the buffers: each rounded up to 16 bytes, then the EXTRA pad that kernels may run into. */
-export function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
+function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
   const per = 16 / bpe;
   const extra = extraElements(bpe);
   const off: number[] = [];
