@@ -1,7 +1,8 @@
 // Every kernel declared once, as data: its name (the JS twin's name in src/kernels/<family>.ts; the wasm export is
 // the name in snake_case with the dtype's suffix, `corr2dHwcU8` → `corr2d_hwc_u8_f32`), its arguments after `mem`,
 // the dtypes it is exported for, and how far past each buffer it may read or write. The wasm binders are generated
-// from the argument lists (bindWasm), and test/kernel-table.test.ts checks every twin and export against them and
+// from the argument lists (bindWasm; src/kernels/bind.ts holds one binder slot per kernel, written by
+// scripts/gen-binders.mjs), and test/kernel-table.test.ts checks every twin and export against them and
 // guards the over-write allowances.
 //
 // Argument grammar, one word per argument after `mem`:
@@ -10,7 +11,7 @@
 //   b#    a byte offset or a count of bytes, passed as is (`b#!`: written)
 //   n     a scalar (size, stride, flag, or a float such as a scale), passed as is
 //   nr~   JS only: the packed panel width where the wasm build holds it as a constant; always last
-import { bindScaled } from './bind';
+import { SITES } from './bind';
 
 export type DTypeSuffix = 'f32' | 'f64';
 
@@ -125,20 +126,25 @@ export function wasmArity(d: KernelDecl): number {
 /**
  * Bind every declared kernel of one module for one dtype: element offsets × bytesPerElement, the rest as is, the
  * JS-only arguments dropped. `exp(stem)` looks an export up by its stem (src/kernels.ts). A kernel not exported for
- * the dtype throws when called.
+ * the dtype throws when called. Kernel i of wasm arity n takes binder slot SITES[n][i] (src/kernels/bind.ts).
  */
 export function bindWasm(exp: (stem: string) => (...args: number[]) => number | void, bpe: number): Record<string, unknown> {
   const suffix: DTypeSuffix = bpe === 4 ? 'f32' : 'f64';
   const k: Record<string, unknown> = {};
+  const used = new Map<number, number>();
   for (const d of KERNELS) {
+    const n = wasmArity(d);
+    const slot = used.get(n) ?? 0;
+    used.set(n, slot + 1);
     if (!d.dtypes.includes(suffix)) {
       k[d.name] = () => {
         throw new Error(`kernel ${d.name} has no ${suffix} wasm export (declared for ${d.dtypes.join(', ')})`);
       };
       continue;
     }
-    const scales = d.args.filter((a) => a.kind !== 'js').map((a) => (a.kind === 'element' ? bpe : 1));
-    k[d.name] = bindScaled(exp(exportStem(d.name)), scales);
+    const site = SITES[n]?.[slot];
+    if (!site) throw new Error(`kernel table: no binder slot ${slot} for wasm arity ${n} (${d.name}): run node scripts/gen-binders.mjs`);
+    k[d.name] = site(exp(exportStem(d.name)), d.args.filter((a) => a.kind !== 'js').map((a) => (a.kind === 'element' ? bpe : 1)));
   }
   return k;
 }
