@@ -10,7 +10,7 @@ import { jsKernels, type Kernels } from '../src/kernels';
 import { FFT_CHUNK, rowWork } from '../src/kernels/fft';
 import { panelWidth } from '../src/kernels/gemm';
 import { windowSumsScratch } from '../src/kernels/similarity';
-import { EXTRA_BYTES, KERNELS, exportName, extraElements, wasmArity, type DTypeSuffix, type KernelDecl } from '../src/kernels/table';
+import { EXTRA_BYTES, KERNELS, bindWasm, exportName, exportStem, extraElements, wasmArity, type DTypeSuffix, type KernelDecl } from '../src/kernels/table';
 import { tapTableSize, tapTable } from '../src/kernels/corr';
 import { loadedModule } from '../src/wasm';
 import { withWorkspace } from '../src/workspace';
@@ -327,6 +327,24 @@ describe('the kernel table', () => {
       const firstJs = d.args.findIndex((a) => a.kind === 'js');
       if (firstJs >= 0) expect(d.args.slice(firstJs).every((a) => a.kind === 'js'), `${d.name}: JS-only arguments last`).toBe(true);
       expect(new Set(d.args.map((a) => a.name)).size, `${d.name}: argument names`).toBe(d.args.length);
+    }
+  });
+
+  it('binds every kernel through a slot of its own (scripts/gen-binders.mjs is up to date), scaling exactly the pointers', () => {
+    for (const bpe of [4, 8]) {
+      const seen: { stem: string; args: number[] }[] = [];
+      const exp = (stem: string) => (...args: number[]) => {
+        seen.push({ stem, args });
+      };
+      const k = bindWasm(exp, bpe) as Record<string, (...a: number[]) => unknown>;
+      for (const d of KERNELS) {
+        if (!d.dtypes.includes(bpe === 4 ? 'f32' : 'f64')) continue;
+        seen.length = 0;
+        // Argument i is 10 + i: a pointer must arrive as (10 + i)·bpe, anything else as is, JS-only ones dropped.
+        k[d.name](0, ...d.args.map((_, i) => 10 + i));
+        const want = d.args.flatMap((a, i) => (a.kind === 'js' ? [] : [a.kind === 'element' ? (10 + i) * bpe : 10 + i]));
+        expect(seen, `${d.name} bound for ${bpe}-byte elements`).toEqual([{ stem: exportStem(d.name), args: want }]);
+      }
     }
   });
 
