@@ -57,10 +57,10 @@ export const WRAP: i32 = 4;
   }
 }
 
-export function nn_pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+export function pad_planes_f32(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   padPlanes<f32>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
 }
 
-export function nn_pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+export function pad_planes_f64(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   padPlanes<f64>(src, P, h, w, dst, ph, pw, pbH, pbW, mode);
 }

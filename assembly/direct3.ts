@@ -1,6 +1,6 @@
 // Direct 3×3 convolution of 3-channel channels-last images (a network's first layer), no im2col copy:
 //   out[p, co] = bias[co] + Σ_{b<3, e<3, c<3} xpad[(y·sh + b)·wp + x·sw + e, c] · w[(b·3 + e)·3 + c, co],  p = y·ow + x
-// The weights are the GEMM panels of nn_pack_gemm (K = 27, row k = tap·3 + c): each tap row of a pixel is 9
+// The weights are the GEMM panels of pack_gemm (K = 27, row k = tap·3 + c): each tap row of a pixel is 9
 // contiguous values, so 4 pixels × 8 output channels accumulate in registers over all 27 taps (no im2col) —
 // XNNPACK's first-layer idea on the GEMM tile. The taps are a loop, one tap a pass, not unrolled: V8's TurboFan
 // issues a straight-line block's loads first and keeps every loaded value live, so the 9-tap unrolled body held
@@ -107,10 +107,10 @@ import { madd } from './simd';
   }
 }
 
-export function nn_direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+export function direct3_f32(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
   direct3<f32>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }
 
-export function nn_direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
+export function direct3_f64(x: usize, wp: i32, sh: i32, sw: i32, oh: i32, ow: i32, w: usize, Cout: i32, out: usize, ldo: i32): void {
   direct3<f64>(x, wp, sh, sw, oh, ow, w, Cout, out, ldo);
 }

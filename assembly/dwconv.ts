@@ -203,14 +203,14 @@ export function dwconv_f64(
   }
 }
 
-export function nn_dw_planes_f32(
+export function dw_planes_f32(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
   out: usize, oh: i32, ow: i32,
 ): void {
   dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow);
 }
 
-export function nn_dw_planes_f64(
+export function dw_planes_f64(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
   out: usize, oh: i32, ow: i32,
 ): void {

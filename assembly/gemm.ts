@@ -207,13 +207,13 @@ export function conv_gemm_f64(
   }
 }
 
-export function nn_pack_gemm_f32(
+export function pack_gemm_f32(
   src: usize, coS: i32, ciS: i32, tapS: i32, cinG: i32, taps: i32, coutG: i32, flip: i32, bias: usize, hasBias: i32, dst: usize,
 ): void {
   packGemm<f32>(src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst);
 }
 
-export function nn_pack_gemm_f64(
+export function pack_gemm_f64(
   src: usize, coS: i32, ciS: i32, tapS: i32, cinG: i32, taps: i32, coutG: i32, flip: i32, bias: usize, hasBias: i32, dst: usize,
 ): void {
   packGemm<f64>(src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst);

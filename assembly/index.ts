@@ -11,7 +11,7 @@ export * from './nonfinite';
 export * from './gemm';
 export * from './dwconv';
 export * from './transpose';
-export { nn_pad_planes_f32, nn_pad_planes_f64 } from './boundary';
+export { pad_planes_f32, pad_planes_f64 } from './boundary';
 export * from './winograd';
 export * from './grad';
 export * from './direct3';

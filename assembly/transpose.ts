@@ -85,10 +85,10 @@ const TILE = 32;
   }
 }
 
-export function nn_transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+export function transpose_f32(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
   transpose<f32>(src, rows, cols, lds, dst, ldd);
 }
 
-export function nn_transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
+export function transpose_f64(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32): void {
   transpose<f64>(src, rows, cols, lds, dst, ldd);
 }

@@ -326,22 +326,22 @@ import { lanes } from './simd';
   }
 }
 
-export function nn_winograd_weights_f32(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
+export function winograd_weights_f32(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
   winogradWeights<f32>(src, coS, ciS, tapS, C, Cout, flip, dst);
 }
 
-export function nn_winograd_weights_f64(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
+export function winograd_weights_f64(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
   winogradWeights<f64>(src, coS, ciS, tapS, C, Cout, flip, dst);
 }
 
-export function nn_winograd_f32(
+export function winograd_f32(
   x: usize, pw: i32, C: i32, th: i32, tw: i32, oh: i32, ow: i32, u: usize, Cout: i32, bias: usize, hasBias: i32,
   out: usize, v: usize, m: usize, tileBlock: i32,
 ): void {
   winograd<f32>(x, pw, C, th, tw, oh, ow, u, Cout, bias, hasBias, out, v, m, tileBlock);
 }
 
-export function nn_winograd_f64(
+export function winograd_f64(
   x: usize, pw: i32, C: i32, th: i32, tw: i32, oh: i32, ow: i32, u: usize, Cout: i32, bias: usize, hasBias: i32,
   out: usize, v: usize, m: usize, tileBlock: i32,
 ): void {

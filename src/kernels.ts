@@ -1,7 +1,7 @@
-// The one table of kernels. Each family file (src/kernels/*.ts) lists its kernels twice with the same numeric
-// signature: a JS function, and a binder for the wasm export (`mem` is one typed array — the wasm heap view or a
-// plain array on 'js' — and every other argument an element offset, size or flag). Dispatch, tests and
-// benchmarks go through this table; adding a kernel is one function per backend and one row in its family.
+// The one table of kernels. Each family file (src/kernels/*.ts) holds the JS twins (`mem` is one typed array — the
+// wasm heap view or a plain array on 'js' — and every other argument an element offset, size or flag); each kernel
+// is declared once in src/kernels/table.ts, from which its wasm export is bound. Dispatch, tests and benchmarks go
+// through this table; adding a kernel is its wasm export, its JS twin and one declaration.
 import type { DType } from './arrays';
 import * as bmul from './kernels/bmul';
 import * as complex from './kernels/complex';
@@ -10,6 +10,7 @@ import * as fft from './kernels/fft';
 import * as gemm from './kernels/gemm';
 import * as grad from './kernels/grad';
 import * as similarity from './kernels/similarity';
+import { bindWasm } from './kernels/table';
 import { exportIndex, recording } from './threads';
 import type { WasmModule } from './wasm';
 
@@ -23,7 +24,7 @@ export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js)
 const bound = new Map<string, Kernels>();
 const boundGeneration = new Map<string, number>();
 
-/** Bind the wasm exports of one module for one dtype (cached): element offsets become byte pointers. */
+/** Bind the wasm exports of one module for one dtype (cached), from the declarations of src/kernels/table.ts. */
 export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
   // Per instance: a fresh instance (memory given back, src/wasm.ts releaseMemory) has its own exports.
   const key = `${m.threaded ? 'threads-' : ''}${m.variant}:${dtype}`;
@@ -43,7 +44,7 @@ export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
         else f(...args);
       };
     };
-    k = Object.assign({}, ...families.map((f) => f.wasm(exp, bpe))) as Kernels;
+    k = bindWasm(exp, bpe) as unknown as Kernels;
     bound.set(key, k);
     boundGeneration.set(key, m.generation);
   }

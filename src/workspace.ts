@@ -5,13 +5,17 @@ import { ctorOf, uninitialized, type DType, type Float } from './arrays';
 import { resolveBackend } from './backend';
 import { rangeError } from './errors';
 import { jsKernels, wasmKernels, type Kernels } from './kernels';
+import { extraElements } from './kernels/table';
 import { parallel as runParallel, tuning } from './threads';
 import { MAX_WASM_BYTES, releaseMemory } from './wasm';
 import type { WasmModule } from './wasm';
 
 export interface Workspace {
   mem: Float;
-  /** Element offset of each requested buffer, in request order (each 16-byte aligned). */
+  /**
+   * Element offset of each requested buffer, in request order (each 16-byte aligned and followed by the EXTRA pad of
+   * src/kernels/table.ts, which covers every kernel's declared over-read and over-write).
+   */
   off: number[];
   k: Kernels;
   backend: 'js' | 'wasm';
@@ -52,13 +56,15 @@ function inline(_threads: number, chunks: number, body: (c0: number, c1: number,
   body(0, chunks, 0);
 }
 
+/** Offsets of the buffers: each rounded up to 16 bytes, then the EXTRA pad that kernels may run into. */
 function layout(sizes: readonly number[], bpe: number): { off: number[]; total: number } {
   const per = 16 / bpe;
+  const extra = extraElements(bpe);
   const off: number[] = [];
   let total = 0;
   for (const n of sizes) {
     off.push(total);
-    total += Math.ceil(n / per) * per;
+    total += Math.ceil(n / per) * per + extra;
   }
   return { off, total };
 }

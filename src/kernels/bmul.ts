@@ -2,7 +2,6 @@
 // (stride 0: the axis broadcasts):
 //   out[r·cols + c] = a[r·aRow + c·aCol] · b[r·bRow + c·bCol]      r < rows, c < cols
 import type { Float } from '../arrays';
-import type { WasmExport } from './corr';
 
 export interface Family {
   bmul(mem: Float, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number,
@@ -20,10 +19,3 @@ function bmul(mem: Float, a: number, aRow: number, aCol: number, b: number, bRow
 }
 
 export const js: Family = { bmul };
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const f = exp('bmul');
-  return {
-    bmul: (_mem, a, aRow, aCol, b, bRow, bCol, out, rows, cols) => f(a * bpe, aRow, aCol, b * bpe, bRow, bCol, out * bpe, rows, cols),
-  };
-}

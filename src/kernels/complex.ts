@@ -42,15 +42,3 @@ function transposePlane(mem: Float, src: number, dst: number, rows: number, cols
 }
 
 export const js: Family = { ccorr2d, transposePlane };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const k = exp('ccorr2d');
-  const tp = exp('transpose_plane');
-  return {
-    transposePlane: (_mem, src, dst, rows, cols) => tp(src * bpe, dst * bpe, rows, cols),
-    ccorr2d: (_mem, xr, xi, xStride, hr, hi, kh, kw, or, oi, outH, outW, outStride, accumulate) =>
-      k(xr * bpe, xi * bpe, xStride, hr * bpe, hi * bpe, kh, kw, or * bpe, oi * bpe, outH, outW, outStride, accumulate),
-  };
-}

@@ -127,26 +127,3 @@ function widen(mem: Float, at: number, n: number): void {
 }
 
 export const js: Family = { corr2d, corr2dHwcU8, u8Widen, corrTaps, narrow, widen };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const corr2d = exp('corr2d');
-  const hwc = exp('corr2d_hwc_u8');
-  const u8widen = exp('u8_widen');
-  const corrTaps = exp('corr_taps');
-  // Exported for f64 only: a float32 workspace has nothing to narrow.
-  const narrow = bpe === 8 ? exp('narrow') : undefined;
-  const widen = bpe === 8 ? exp('widen') : undefined;
-  return {
-    narrow: (_mem, at, n) => narrow!(at * bpe, n),
-    widen: (_mem, at, n) => widen!(at * bpe, n),
-    corr2d: (_mem, x, xStride, h, kh, kw, out, outH, outW, outStride, accumulate) =>
-      corr2d(x * bpe, xStride, h * bpe, kh, kw, out * bpe, outH, outW, outStride, accumulate),
-    corr2dHwcU8: (_mem, x, xStride, h, kh, kw, C, outByte, outH, outW, outStrideBytes) =>
-      hwc(x * bpe, xStride, h * bpe, kh, kw, C, outByte, outH, outW, outStrideBytes),
-    u8Widen: (_mem, srcByte, n, dst) => u8widen(srcByte, n, dst * bpe),
-    corrTaps: (_mem, x, xStride, taps, n, out, outH, outW, outStride) =>
-      corrTaps(x * bpe, xStride, taps * bpe, n, out * bpe, outH, outW, outStride),
-  };
-}

@@ -249,23 +249,3 @@ function nonFinite(mem: Float, x: number, n: number): number {
 }
 
 export const js: Family = { fftCols, rfftRows, irfftRows, cmul, nonFinite };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const fc = exp('fft_cols');
-  const rf = exp('rfft_rows');
-  const irf = exp('irfft_rows');
-  const cm = exp('cmul');
-  const nf = exp('non_finite') as unknown as (x: number, n: number) => number;
-  return {
-    fftCols: (_mem, re, im, n, inner, count, dist, work, tw, twStride) =>
-      fc(re * bpe, im * bpe, n, inner, count, dist, work * bpe, tw * bpe, twStride),
-    rfftRows: (_mem, x, xLen, xStride, rows, re, im, specStride, work, tw, m) =>
-      rf(x * bpe, xLen, xStride, rows, re * bpe, im * bpe, specStride, work * bpe, tw * bpe, m),
-    irfftRows: (_mem, re, im, specStride, rows, out, lo, len, outStride, accumulate, work, tw, m) =>
-      irf(re * bpe, im * bpe, specStride, rows, out * bpe, lo, len, outStride, accumulate, work * bpe, tw * bpe, m),
-    cmul: (_mem, ar, ai, br, bi, n, scale) => cm(ar * bpe, ai * bpe, br * bpe, bi * bpe, n, scale),
-    nonFinite: (_mem, x, n) => nf(x * bpe, n),
-  };
-}

@@ -270,35 +270,3 @@ function dwPlanes(
 }
 
 export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3, dwPlanes };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const g = exp('gemm');
-  const cg = exp('conv_gemm');
-  const dwc = exp('dwconv');
-  const tr = exp('nn_transpose');
-  const pk = exp('nn_pack_gemm');
-  const ww = exp('nn_winograd_weights');
-  const pp = exp('nn_pad_planes');
-  const wg = exp('nn_winograd');
-  const d3 = exp('nn_direct3');
-  const dwp = exp('nn_dw_planes');
-  return {
-    gemm: (_mem, M, N, K, a, lda, w, c, ldc) => g(M, N, K, a * bpe, lda, w * bpe, c * bpe, ldc),
-    convGemm: (_mem, x, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, coutG, out, ldo, col, tileRows) =>
-      cg(x * bpe, hp, wp, C, cOff, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w * bpe, coutG, out * bpe, ldo, col * bpe, tileRows),
-    dwconv: (_mem, x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out) =>
-      dwc(x * bpe, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w * bpe, out * bpe),
-    transpose: (_mem, src, rows, cols, lds, dst, ldd) => tr(src * bpe, rows, cols, lds, dst * bpe, ldd),
-    packGemm: (_mem, src, coS, ciS, tapS, cinG, taps, coutG, flip, bias, hasBias, dst) =>
-      pk(src * bpe, coS, ciS, tapS, cinG, taps, coutG, flip, bias * bpe, hasBias, dst * bpe),
-    padPlanes: (_mem, src, P, h, w, dst, ph, pw, pbH, pbW, mode) => pp(src * bpe, P, h, w, dst * bpe, ph, pw, pbH, pbW, mode),
-    winogradWeights: (_mem, src, coS, ciS, tapS, C, Cout, flip, dst) => ww(src * bpe, coS, ciS, tapS, C, Cout, flip, dst * bpe),
-    winograd: (_mem, x, pw, C, th, tw, oh, ow, u, Cout, bias, hasBias, out, v, m, tileBlock) =>
-      wg(x * bpe, pw, C, th, tw, oh, ow, u * bpe, Cout, bias * bpe, hasBias, out * bpe, v * bpe, m * bpe, tileBlock),
-    direct3: (_mem, x, wp, sh, sw, oh, ow, w, Cout, out, ldo) => d3(x * bpe, wp, sh, sw, oh, ow, w * bpe, Cout, out * bpe, ldo),
-    dwPlanes: (_mem, x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow) =>
-      dwp(x * bpe, P, C, c0, plane, xStride, h * bpe, kh, kw, bias * bpe, hasBias, out * bpe, oh, ow),
-  };
-}

@@ -170,29 +170,3 @@ function gradDwWeight(
 }
 
 export const js: Family = { gradIm2col, gradCol2im, gradPack, gradAdd, gradWinoU, gradWinoV, gradWinoOut, gradDwWeight };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const im = exp('grad_im2col');
-  const ci = exp('grad_col2im');
-  const pk = exp('grad_pack');
-  const add = exp('grad_add');
-  const wu = exp('grad_wino_u');
-  const wv = exp('grad_wino_v');
-  const wo = exp('grad_wino_out');
-  const dww = exp('grad_dw_weight');
-  return {
-    gradIm2col: (_mem, x, ph, pw, cs, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, col) =>
-      im(x * bpe, ph, pw, cs, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, col * bpe),
-    gradCol2im: (_mem, x, ph, pw, cs, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, col) =>
-      ci(x * bpe, ph, pw, cs, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, oh, ow, p0, rows, col * bpe),
-    gradPack: (_mem, src, rs, cs, rows, cols, dst, nr) => pk(src * bpe, rs, cs, rows, cols, dst * bpe, nr),
-    gradAdd: (_mem, dst, src, n) => add(dst * bpe, src * bpe, n),
-    gradWinoU: (_mem, dy, oh, ow, cs, C, t0, nt, tw, u, us) => wu(dy * bpe, oh, ow, cs, C, t0, nt, tw, u * bpe, us),
-    gradWinoV: (_mem, x, pw, C, t0, nt, tw, v, nr) => wv(x * bpe, pw, C, t0, nt, tw, v * bpe, nr),
-    gradWinoOut: (_mem, m, ms, n, d, ds, flip) => wo(m * bpe, ms, n, d * bpe, ds, flip),
-    gradDwWeight: (_mem, x, ph, pw, dy, od, oh, ow, kd, kh, kw, dd, dh, dw, out) =>
-      dww(x * bpe, ph, pw, dy * bpe, od, oh, ow, kd, kh, kw, dd, dh, dw, out * bpe),
-  };
-}

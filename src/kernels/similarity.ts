@@ -149,17 +149,3 @@ function scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: n
 }
 
 export const js: Family = { shiftPlane, windowSums, scoreRow };
-
-export type WasmExport = (name: string) => (...args: number[]) => void;
-
-export function wasm(exp: WasmExport, bpe: number): Family {
-  const sp = exp('shift_plane') as unknown as (p: number, n: number, g: number) => number;
-  const ws = exp('window_sums');
-  const sr = exp('score_row');
-  return {
-    shiftPlane: (_mem, p, n, g) => sp(p * bpe, n, g),
-    windowSums: (_mem, p, W, h, w, r, sc, S, Q) => ws(p * bpe, W, h, w, r, sc * bpe, S * bpe, Q * bpe),
-    scoreRow: (_mem, c, S, Q, n, out, mode, K, m0, g, Kg2, tn, usedSq, eps) =>
-      sr(c * bpe, S * bpe, Q * bpe, n, out * bpe, mode, K, m0, g, Kg2, tn, usedSq, eps),
-  };
-}

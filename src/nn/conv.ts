@@ -324,11 +324,11 @@ export function convOnce(
   const bandOut = band * ow * Cout;
   const sizes = [
     cf ? N * C * inVol : 0, // raw channels-first input, transposed from here
-    N * padVol * C + 4, // padded channels-last input (+ 16 bytes that im2col may read past the end)
+    N * padVol * C, // padded channels-last input (convGemm's over-read falls in the workspace's EXTRA pad)
     pre ? prepackedScratch(pre) : wSize, // packed weights (a prepared layer's: none on wasm, a copy of the block on js)
     bandOut || nOut + (fold ? 2 * Cout : 0), // channels-last output (a folded 1-D Winograd writes up to two rows past each image)
     cf ? bandOut || nOut : 0, // channels-first output
-    T * (tileRows * K + 4 + 16 * tileBlock * C), // per thread: im2col tile (+ 16 bytes it may write past the end), or Winograd V
+    T * (tileRows * K + 4 + 16 * tileBlock * C), // per thread: im2col tile (+ 16 bytes convGemm may write past it, inside the slot: the EXTRA pad follows only the last slot), or Winograd V
     T * 16 * tileBlock * Cout, // per thread: Winograd M
     pre ? 0 : stagingSize(plan, path, w.length), // weights as given, packed from here
     pre || path === 'depthwise' || !bias ? 0 : Cout, // bias

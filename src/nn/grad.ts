@@ -284,7 +284,7 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
     // Accumulated dWᵀ per group (rows (ci, tap), columns co), Winograd's M, or the depthwise dW [C, taps].
     Pt ? G * K * coutG : winograd ? 16 * (Cout * C + PLANE_SKEW) : C * taps,
     nW, // result in the caller's layout
-    winograd ? N * Pd * (2 * th + 2) * (2 * tw + 2) * C + nr : 0, // padded x, channels-last, whole tiles (+ over-read)
+    winograd ? N * Pd * (2 * th + 2) * (2 * tw + 2) * C : 0, // padded x, channels-last, whole tiles (gradWinoV's over-read: the EXTRA pad)
     winograd ? T * 16 * (Cout * Tt + PLANE_SKEW) : 0, // Winograd U of one chunk, per thread
     winograd ? T * 16 * panels * (nr + Tt * nr) : 0, // Winograd V of one chunk, packed, per thread
     winograd ? 9 * Cout * C : 0, // Winograd's dW, one [Cout, C] plane per tap
@@ -395,7 +395,7 @@ function winogradLoop(
   const padVol = Pd * Ph * Pw;
   const P = Pd * oh * ow;
   const panels = Math.ceil(C / nr);
-  mem.fill(0, xt, xt + N * Pd * img + nr);
+  mem.fill(0, xt, xt + N * Pd * img + nr); // and the nr elements of the EXTRA pad that gradWinoV reads
   for (let n = 0; n < N; n++) {
     for (let z = 0; z < Pd; z++) {
       for (let y = 0; y < Ph; y++) {
