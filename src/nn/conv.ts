@@ -14,7 +14,7 @@ import { delivered, outputOption, writable } from '../output';
 import { EXTENSION_CODE, fillBorders, TORCH_PADDING } from '../boundary';
 import type { Kernels } from '../kernels';
 import { chunking } from '../threads';
-import { copyOut, threadsFor, withWorkspace } from '../workspace';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions } from './plan';
 
 export interface ConvOptions extends GeometryOptions {
@@ -213,7 +213,7 @@ export function stagingSize(plan: ConvPlan, path: ConvPath, wLength: number): nu
  */
 export function packWeights(
   mem: Float, k: Kernels, plan: ConvPlan, dtype: DType, path: ConvPath, w: Float, bias: Float | number[] | undefined,
-  wraw: number, braw: number, dst: number, biasAfter: boolean,
+  wraw: number, braw: number, dst: number, biasAfter: boolean, ws?: Pick<Workspace, 'parallel' | 'threadsFor'>,
 ): void {
   const kind = packKind(plan, path);
   const taps = product(plan.kernel);
@@ -252,9 +252,20 @@ export function packWeights(
     k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, dst, nr);
   } else {
     const groupStride = Math.ceil(coutG / nr) * (nr + taps * cinG * nr);
-    for (let g = 0; g < G; g++) {
-      k.packGemm(mem, wraw + g * coutG * coS, coS, ciS, tapS, cinG, taps, coutG, flip, braw + g * coutG, bias ? 1 : 0, dst + g * groupStride, nr);
-    }
+    // Chunks of weight panels per group (a copy: the same bits however split). Memory-bound: 8 "multiply-adds" a weight.
+    const work = 8 * w.length;
+    const sp = chunking(coutG, work / G, nr);
+    const pack = (c0: number, c1: number) => {
+      for (let c = c0; c < c1; c++) {
+        const g = Math.floor(c / sp.chunks);
+        const a = sp.at(c % sp.chunks);
+        const b = sp.at((c % sp.chunks) + 1);
+        k.packGemm(mem, wraw + (g * coutG + a) * coS, coS, ciS, tapS, cinG, taps, b - a, flip, braw + g * coutG + a, bias ? 1 : 0,
+          dst + g * groupStride + (a / nr) * (nr + taps * cinG * nr), nr);
+      }
+    };
+    if (ws) ws.parallel(ws.threadsFor(work), G * sp.chunks, pack);
+    else pack(0, G * sp.chunks);
   }
   if (biasAfter && bias) mem.set(bias, dst + packedWeightSize(plan, dtype, path));
 }
@@ -391,7 +402,7 @@ export function convOnce(
       // Winograd's transforms mix a tile's samples and a kernel's taps, so one NaN or ±Infinity would reach outputs
       // whose windows never hold it (0·∞ = NaN): such inputs take im2col, which sums the products PyTorch sums.
       if ((finiteOnly || path === 'winograd') && (k.nonFinite(mem, xpad, N * padVol * C) || k.nonFinite(mem, wraw, w.length))) return undefined;
-      packWeights(mem, k, plan, dtype, path, w, bias, wraw, braw, wk, false);
+      packWeights(mem, k, plan, dtype, path, w, bias, wraw, braw, wk, false, ws);
     }
     // 3. The convolution, channels-last.
     const [kd, kh, kw] = g3.kernel;

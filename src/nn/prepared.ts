@@ -216,7 +216,7 @@ export class PreparedConv {
     if (this.backend === 'js') {
       const data = withWorkspace(this.op, 'js', dtype, [size, stagingSize(plan, path, w.length), Cout], (ws) => {
         const [blk, wraw, braw] = ws.off;
-        packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, blk, true);
+        packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, blk, true, ws);
         return ws.mem.slice(blk, blk + size);
       });
       this.#pre = { data };
@@ -231,7 +231,7 @@ export class PreparedConv {
       try {
         withWorkspace(this.op, this.#runBackend, dtype, [0, stagingSize(plan, path, w.length), Cout], (ws) => {
           const [, wraw, braw] = ws.off;
-          packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, pointer / bpe, true);
+          packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, pointer / bpe, true, ws);
         });
       } catch (e) {
         arena.unpersist(pointer, bytes);
