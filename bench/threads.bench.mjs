@@ -5,7 +5,8 @@
 // ResNet-18 and MobileNetV2 at 224², batch 1, float32 with bias, chained), channels-first as onnxruntime runs them.
 // Every variant's result is checked against the one-thread result before timing (two threads: the same bits).
 // Environment: THREADS_BENCH_ROUNDS (default 5), THREADS_BENCH_MS (per variant and round, default 300),
-// THREADS_BENCH_N (threads of the pool and of onnxruntime-web, default 2).
+// THREADS_BENCH_N (threads of the pool and of onnxruntime-web, default 2), THREADS_BENCH_SWEEP=1 (sizes around the
+// threshold below which calls stay on one thread).
 import { checkSame, randomFloats, runCaseAsync } from './harness.mjs';
 import { convGraph } from './onnx.mjs';
 import { setup } from './nets.bench.mjs';
@@ -96,6 +97,31 @@ export default async function threads(convcorr) {
   const sig = randomFloats(Float32Array, 1_000_000, 6);
   const ker = randomFloats(Float32Array, 1023, 7);
   await run("threads correlate 1-D n = 1e6, k = 1023, 'auto' (FFT)", 2 * 1e6 * 1023, () => correlate(sig, ker));
+  // THREADS_BENCH_SWEEP=1: where splitting starts to pay, per path (the threshold is tuning.minWork multiply-adds,
+  // src/threads.ts): each case at growing sizes, 1 vs n threads. Splitting is off below the threshold, so the sizes
+  // here start at it; a ratio < 1 at the smallest means the threshold is too low for that path.
+  if (process.env.THREADS_BENCH_SWEEP === '1') {
+    const sweep = [];
+    for (const s of [16, 23, 32, 45]) {
+      const xs = { data: randomFloats(Float32Array, 32 * s * s, 8), shape: [1, 32, s, s] };
+      const ws = { data: randomFloats(Float32Array, 32 * 32 * 9, 9), shape: [32, 32, 3, 3] };
+      sweep.push([`conv2d 32→32 3×3 @${s}²`, 32 * 32 * 9 * s * s, () => conv2d(xs, ws, { padding: 1 }).data]);
+      const dwx = { data: randomFloats(Float32Array, 96 * s * s, 10), shape: [1, 96, s, s] };
+      const dww = { data: randomFloats(Float32Array, 96 * 9, 11), shape: [96, 1, 3, 3] };
+      sweep.push([`depthwise 96 3×3 @${s}²`, 96 * 9 * s * s, () => conv2d(dwx, dww, { padding: 1, groups: 96 }).data]);
+    }
+    for (const s of [256, 362, 512, 724]) {
+      const im = { data: randomFloats(Float32Array, s * s, 12), shape: [s, s] };
+      const h3 = { data: randomFloats(Float32Array, 9, 13), shape: [3, 3] };
+      sweep.push([`ndimage 3×3 @${s}²`, 9 * s * s, () => ndimage.correlate(im, h3).data]);
+    }
+    for (const nn of [4096, 16384, 65536]) {
+      const a = randomFloats(Float32Array, nn, 14);
+      const b = randomFloats(Float32Array, 64, 15);
+      sweep.push([`correlate 1-D direct n = ${nn}, k = 64`, nn * 64, () => correlate(a, b, { method: 'direct' })]);
+    }
+    for (const [id, macs, fn] of sweep) await run(`threads sweep: ${id} (${(macs / 1e6).toFixed(1)} M multiply-adds)`, 2 * macs, fn);
+  }
   await one();
   return results;
 }
