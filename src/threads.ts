@@ -195,3 +195,13 @@ export function chunking(total: number, work: number, align = 1): { chunks: numb
   const chunks = Math.max(1, Math.min(MAX_CHUNKS, units, Math.floor(work / tuning.chunkWork)));
   return { chunks, at: (c) => Math.min(total, Math.round((c * units) / chunks) * align) };
 }
+
+/** Items [from, to) of rows `len` items long, as pieces that never cross a row: fn(row, first item in it, count). */
+export function pieces(from: number, to: number, len: number, fn: (row: number, j: number, m: number) => void): void {
+  for (let i = from; i < to;) {
+    const j = i % len;
+    const m = Math.min(len - j, to - i);
+    fn(Math.floor(i / len), j, m);
+    i += m;
+  }
+}

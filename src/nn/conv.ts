@@ -13,7 +13,7 @@ import { panelWidth } from '../kernels/gemm';
 import { delivered, outputOption, writable } from '../output';
 import { EXTENSION_CODE, fillBorders, TORCH_PADDING } from '../boundary';
 import type { Kernels } from '../kernels';
-import { chunking } from '../threads';
+import { chunking, pieces } from '../threads';
 import { copyOut, threadsFor, withWorkspace, type Workspace } from '../workspace';
 import { planConv, type ConvPlan, type GeometryOptions } from './plan';
 
@@ -363,20 +363,14 @@ export function convOnce(
       const len = merge ? H * W : W;
       const sp = chunking(rowsIn * len, (transposeWork * rowsIn * len) / (N * C * inVol || 1), merge ? 64 : len);
       ws.parallel(Tt, sp.chunks, (c0, c1) => {
-        for (let c = c0; c < c1; c++) {
-          for (let i = sp.at(c); i < sp.at(c + 1);) {
-            const r = Math.floor(i / len);
-            const j = i % len;
-            const m = Math.min(len - j, sp.at(c + 1) - i);
-            const n = Math.floor(r / (rowsIn / N));
-            const z = Math.floor((r % (rowsIn / N)) / (merge ? 1 : H));
-            const y = merge ? 0 : r % H;
-            const src = xin + n * C * inVol + (z * H + y) * W + j;
-            const dst = xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C + j * C;
-            k.transpose(mem, src, C, m, inVol, dst, C);
-            i += m;
-          }
-        }
+        pieces(sp.at(c0), sp.at(c1), len, (r, j, m) => {
+          const n = Math.floor(r / (rowsIn / N));
+          const z = Math.floor((r % (rowsIn / N)) / (merge ? 1 : H));
+          const y = merge ? 0 : r % H;
+          const src = xin + n * C * inVol + (z * H + y) * W + j;
+          const dst = xpad + (n * padVol + ((z + pbD) * Ph + y + pbH) * Pw + pbW) * C + j * C;
+          k.transpose(mem, src, C, m, inVol, dst, C);
+        });
       });
     } else {
       for (let n = 0; n < N; n++) {
@@ -530,17 +524,10 @@ export function convOnce(
     }
     if (!cf) return copyOut(mem, out, nOut, into);
     const sp = chunking(N * outVol, transposeWork * (nOut / (N * C * inVol || 1)), 16);
+    // Chunks of pixels, in pieces that never cross an image.
     ws.parallel(Tt, sp.chunks, (c0, c1) => {
-      for (let c = c0; c < c1; c++) {
-        // Chunks of pixels, never across an image.
-        for (let p = sp.at(c); p < sp.at(c + 1);) {
-          const n = Math.floor(p / outVol);
-          const q = p % outVol;
-          const m = Math.min(outVol - q, sp.at(c + 1) - p);
-          k.transpose(mem, out + (n * outVol + q) * Cout, m, Cout, Cout, outT + n * outVol * Cout + q, outVol);
-          p += m;
-        }
-      }
+      pieces(sp.at(c0), sp.at(c1), outVol, (n, q, m) =>
+        k.transpose(mem, out + (n * outVol + q) * Cout, m, Cout, Cout, outT + n * outVol * Cout + q, outVol));
     });
     return copyOut(mem, outT, nOut, into);
   });
