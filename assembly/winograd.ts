@@ -166,17 +166,22 @@ import { lanes } from './simd';
  * g(ky, kx) = w at src + co·coS + ci·ciS + tap·tapS, tap = 3·ky + kx (8 − tap with flip).
  */
 // @ts-ignore: decorator
-@inline function winogradWeights<T>(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
+@inline function winogradWeights<T>(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize, planeStride: i32): void {
   const size = <usize>sizeof<T>();
   const NR = 2 * lanes<T>();
   const panel = NR + C * NR;
-  const uS = <usize>((Cout + NR - 1) / NR * panel) * size;
-  const total = uS * 16;
-  let z: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; z + 16 <= total; z += 16) v128.store(dst + z, v128.splat<T>(<T>0));
+  // The 16 planes are `planeStride` elements apart (0: packed, as many panels as Cout needs): a caller that splits the
+  // output channels (threads) passes the whole layer's stride and the panels of its channels.
+  const own = <usize>((Cout + NR - 1) / NR * panel) * size;
+  const uS = planeStride ? <usize>planeStride * size : own;
+  for (let p = 0; p < 16; p++) {
+    const d = dst + <usize>p * uS;
+    let z: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; z + 16 <= own; z += 16) v128.store(d + z, v128.splat<T>(<T>0));
+    }
+    for (; z < own; z += size) store<T>(d + z, <T>0);
   }
-  for (; z < total; z += size) store<T>(dst + z, <T>0);
   const half: T = <T>0.5;
   let co0 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -326,12 +331,12 @@ import { lanes } from './simd';
   }
 }
 
-export function winograd_weights_f32(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
-  winogradWeights<f32>(src, coS, ciS, tapS, C, Cout, flip, dst);
+export function winograd_weights_f32(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize, planeStride: i32): void {
+  winogradWeights<f32>(src, coS, ciS, tapS, C, Cout, flip, dst, planeStride);
 }
 
-export function winograd_weights_f64(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize): void {
-  winogradWeights<f64>(src, coS, ciS, tapS, C, Cout, flip, dst);
+export function winograd_weights_f64(src: usize, coS: i32, ciS: i32, tapS: i32, C: i32, Cout: i32, flip: i32, dst: usize, planeStride: i32): void {
+  winogradWeights<f64>(src, coS, ciS, tapS, C, Cout, flip, dst, planeStride);
 }
 
 export function winograd_f32(

@@ -135,7 +135,7 @@ const CASES: Record<keyof Kernels, Maker> = {
     const [C, Cout] = [[1, 1], [3, 5], [9, 13]][v];
     return {
       sizes: { src: Cout * C * 9, dst: 16 * panelsOf(Cout, nr) * (nr + C * nr) },
-      args: { coS: C * 9, ciS: 9, tapS: 1, C, Cout, flip: v % 2 },
+      args: { coS: C * 9, ciS: 9, tapS: 1, C, Cout, flip: v % 2, planeStride: 0 },
     };
   },
   winograd: (_b, nr, v) => {

@@ -99,7 +99,7 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
               const [src, dst] = ws.off;
               ws.mem.set(wsrc, src);
               ws.mem.fill(GUARD, dst, dst + 16 * uS);
-              ws.k.winogradWeights(ws.mem, src, coS, ciS, tapS, C, Cout, flip, dst, nr);
+              ws.k.winogradWeights(ws.mem, src, coS, ciS, tapS, C, Cout, flip, dst, 0, nr);
               return ws.mem.slice(dst, dst + 16 * uS);
             });
             for (let xi = 0; xi < 16; xi++) {

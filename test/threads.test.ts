@@ -11,7 +11,7 @@ import {
 import { tuning } from '../src/threads';
 import { loadedThreadsModule } from '../src/wasm';
 import nnFx from './fixtures/nn.json';
-import { backendCases, firstDiff, fromFixture, useBackend, type FixtureArray } from './helpers';
+import { backendCases, firstDiff, fromFixture, relErr, TOL, useBackend, type FixtureArray } from './helpers';
 
 const variant = backendCases().find((b) => b === 'relaxed' || b === 'simd');
 
@@ -30,6 +30,8 @@ type Result = ArrayLike<number> | NDArray | { gradInput: NDArray; gradWeight: ND
 interface Case {
   name: string;
   run: () => Result;
+  /** The reference's result (golden fixtures), checked on the split results too. */
+  expected?: { data: ArrayLike<number>; tol: number };
 }
 
 function flat(r: Result): ArrayLike<number>[] {
@@ -39,7 +41,7 @@ function flat(r: Result): ArrayLike<number>[] {
   return [r as ArrayLike<number>];
 }
 
-const nnCases = (nnFx.cases as unknown as { name: string; fn: string; args: Record<string, unknown> & { input: FixtureArray; weight: FixtureArray; bias?: FixtureArray } }[])
+const nnCases = (nnFx.cases as unknown as { name: string; fn: string; expected: FixtureArray; args: Record<string, unknown> & { input: FixtureArray; weight: FixtureArray; bias?: FixtureArray } }[])
   .filter((c) => c.fn === 'conv1d' || c.fn === 'conv2d' || c.fn === 'conv3d');
 
 function cases(): Case[] {
@@ -49,7 +51,8 @@ function cases(): Case[] {
     for (const c of nnCases) {
       const { input, weight, bias, ...rest } = c.args;
       const o = { ...rest, ...(bias ? { bias: fromFixture(bias, dtype).data } : {}) };
-      list.push({ name: `${c.name} ${dtype}`, run: () => ops[c.fn](fromFixture(input, dtype), fromFixture(weight, dtype), o) });
+      list.push({ name: `${c.name} ${dtype}`, run: () => ops[c.fn](fromFixture(input, dtype), fromFixture(weight, dtype), o),
+        expected: { data: c.expected.data, tol: TOL[dtype] } });
     }
   }
   // Random conv2d layers on every path: both layouts, groups, strides, paddings, 1×1, 3×3 (Winograd), depthwise.
@@ -165,6 +168,10 @@ describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this proj
           if (d >= 0) bad.push(`${c.name} at ${t + 1} threads: result ${j} differs at ${d} (${arr[d]} vs ${results[0][i][j][d]})`);
         });
       }
+    });
+    // The split paths (chunks of 64 multiply-adds here) against PyTorch's results.
+    list.forEach((c, i) => {
+      if (c.expected && relErr(results[1][i][0], c.expected.data) > c.expected.tol) bad.push(`${c.name}: off PyTorch's result`);
     });
     expect(bad).toEqual([]);
     if (typeof process === 'object' && process.versions?.node) expect(threaded).toBe(true);

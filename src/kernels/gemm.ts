@@ -39,7 +39,9 @@ export interface Family {
     flip: number, bias: number, hasBias: number, dst: number, nr: number,
   ): void;
   padPlanes(mem: Float, src: number, P: number, h: number, w: number, dst: number, ph: number, pw: number, pbH: number, pbW: number, mode: number): void;
-  winogradWeights(mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, nr: number): void;
+  winogradWeights(
+    mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, planeStride: number, nr: number,
+  ): void;
   winograd(
     mem: Float, x: number, pw: number, C: number, th: number, tw: number, oh: number, ow: number, u: number, Cout: number,
     bias: number, hasBias: number, out: number, v: number, m: number, tileBlock: number, nr: number,
@@ -175,11 +177,12 @@ const AT = [[1, 1, 1, 0], [0, 1, -1, -1]];
 
 /** U_ξ = (G g Gᵀ)[ξ] for every (co, ci), as 16 GEMM weight sets of panels [zero bias nr][C × nr]. */
 function winogradWeights(
-  mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, nr: number,
+  mem: Float, src: number, coS: number, ciS: number, tapS: number, C: number, Cout: number, flip: number, dst: number, planeStride: number, nr: number,
 ): void {
   const panel = nr + C * nr;
-  const uS = Math.ceil(Cout / nr) * panel;
-  mem.fill(0, dst, dst + 16 * uS);
+  const own = Math.ceil(Cout / nr) * panel;
+  const uS = planeStride || own; // the 16 planes' stride (0: packed); a split passes the whole layer's
+  for (let p = 0; p < 16; p++) mem.fill(0, dst + p * uS, dst + p * uS + own);
   for (let co = 0; co < Cout; co++) {
     for (let ci = 0; ci < C; ci++) {
       const g = (ky: number, kx: number) => mem[src + co * coS + ci * ciS + (flip ? 8 - (3 * ky + kx) : 3 * ky + kx) * tapS];

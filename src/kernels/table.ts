@@ -77,7 +77,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('transpose', 'src* rows cols lds dst*! ldd'),
   kernel('packGemm', 'src* coS ciS tapS cinG taps coutG flip bias* hasBias dst*! nr~'),
   kernel('padPlanes', 'src* P h w dst*! ph pw pbH pbW mode'),
-  kernel('winogradWeights', 'src* coS ciS tapS C Cout flip dst*! nr~'),
+  kernel('winogradWeights', 'src* coS ciS tapS C Cout flip dst*! planeStride nr~'),
   kernel('winograd', 'x* pw C th tw oh ow u* Cout bias* hasBias out*! v*! m*! tileBlock nr~'),
   kernel('direct3', 'x* wp sh sw oh ow w* Cout out*! ldo nr~'),
   kernel('dwPlanes', 'x* P C c0 plane xStride h* kh kw bias* hasBias out*! oh ow'),

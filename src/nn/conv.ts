@@ -249,7 +249,18 @@ export function packWeights(
   mem.set(w, wraw);
   if (bias) mem.set(bias, braw);
   if (path === 'winograd') {
-    k.winogradWeights(mem, wraw, coS, ciS, tapS, C, Cout, flip, dst, nr);
+    // Chunks of output-channel panels, each into its panels of the 16 planes.
+    const uS = Math.ceil(Cout / nr) * (nr + C * nr);
+    const work = 16 * w.length;
+    const sp = chunking(Cout, work, nr);
+    const transform = (c0: number, c1: number) => {
+      for (let c = c0; c < c1; c++) {
+        const a = sp.at(c);
+        k.winogradWeights(mem, wraw + a * coS, coS, ciS, tapS, C, sp.at(c + 1) - a, flip, dst + (a / nr) * (nr + C * nr), uS, nr);
+      }
+    };
+    if (ws) ws.parallel(ws.threadsFor(work), sp.chunks, transform);
+    else transform(0, sp.chunks);
   } else {
     const groupStride = Math.ceil(coutG / nr) * (nr + taps * cinG * nr);
     // Chunks of weight panels per group (a copy: the same bits however split). Memory-bound: 8 "multiply-adds" a weight.
