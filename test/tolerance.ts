@@ -24,6 +24,7 @@
 // The constant bound is per element (no output may exceed it); it is loose for outputs much smaller than the
 // largest, which the direct-sum bound covers on the direct paths of the same ops.
 import { expect } from 'vitest';
+import { refConvBackward, refConvForward, refConvTranspose, type RefConvOptions, type RefTransposeOptions } from './reference/conv-grad';
 
 export type FloatType = 'float32' | 'float64';
 
@@ -86,4 +87,111 @@ export function within(got: ArrayLike<number>, want: ArrayLike<number>, tol: num
 export function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, tol: number | ArrayLike<number>, what = ''): void {
   const msg = within(got, want, tol);
   expect(msg, what).toBe('');
+}
+
+/**
+ * Winograd F(2×2, 3×3) (src/kernels/gemm.ts: Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½;
+ * 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1]). Each output is Aᵀ[Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B)]A: a sum of products whose
+ * chain of roundings is at most the input transform (4), the weight transform (4), the product (1), the channel sum
+ * (C) and the output transform (4) long, so |error| ≤ γ_{C+13}·M with M the same expression on |Aᵀ|, |G|, |Bᵀ|,
+ * |g|, |d| (Higham §3.5, componentwise). M has cross terms g_a·d_b that the direct sum has not, so it is bounded
+ * through the coefficients instead: in 1-D, Σ_b (|Aᵀ||G|ᵀ-weighted |Bᵀ| row sums) ≤ 4 for every output and tap
+ * (worked out from the matrices above), so in 2-D M ≤ 16·Σ_{c,a} |g_{c,a}|·max|d| = WINOGRAD_KAPPA·Σ|w_co|·max|x|.
+ * The bound is rigorous but about 30× looser than the direct one: the Winograd kernels are also tested exactly on
+ * small integers (every transformed value is a multiple of ½ far below 2²⁴), where any fault shows.
+ */
+export const WINOGRAD_KAPPA = 16;
+
+/** Per Cout: the Winograd bound's magnitude WINOGRAD_KAPPA·(max|x|·Σ|w[co]| + |bias[co]|), for `sumTol` with K = C + 13. */
+export function winogradMag(x: ArrayLike<number>, w: ArrayLike<number>, Cout: number, bias?: ArrayLike<number>): Float64Array {
+  let mx = 0;
+  for (let i = 0; i < x.length; i++) mx = Math.max(mx, Math.abs(x[i]));
+  const per = w.length / Cout;
+  return Float64Array.from({ length: Cout }, (_, co) => {
+    let s = 0;
+    for (let j = 0; j < per; j++) s += Math.abs(w[co * per + j]);
+    return WINOGRAD_KAPPA * (mx * s + Math.abs(bias?.[co] ?? 0));
+  });
+}
+
+/**
+ * The bound of a conv layer's output (channels-first x [N, C, …], w [Cout, C/groups, …k]), per element, against a
+ * reference: sumTol of the direct sums (K = C/groups·|k| + 1), or the Winograd bound where `winograd` is set.
+ */
+export function convLayerTol(
+  dtype: FloatType, x: { data: ArrayLike<number>; shape: readonly number[] }, w: { data: ArrayLike<number>; shape: readonly number[] },
+  opts: RefConvOptions, bias: ArrayLike<number> | undefined, winograd = false,
+): Float64Array {
+  const mag = refConvForward(absOf(x), absOf(w), opts).data;
+  const Cout = w.shape[0];
+  const O = mag.length / (x.shape[0] * Cout);
+  if (bias) for (let i = 0; i < mag.length; i++) mag[i] += Math.abs(bias[Math.floor(i / O) % Cout]);
+  const K = w.data.length / Cout + 1;
+  const tol = sumTol(dtype, K, mag);
+  if (winograd) {
+    const wm = winogradMag(x.data, w.data, Cout, bias);
+    const wt = sumTol(dtype, x.shape[1] + 13, Float64Array.from(mag, (_, i) => wm[Math.floor(i / O) % Cout]));
+    for (let i = 0; i < tol.length; i++) tol[i] = Math.max(tol[i], wt[i]);
+  }
+  return tol;
+}
+
+/**
+ * The bounds of a conv layer's gradients against a reference, per element: each is a sum of products of dy with w
+ * (gradInput: at most Cout/groups·|k| terms) or with x (gradWeight: N·|out| terms; gradBias: N·|out| terms of dy).
+ * With `winograd`, gradInput also gets the Winograd bound (dX as a Winograd forward on dy with the rotated kernel)
+ * and gradWeight the one of the Winograd weight gradient (κ = 16 on its own transforms, K = N·|out| + 13).
+ */
+export function convGradTol(
+  dtype: FloatType, x: { data: ArrayLike<number>; shape: readonly number[] }, w: { data: ArrayLike<number>; shape: readonly number[] },
+  dy: { data: ArrayLike<number>; shape: readonly number[] }, opts: RefConvOptions, winograd = false,
+): { gradInput: Float64Array; gradWeight: Float64Array; gradBias: Float64Array } {
+  const m = refConvBackward(absOf(x), absOf(w), absOf(dy), opts);
+  const [N, Cout] = dy.shape;
+  const O = dy.data.length / (N * Cout);
+  const G = opts.groups ?? 1;
+  const taps = w.data.length / (w.shape[0] * w.shape[1]);
+  const gradInput = sumTol(dtype, (Cout / G) * taps, m.gradInput);
+  const gradWeight = sumTol(dtype, N * O, m.gradWeight);
+  const gradBias = sumTol(dtype, N * O, m.gradBias);
+  if (winograd) {
+    const maxAbs = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => Math.max(s, Math.abs(v)), 0) as number;
+    const [mx, mw, mdy] = [maxAbs(x.data), maxAbs(w.data), maxAbs(dy.data)];
+    // gradInput: per input element, every dy and w it may meet through the transforms: κ·Cout·|k|·max|dy|·max|w|.
+    const gi = WINOGRAD_KAPPA * Cout * taps * mdy * mw;
+    const gw = WINOGRAD_KAPPA * N * O * mdy * mx;
+    const tI = (Cout + 13) * 2.02 * UNIT[dtype] * gi;
+    const tW = (N * O + 13) * 2.02 * UNIT[dtype] * gw;
+    for (let i = 0; i < gradInput.length; i++) gradInput[i] = Math.max(gradInput[i], tI);
+    for (let i = 0; i < gradWeight.length; i++) gradWeight[i] = Math.max(gradWeight[i], tW);
+  }
+  return { gradInput, gradWeight, gradBias };
+}
+
+/** Whether a layer with this channels-first weight shape may run a Winograd kernel (3×3, 1×3×3 or 1-D 9 taps). */
+export function maybeWinograd(wShape: readonly number[]): boolean {
+  const k = wShape.slice(2).filter((v, i, a) => !(v === 1 && i < a.length - 2));
+  return (k.length === 2 && k[0] === 3 && k[1] === 3) || (k.length === 1 && k[0] === 9);
+}
+
+/**
+ * The bound of a transposed convolution (x [N, Cin, …], w [Cin, Cout/groups, …k]) per element: a sum of at most
+ * Cin/groups·|k| products and the bias; with `winograd` (it runs as the input gradient of a forward layer, which may
+ * be Winograd) also the Winograd bound κ·(Cin·|k|·max|x|·max|w| + |bias|) with K = Cin + 13.
+ */
+export function transposeTol(
+  dtype: FloatType, x: { data: ArrayLike<number>; shape: readonly number[] }, w: { data: ArrayLike<number>; shape: readonly number[] },
+  opts: RefTransposeOptions, winograd = false,
+): Float64Array {
+  const mag = refConvTranspose(absOf(x), absOf(w), { ...opts, bias: opts.bias ? absArray(opts.bias) : undefined }).data;
+  const G = opts.groups ?? 1;
+  const taps = w.data.length / (w.shape[0] * w.shape[1]);
+  const tol = sumTol(dtype, (x.shape[1] / G) * taps + 1, mag);
+  if (winograd) {
+    const maxAbs = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => Math.max(s, Math.abs(v)), 0) as number;
+    const mb = opts.bias ? maxAbs(opts.bias) : 0;
+    const t = (x.shape[1] + 13) * 2.02 * UNIT[dtype] * WINOGRAD_KAPPA * (x.shape[1] * taps * maxAbs(x.data) * maxAbs(w.data) + mb);
+    for (let i = 0; i < tol.length; i++) tol[i] = Math.max(tol[i], t);
+  }
+  return tol;
 }
