@@ -9,7 +9,7 @@
 //   correlate(x, h) = convolve(x, reverse(conj h)), one side through the FFT and the other through the direct kernel,
 //   for real and complex h.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convolve, correlate, type Complex, type NDArray } from '../src/index';
+import { convolve, correlate, type Complex } from '../src/index';
 import { backendCases, randomArray, useBackend } from './helpers';
 import { scipyCorrelate } from './reference/correlate';
 import { ravel, size, unravel } from './reference/nd';
@@ -21,9 +21,10 @@ const DTYPES: FloatType[] = ['float64', 'float32'];
 const METHODS = ['direct', 'fft'] as const;
 const SHAPES: [number[], number[]][] = [[[23], [5]], [[17], [6]], [[9, 11], [3, 4]], [[5, 6, 7], [2, 3, 2]]];
 
-const arr = (shape: number[], seed: number, dtype: FloatType): NDArray => ({ data: randomArray(size(shape), seed, dtype), shape });
+const arr = (shape: number[], seed: number, dtype: FloatType) => ({ data: randomArray(size(shape), seed, dtype), shape });
+type Arr = ReturnType<typeof arr>;
 const cast = (d: ArrayLike<number>, dtype: FloatType) => (dtype === 'float32' ? Float32Array.from(d) : Float64Array.from(d));
-const reversed = (a: NDArray): NDArray => ({ data: a.data.slice().reverse(), shape: a.shape });
+const reversed = (a: Arr): Arr => ({ data: a.data.slice().reverse(), shape: a.shape });
 const sum = (s: number[]) => s.reduce((p, v) => p * v, 1);
 
 /** The start of each mode's slice of the full output on one axis (SciPy; x at least as large as h). */
@@ -31,7 +32,7 @@ const start = (mode: Mode, m: number) => (mode === 'full' ? 0 : mode === 'same' 
 const outLen = (mode: Mode, n: number, m: number) => (mode === 'full' ? n + m - 1 : mode === 'same' ? n : n - m + 1);
 
 /** The bound of one op's result against the exact value: direct sums, or the FFT's bound plus that. */
-function tolOf(method: 'direct' | 'fft', dtype: FloatType, x: NDArray, h: NDArray, mode: Mode, flip: boolean): Float64Array {
+function tolOf(method: 'direct' | 'fft', dtype: FloatType, x: Arr, h: Arr, mode: Mode, flip: boolean): Float64Array {
   const mag = scipyCorrelate(absOf(x), absOf(h), mode, flip).data;
   const t = sumTol(dtype, size(h.shape), mag);
   if (method === 'fft') {
@@ -165,7 +166,7 @@ describe.each(backendCases())('identities on %s', (be) => {
             // The FFT's constant bounds: an inner error E (per element) reaches the outer result as E·‖outer kernel‖₁,
             // and the outer FFT adds its own bound on the (exact) inner result.
             const n1 = sum(sf.map((v, a) => v + sg[a] + sh[a] - 2));
-            const l1 = (a: NDArray) => Array.from(a.data).reduce((s, v) => s + Math.abs(v), 0);
+            const l1 = (a: Arr) => Array.from(a.data).reduce((s, v) => s + Math.abs(v), 0);
             const fg = scipyCorrelate(f, g, 'full', true);
             const gh = scipyCorrelate(g, h, 'full', true);
             const extra = fftTol(dtype, n1, f.data, g.data) * l1(h) + fftTol(dtype, n1, fg.data, h.data)

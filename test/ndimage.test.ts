@@ -20,7 +20,7 @@ const ops = { 'ndimage.correlate': ndimage.correlate, 'ndimage.convolve': ndimag
 const perAxis = (o: number | number[], d: number) => (typeof o === 'number' ? new Array<number>(d).fill(o) : o);
 
 /** Per element: a sum of |weights| products (cval one of the inputs where it enters), test/tolerance.ts. */
-function tolOf(dtype: 'float32' | 'float64', x: { data: ArrayLike<number>; shape: number[] }, w: { data: ArrayLike<number>; shape: number[] }, c: (typeof cases)[number]): Float64Array {
+function tolOf(dtype: 'float32' | 'float64', x: { data: ArrayLike<number>; shape: readonly number[] }, w: { data: ArrayLike<number>; shape: readonly number[] }, c: (typeof cases)[number]): Float64Array {
   const { mode, cval, origin } = c.args;
   const mag = ndimageRef(absOf(x), absOf(w), { convolve: c.fn === 'ndimage.convolve', mode, cval: Math.abs(cval), origin: perAxis(origin, x.shape.length) });
   return sumTol(dtype, w.data.length, mag.data);

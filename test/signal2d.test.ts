@@ -29,7 +29,7 @@ function title(c: Case): string {
 }
 
 /** Per element: a sum of |in2| products (the fill value is one of the inputs where it enters), test/tolerance.ts. */
-function tolOf(dtype: 'float32' | 'float64', x: { data: ArrayLike<number>; shape: number[] }, h: { data: ArrayLike<number>; shape: number[] }, c: Case): Float64Array {
+function tolOf(dtype: 'float32' | 'float64', x: { data: ArrayLike<number>; shape: readonly number[] }, h: { data: ArrayLike<number>; shape: readonly number[] }, c: Case): Float64Array {
   const { mode, boundary, fillvalue } = c.args;
   const mag = signal2dRef(absOf(x), absOf(h), { convolve: c.fn === 'convolve2d', mode, boundary, fillvalue: Math.abs(fillvalue) });
   return sumTol(dtype, h.data.length, mag.data);

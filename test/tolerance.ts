@@ -32,9 +32,25 @@ export type FloatType = 'float32' | 'float64';
 export const UNIT: Record<FloatType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
 
 /** |x| element-wise, the same array type and shape, to run a reference on magnitudes (Σ|x·w| = ref(|x|, |w|)). */
-export function absOf<A extends { data: ArrayLike<number> }>(a: A): A {
-  return { ...a, data: Float64Array.from(a.data as ArrayLike<number>, Math.abs) };
+export function absOf(a: { data: ArrayLike<number>; shape: readonly number[] }): { data: Float64Array; shape: number[] } {
+  return { data: Float64Array.from(a.data, Math.abs), shape: [...a.shape] };
 }
+
+const l1 = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
+  return s;
+};
+const l2 = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+};
+const maxAbs = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]));
+  return s;
+};
 
 /** A plain array of |values| (for flat data: biases, raw kernels). */
 export function absArray(a: ArrayLike<number>): Float64Array {
@@ -53,9 +69,7 @@ export function sumTol(dtype: FloatType, K: number, mag: ArrayLike<number>, c = 
 
 /** The FFT bound of the file's comment: the same for every element of the output. */
 export function fftTol(dtype: FloatType, N: number, x: ArrayLike<number>, w: ArrayLike<number>, cF = 5): number {
-  const n1 = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + Math.abs(v), 0) as number;
-  const n2 = (a: ArrayLike<number>) => Math.sqrt(Array.prototype.reduce.call(a, (s: number, v: number) => s + v * v, 0) as number);
-  const B = Math.max(n2(x) * n1(w), n1(x) * n2(w));
+  const B = Math.max(l2(x) * l1(w), l1(x) * l2(w));
   return (3 * cF * Math.log2(Math.max(N, 2)) + 1) * UNIT[dtype] * B;
 }
 
@@ -155,7 +169,6 @@ export function convGradTol(
   const gradWeight = sumTol(dtype, N * O, m.gradWeight);
   const gradBias = sumTol(dtype, N * O, m.gradBias);
   if (winograd) {
-    const maxAbs = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => Math.max(s, Math.abs(v)), 0) as number;
     const [mx, mw, mdy] = [maxAbs(x.data), maxAbs(w.data), maxAbs(dy.data)];
     // gradInput: per input element, every dy and w it may meet through the transforms: κ·Cout·|k|·max|dy|·max|w|.
     const gi = WINOGRAD_KAPPA * Cout * taps * mdy * mw;
@@ -188,7 +201,6 @@ export function transposeTol(
   const taps = w.data.length / (w.shape[0] * w.shape[1]);
   const tol = sumTol(dtype, (x.shape[1] / G) * taps + 1, mag);
   if (winograd) {
-    const maxAbs = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => Math.max(s, Math.abs(v)), 0) as number;
     const mb = opts.bias ? maxAbs(opts.bias) : 0;
     const t = (x.shape[1] + 13) * 2.02 * UNIT[dtype] * WINOGRAD_KAPPA * (x.shape[1] * taps * maxAbs(x.data) * maxAbs(w.data) + mb);
     for (let i = 0; i < tol.length; i++) tol[i] = Math.max(tol[i], t);
