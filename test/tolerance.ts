@@ -15,12 +15,13 @@
 //
 // FFT paths. y = IFFT(FFT(x̃)·FFT(w̃)) with x̃, w̃ zero-padded to length N (product of the padded lengths in N-D).
 // A radix-2/3/4/5 FFT in floating point has normwise error ‖fl(X) − X‖₂ ≤ c_F·log₂N·u·‖X‖₂ (Higham §24.1, Thm
-// 24.2; c_F about 5 for the mixed-radix butterflies with precomputed twiddles), and ‖X‖₂ = √N·‖x‖₂ (Parseval). The
+// 24.2: per stage η = μ + γ₄(√2 + μ) ≈ 5.7u + μ for a radix-2 butterfly with twiddles accurate to μ ≈ u, so c_F = 8
+// per log₂N covers the radix-2/4 and the mixed-radix passes, whose fewer stages have larger constants), and ‖X‖₂ = √N·‖x‖₂ (Parseval). The
 // pointwise product adds u per bin, and |W_k| ≤ ‖w‖₁, |X_k| ≤ ‖x‖₁ bound the product's sensitivity:
 //   ‖δ(X·W)‖₂ ≤ ‖δX‖₂·max|W| + max|X|·‖δW‖₂ + u·‖X·W‖₂ ≤ (2·c_F·log₂N + 1)·u·√N·B,  B = max(‖x‖₂‖w‖₁, ‖x‖₁‖w‖₂);
 // the inverse transform (unitary up to 1/√N, so the error above shrinks by √N) adds its own c_F·log₂N·u·‖y‖₂ with
 // ‖y‖₂ ≤ B (Young's inequality), and every element is at most the 2-norm of the error vector:
-//   |fl(y_i) − y_i| ≤ (3·c_F·log₂N + 1)·u·B =: tol (the same for every element), c_F = 5.
+//   |fl(y_i) − y_i| ≤ (3·c_F·log₂N + 1)·u·B =: tol (the same for every element), c_F = FFT_C = 8.
 // The constant bound is per element (no output may exceed it); it is loose for outputs much smaller than the
 // largest, which the direct-sum bound covers on the direct paths of the same ops.
 import { expect } from 'vitest';
@@ -67,8 +68,16 @@ export function sumTol(dtype: FloatType, K: number, mag: ArrayLike<number>, c = 
   return Float64Array.from(mag, (m) => f * m);
 }
 
+/** The FFT's constant per log₂N stages (the file's comment). */
+export const FFT_C = 8;
+
+/** One transform of length N against the exact DFT: ‖fl(X) − X‖₂ / ‖X‖₂ ≤ FFT_C·log₂N·u (Higham Thm 24.2). */
+export function fftNormTol(dtype: FloatType, N: number): number {
+  return FFT_C * Math.log2(Math.max(N, 2)) * UNIT[dtype];
+}
+
 /** The FFT bound of the file's comment: the same for every element of the output. */
-export function fftTol(dtype: FloatType, N: number, x: ArrayLike<number>, w: ArrayLike<number>, cF = 5): number {
+export function fftTol(dtype: FloatType, N: number, x: ArrayLike<number>, w: ArrayLike<number>, cF = FFT_C): number {
   const B = Math.max(l2(x) * l1(w), l1(x) * l2(w));
   return (3 * cF * Math.log2(Math.max(N, 2)) + 1) * UNIT[dtype] * B;
 }
