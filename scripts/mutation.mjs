@@ -55,7 +55,7 @@ function run(family, kernels, backend) {
   const t = Date.now();
   try {
     execFileSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'node', '--typecheck.enabled=false',
-      '--reporter=json', `--outputFile=${out}`, ...files], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      '--maxWorkers=2', '--reporter=json', `--outputFile=${out}`, ...files], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch {
     // vitest exits 1 when tests fail: that is the point. The report says what ran.
   }
@@ -74,7 +74,7 @@ function run(family, kernels, backend) {
 }
 
 const cell = (s, w) => String(s).padEnd(w);
-console.log(`relative error ${rel} into float32 results; ${cell('kernel', 28)}backend  caught by      faulted calls  seconds`);
+console.log(`relative error ${rel} into float32 results; ${cell('kernel', 28)}backend  caught by          faulted calls  seconds`);
 for (const [family, f] of Object.entries(FAMILIES)) {
   if (only && family !== only) continue;
   const targets = [[family, f.kernels]];
@@ -84,7 +84,7 @@ for (const [family, f] of Object.entries(FAMILIES)) {
       const r = run(family, kernels, backend);
       const ok = r.caught > 0 && r.suiteErrors === 0;
       rows.push({ label, backend, ...r, ok });
-      console.log(`${cell(label, 28)}${cell(backend, 9)}${cell(`${r.caught} of ${r.total} tests`, 17)}${cell(r.calls, 15)}${r.seconds.toFixed(0)}` +
+      console.log(`${cell(label, 28)}${cell(backend, 9)}${cell(`${r.caught} of ${r.total} tests`, 21)}${cell(r.calls, 15)}${r.seconds.toFixed(0)}` +
         `${r.calls === 0 ? '  (never ran: not applicable on this backend/dtype)' : ok ? '' : '  NOT CAUGHT'}`);
     }
   }

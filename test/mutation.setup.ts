@@ -33,7 +33,8 @@ if (spec) {
   };
   setKernelWrapper((name, kernel, be, binding) => {
     if (be !== backend || !names.has(name) || name === 'corr2dHwcU8') return kernel;
-    const variant = binding.split(':')[0] as WasmVariant;
+    // The binding key is `[threads-]<variant>:<dtype>`: without the module found, the whole memory is compared.
+    const variant = binding.split(':')[0].replace(/^threads-/, '') as WasmVariant;
     const run = kernel as (...args: unknown[]) => unknown;
     return ((...args: unknown[]) => {
       const mem = args[0] as Float32Array | Float64Array;
@@ -50,10 +51,10 @@ if (spec) {
       if (!dtypes.has(f32 ? 'float32' : 'float64')) return run(...args);
       let lo = 0;
       let hi = mem.length;
-      if (be === 'wasm') {
-        const arena = loadedModule(variant)!.arena;
-        lo = arena.base / mem.BYTES_PER_ELEMENT;
-        hi = Math.ceil(arena.top / mem.BYTES_PER_ELEMENT);
+      const m = be === 'wasm' ? loadedModule(variant) : undefined;
+      if (m && m.exports.memory.buffer === mem.buffer) {
+        lo = m.arena.base / mem.BYTES_PER_ELEMENT;
+        hi = Math.ceil(m.arena.top / mem.BYTES_PER_ELEMENT);
       }
       const before = mem.slice(lo, hi);
       const r = run(...args);
