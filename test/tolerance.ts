@@ -1,6 +1,7 @@
-// Per-element error bounds derived from the arithmetic, and the check that uses them. Every float comparison of a
-// result with a reference in test/ goes through `expectWithin` (or `within`) with a bound from here, so a result
-// off by a relative 1e-5 fails (scripts/mutation.mjs checks that it does), where `1e-4 × max|ref|` let 3e-5 pass.
+// Per-element error bounds derived from the arithmetic, and the check that uses them. Float results are compared
+// with their reference through `expectWithin` with a bound from here (complex, similarity and ndimage-sum tests keep
+// their own per-element bounds of the same form), so a result off by a relative 1e-5 fails (scripts/mutation.mjs
+// checks that it does), where `1e-4 × max|ref|` let 3e-5 pass.
 //
 // Direct sums (correlation, convolution, conv layers, their gradients, GEMM). Output i is a sum of K products
 // y_i = Σ_k x_k·w_k (a bias is one more term with w = 1). In floating point with unit roundoff u (2⁻²⁴ for float32,
@@ -11,13 +12,16 @@
 // the same again, and rounding the stored result to the dtype adds u·|y_i| ≤ u·Σ|x·w|. Hence
 //   tol_i = (c·K + 1)·u·Σ_k |x_k·w_k|,   c = 2.02 ≥ γ_K/(K·u) for the result plus as much for the reference.
 // Σ_k |x_k·w_k| per element is exact and cheap: the same reference op applied to |x| and |w| (`absOf`).
-// Inputs must reach the op and the reference as the same values (float32 data is given as Float32Array to both).
+// Inputs should reach the op and the reference as the same values; where a fixture was computed from the float64
+// inputs and the op gets them rounded to float32, each product moves by at most 2u·|x·w|, which the reference's
+// share (exact in float64) covers for K ≥ 2 and the +1 with the product's own rounding for K = 1.
 //
 // FFT paths. y = IFFT(FFT(x̃)·FFT(w̃)) with x̃, w̃ zero-padded to length N (product of the padded lengths in N-D).
 // A radix-2/3/4/5 FFT in floating point has normwise error ‖fl(X) − X‖₂ ≤ c_F·log₂N·u·‖X‖₂ (Higham §24.1, Thm
 // 24.2: per stage η = μ + γ₄(√2 + μ) ≈ 5.7u + μ for a radix-2 butterfly with twiddles accurate to μ ≈ u, so c_F = 8
-// per log₂N covers the radix-2/4 and the mixed-radix passes, whose fewer stages have larger constants), and ‖X‖₂ = √N·‖x‖₂ (Parseval). The
-// pointwise product adds u per bin, and |W_k| ≤ ‖w‖₁, |X_k| ≤ ‖x‖₁ bound the product's sensitivity:
+// per log₂N covers the radix-2/4 and the mixed-radix passes, whose fewer stages have larger constants), and
+// ‖X‖₂ = √N·‖x‖₂ (Parseval). The pointwise product adds u per bin, and |W_k| ≤ ‖w‖₁, |X_k| ≤ ‖x‖₁ bound the
+// product's sensitivity:
 //   ‖δ(X·W)‖₂ ≤ ‖δX‖₂·max|W| + max|X|·‖δW‖₂ + u·‖X·W‖₂ ≤ (2·c_F·log₂N + 1)·u·√N·B,  B = max(‖x‖₂‖w‖₁, ‖x‖₁‖w‖₂);
 // the inverse transform (unitary up to 1/√N, so the error above shrinks by √N) adds its own c_F·log₂N·u·‖y‖₂ with
 // ‖y‖₂ ≤ B (Young's inequality), and every element is at most the 2-norm of the error vector:
