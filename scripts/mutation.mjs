@@ -1,9 +1,10 @@
-// npm run test:mutation [-- --kernels] [-- --only <family>] [-- --backend js|wasm]: do the tests bite? For each kernel family of
+// npm run test:mutation [-- --kernels | --kernel a,b] [-- --only <family>] [-- --backend js|wasm]: do the tests bite? For each kernel family of
 // src/kernels/*.ts, and each backend (the JS twin; the wasm export through its binder), inject a relative error of
 // 1e-5 into every float32 result the family's kernels write (test/mutation.setup.ts does it, told what by
 // CONVCORR_MUTATE), run the test files that cover the family (vitest, project node, one backend: js, or the SIMD
 // build for wasm), and count the tests that fail. Every row must be caught by at least one test; the script exits
-// 1 otherwise. `--kernels` adds a row per kernel (each kernel faulted alone), `--rel 3e-5` changes the error.
+// 1 otherwise. `--kernels` adds a row per kernel (each kernel faulted alone; about as long again per kernel),
+// `--kernel gemm,corr2d` runs only those kernels' rows, `--rel 3e-5` changes the error.
 // Not part of `npm test`: it runs the covering suites once per row.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -77,8 +78,12 @@ const cell = (s, w) => String(s).padEnd(w);
 console.log(`relative error ${rel} into float32 results; ${cell('kernel', 28)}backend  caught by          faulted calls  seconds`);
 for (const [family, f] of Object.entries(FAMILIES)) {
   if (only && family !== only) continue;
-  const targets = [[family, f.kernels]];
-  if (flag('--kernels') && f.kernels.length > 1) for (const k of f.kernels) targets.push([`  ${family}.${k}`, [k]]);
+  const pick = value('--kernel')?.split(',');
+  const targets = pick ? [] : [[family, f.kernels]];
+  if ((flag('--kernels') && f.kernels.length > 1) || pick) {
+    for (const k of f.kernels) if (!pick || pick.includes(k)) targets.push([`  ${family}.${k}`, [k]]);
+  }
+  if (!targets.length) continue;
   for (const [label, kernels] of targets) {
     for (const backend of backends) {
       const r = run(family, kernels, backend);
