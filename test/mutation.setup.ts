@@ -9,7 +9,8 @@
 // every element that differs after it is scaled. An element rewritten with its old value is missed, which only
 // makes the fault smaller. Results in float32 memory are faulted; `narrow` (float64 workspace, float32 results at
 // the same address) has its float32 results faulted; kernels run in float64 memory are left alone unless
-// CONVCORR_MUTATE_DTYPES names float64 too. corr2dHwcU8 writes bytes (a rounded uint8): not faulted.
+// CONVCORR_MUTATE_DTYPES names float64 too, or CONVCORR_MUTATE_F64 names the kernel (those that compute float32
+// ops' results in double scratch). corr2dHwcU8 writes bytes (a rounded uint8): not faulted.
 // Each test file appends `<kernel> <calls faulted>` lines to CONVCORR_MUTATE_LOG, so a row that never ran says so.
 import { appendFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
@@ -22,6 +23,9 @@ if (spec) {
   const names = new Set(list.split(','));
   const rel = Number(process.env.CONVCORR_MUTATE_REL ?? '1e-5');
   const dtypes = new Set((process.env.CONVCORR_MUTATE_DTYPES ?? 'float32').split(','));
+  // Kernels that compute float32 ops' results in double scratch (corrTaps' kept-tap sums, widen's float32 rows):
+  // their float64 results are faulted too.
+  const wide = new Set((process.env.CONVCORR_MUTATE_F64 ?? '').split(','));
   if (backend !== 'js' && backend !== 'wasm') throw new Error(`CONVCORR_MUTATE: backend ${backend} is not js or wasm`);
   for (const n of names) if (!(n in jsKernels)) throw new Error(`CONVCORR_MUTATE: no kernel ${n} in the table`);
   const fired = new Map<string, number>();
@@ -48,7 +52,7 @@ if (spec) {
         fired.set(name, (fired.get(name) ?? 0) + 1);
         return r;
       }
-      if (!dtypes.has(f32 ? 'float32' : 'float64')) return run(...args);
+      if (!dtypes.has(f32 ? 'float32' : 'float64') && !(!f32 && wide.has(name))) return run(...args);
       let lo = 0;
       let hi = mem.length;
       const m = be === 'wasm' ? loadedModule(variant) : undefined;
