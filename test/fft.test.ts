@@ -101,6 +101,28 @@ describe.each(backendCases())('FFT kernels on %s', (be) => {
         }
       }
     });
+    it(`cmul: a[i] = a[i]·(b[i]·scale), complex, per element within its bound, lengths either side of the lanes, ${dtype}`, () => {
+      for (const n of [1, 3, 4, 5, 7, 8, 9, 17, 33, 100]) {
+        const v = [1, 2, 3, 4].map((k) => randomArray(n, n * 13 + k, dtype));
+        const scale = 1 / (n + 2);
+        const got = withWorkspace('test', undefined, dtype, [n, n, n, n + 4], (ws) => {
+          const [ar, ai, br, bi] = ws.off;
+          v.forEach((a, k) => ws.mem.set(a, ws.off[k]));
+          ws.mem.fill(7.5, bi + n, bi + n + 4); // guards after the last input: left alone
+          ws.k.cmul(ws.mem, ar, ai, br, bi, n, scale);
+          expect(Array.from(ws.mem.subarray(bi + n, bi + n + 4))).toEqual([7.5, 7.5, 7.5, 7.5]);
+          return { re: ws.mem.slice(ar, ar + n), im: ws.mem.slice(ai, ai + n) };
+        });
+        const [xr, xi, yr, yi] = v;
+        // Each part: scale rounded to the dtype (a wasm f32 argument), b·scale rounded, two products, one sum: γ₄ of
+        // |x|·|y·scale| summed (test/tolerance.ts).
+        const s = scale;
+        const mag = Float64Array.from({ length: n }, (_, i) => (Math.abs(xr[i] * yr[i]) + Math.abs(xi[i] * yi[i])) * s);
+        const magI = Float64Array.from({ length: n }, (_, i) => (Math.abs(xr[i] * yi[i]) + Math.abs(xi[i] * yr[i])) * s);
+        expectWithin(got.re, Float64Array.from({ length: n }, (_, i) => (xr[i] * yr[i] - xi[i] * yi[i]) * s), sumTol(dtype, 4, mag), `re n=${n}`);
+        expectWithin(got.im, Float64Array.from({ length: n }, (_, i) => (xr[i] * yi[i] + xi[i] * yr[i]) * s), sumTol(dtype, 4, magI), `im n=${n}`);
+      }
+    });
   }
 });
 
