@@ -24,7 +24,8 @@ const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
-      name: 'node', include, provide: { variants: ['js', 'scalar', 'simd'] },
+      // CONVCORR_VARIANTS narrows the backends (the mutation run, scripts/mutation.mjs, tests one side at a time).
+      name: 'node', include, provide: { variants: (process.env.CONVCORR_VARIANTS?.split(',') ?? ['js', 'scalar', 'simd']) as ('js' | 'scalar' | 'simd')[] },
       // Type tests (test/*.test-d.ts: the result types of the overloads), once, in this project.
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     },
@@ -68,7 +69,7 @@ if (chromium) {
 export default defineConfig({
   test: {
     globalSetup: ['test/wasm-fresh.global.mjs'],
-    setupFiles: ['test/setup-binaries.ts'],
+    setupFiles: ['test/setup-binaries.ts', 'test/mutation.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects,

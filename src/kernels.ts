@@ -50,3 +50,34 @@ export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
   }
   return k;
 }
+
+/** A replacement for one kernel: given its name, its function and the backend, return the function to call. */
+export type KernelWrapper = (name: string, kernel: (...args: never[]) => unknown, backend: 'js' | 'wasm', binding: string) => (...args: never[]) => unknown;
+
+const jsOriginal: Kernels = { ...jsKernels };
+let wrapper: KernelWrapper | undefined;
+
+function wrapInPlace(k: Kernels, backend: 'js' | 'wasm', binding: string, from: Kernels): void {
+  const table = k as unknown as Record<string, (...args: never[]) => unknown>;
+  const src = from as unknown as Record<string, (...args: never[]) => unknown>;
+  for (const name of Object.keys(src)) table[name] = wrapper ? wrapper(name, src[name], backend, binding) : src[name];
+}
+
+// wasm bindings are wrapped where they enter wasmKernels' cache (the same object wasmKernels returns), so that
+// function stays as it is; with no wrapper set this costs nothing per call.
+const setBound = bound.set.bind(bound);
+bound.set = (key: string, k: Kernels) => {
+  if (wrapper) wrapInPlace(k, 'wasm', key, { ...k });
+  return setBound(key, k);
+};
+
+/**
+ * Test hook (the mutation run, `scripts/mutation.mjs` with `test/mutation.setup.ts`): route every kernel of the js
+ * table and of every wasm binding made from now on through `fn`; `setKernelWrapper(undefined)` restores them.
+ * @example setKernelWrapper((name, kernel) => (...args) => kernel(...args)); // a no-op wrapper
+ */
+export function setKernelWrapper(fn: KernelWrapper | undefined): void {
+  wrapper = fn;
+  wrapInPlace(jsKernels, 'js', 'js', jsOriginal);
+  bound.clear(); // bindings made before are rebound (and wrapped) on their next use
+}

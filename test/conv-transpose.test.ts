@@ -6,7 +6,8 @@ import {
   type ConvTransposeOptions, type NDArray,
 } from '../src/index';
 import fx from './fixtures/nn.json';
-import { backendCases, fromFixture, randomArray, relErr, TOL, useBackend, type FixtureArray } from './helpers';
+import { backendCases, firstDiff, fromFixture, randomArray, useBackend, type FixtureArray } from './helpers';
+import { expectWithin, maybeWinograd, transposeTol } from './tolerance';
 import { permute, refConvTranspose, type RefTransposeOptions } from './reference/conv-grad';
 
 interface TransposeCase {
@@ -38,10 +39,11 @@ describe.each(backendCases())('convTranspose fixtures (torch) on %s', (be) => {
   for (const dtype of ['float64', 'float32'] as const) {
     for (const c of cases) {
       it(`${c.name} ${dtype}`, () => {
-        const out = ops[c.fn](fromFixture(c.args.input, dtype), fromFixture(c.args.weight, dtype), optsOf(c, dtype));
+        const [x, w, o] = [fromFixture(c.args.input, dtype), fromFixture(c.args.weight, dtype), optsOf(c, dtype)];
+        const out = ops[c.fn](x, w, o);
         expect(out.shape).toEqual(c.expected.shape);
         expect(out.data).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
-        expect(relErr(out.data, c.expected.data)).toBeLessThanOrEqual(TOL[dtype]);
+        expectWithin(out.data, c.expected.data, transposeTol(dtype, x, w, o as RefTransposeOptions, maybeWinograd(w.shape)));
       });
     }
   }
@@ -54,7 +56,8 @@ describe.each(backendCases())('convTranspose fixtures (torch) on %s', (be) => {
       const out = ops[c.fn](x, w, { ...optsOf(c, 'float64'), layout: 'channels-last' });
       const back = permute(out, [0, r + 1, ...range(r).map((i) => i + 1)]);
       expect(back.shape).toEqual(c.expected.shape);
-      expect(relErr(back.data, c.expected.data)).toBeLessThanOrEqual(TOL.float64);
+      const w0 = fromFixture(c.args.weight, 'float64');
+      expectWithin(back.data, c.expected.data, transposeTol('float64', fromFixture(c.args.input, 'float64'), w0, optsOf(c, 'float64') as RefTransposeOptions, maybeWinograd(w0.shape)));
     });
   }
 
@@ -72,12 +75,12 @@ describe.each(backendCases())('convTranspose fixtures (torch) on %s', (be) => {
       const out = ops[`convTranspose${r}d` as keyof typeof ops](x, w, { ...(o as ConvTransposeOptions), bias });
       const ref = refConvTranspose(x, w, { ...o, bias });
       expect(out.shape).toEqual(ref.shape);
-      expect(relErr(out.data, ref.data)).toBeLessThanOrEqual(TOL.float64);
+      expectWithin(out.data, ref.data, transposeTol('float64', x, w, { ...o, bias }, maybeWinograd(ws)));
       // convTranspose(x, w) is the input gradient of conv(·, w) at gradOutput x (when outputPadding < stride).
       if ((o.outputPadding ?? 0) === 0) {
         const noBias = ops[`convTranspose${r}d` as keyof typeof ops](x, w, o as ConvTransposeOptions);
         const gi = gradInput[r - 1](noBias.shape, w, x, { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups });
-        expect(relErr(noBias.data, gi.data)).toBeLessThanOrEqual(1e-15);
+        expect(firstDiff(noBias.data, gi.data)).toBe(-1); // the same path: the same bits
       }
     });
   }

@@ -8,7 +8,8 @@ import {
   conv3d, conv3dBackward, conv3dGradInput, conv3dGradWeight, convolve, correlate, type ConvOptions, type NDArray,
 } from '../src/index';
 import fx from './fixtures/nn_grad.json';
-import { backendCases, fromFixture, randomArray, relErr, TOL, useBackend, type FixtureArray } from './helpers';
+import { backendCases, firstDiff, fromFixture, randomArray, rng, useBackend, type FixtureArray } from './helpers';
+import { convGradTol, expectWithin, maybeWinograd } from './tolerance';
 import { runGradWeight, viaCol2im, viaForward, winogradWeight } from '../src/nn/grad';
 import { planConv } from '../src/nn/plan';
 import { loadedModule } from '../src/wasm';
@@ -60,11 +61,12 @@ describe.each(backendCases())('conv backward fixtures (torch autograd) on %s', (
         expect(g.gradInput.shape).toEqual(c.expected.gradInput.shape);
         expect(g.gradWeight.shape).toEqual(c.expected.gradWeight.shape);
         expect(g.gradInput.data).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
-        expect(relErr(g.gradInput.data, c.expected.gradInput.data)).toBeLessThanOrEqual(TOL[dtype]);
-        expect(relErr(g.gradWeight.data, c.expected.gradWeight.data)).toBeLessThanOrEqual(TOL[dtype]);
+        const tol = convGradTol(dtype, x, w, dy, opts as RefConvOptions, maybeWinograd(w.shape));
+        expectWithin(g.gradInput.data, c.expected.gradInput.data, tol.gradInput, 'gradInput');
+        expectWithin(g.gradWeight.data, c.expected.gradWeight.data, tol.gradWeight, 'gradWeight');
         if (c.expected.gradBias) {
           expect(g.gradBias).toBeDefined();
-          expect(relErr(g.gradBias!, c.expected.gradBias.data)).toBeLessThanOrEqual(TOL[dtype]);
+          expectWithin(g.gradBias!, c.expected.gradBias.data, tol.gradBias, 'gradBias');
         } else {
           expect(g.gradBias).toBeUndefined();
         }
@@ -81,11 +83,13 @@ describe.each(backendCases())('conv backward fixtures (torch autograd) on %s', (
       const dy = permute(fromFixture(c.args.gradOutput, 'float64'), toLast(r));
       const opts: ConvOptions = { ...optsOf(c), layout: 'channels-last' };
       const g = backward[c.fn](x, w, dy, opts);
-      expect(relErr(permute(g.gradInput, fromLast(r)).data, c.expected.gradInput.data)).toBeLessThanOrEqual(TOL.float64);
-      expect(relErr(permute(g.gradWeight, wFromLast(r)).data, c.expected.gradWeight.data)).toBeLessThanOrEqual(TOL.float64);
-      // The split ops give the same as Backward.
-      expect(relErr(gradInput[r - 1](x.shape, w, dy, opts).data, g.gradInput.data)).toBeLessThanOrEqual(1e-15);
-      expect(relErr(gradWeight[r - 1](x, w.shape, dy, opts).data, g.gradWeight.data)).toBeLessThanOrEqual(1e-15);
+      const tol = convGradTol('float64', fromFixture(c.args.input, 'float64'), fromFixture(c.args.weight, 'float64'),
+        fromFixture(c.args.gradOutput, 'float64'), optsOf(c) as RefConvOptions, maybeWinograd(c.args.weight.shape));
+      expectWithin(permute(g.gradInput, fromLast(r)).data, c.expected.gradInput.data, tol.gradInput, 'gradInput');
+      expectWithin(permute(g.gradWeight, wFromLast(r)).data, c.expected.gradWeight.data, tol.gradWeight, 'gradWeight');
+      // The split ops give the same as Backward: the same paths, the same bits.
+      expect(firstDiff(gradInput[r - 1](x.shape, w, dy, opts).data, g.gradInput.data)).toBe(-1);
+      expect(firstDiff(gradWeight[r - 1](x, w.shape, dy, opts).data, g.gradWeight.data)).toBe(-1);
     });
   }
 
@@ -111,9 +115,10 @@ describe.each(backendCases())('conv backward fixtures (torch autograd) on %s', (
         const dy = rand([...y.shape], 3, dtype);
         const ref = refConvBackward(x, w, dy, o);
         const g = backward[`conv${r}dBackward` as keyof typeof backward](x, w, dy, { ...(o as ConvOptions), bias: new Array(ws[0]).fill(0) });
-        expect(relErr(g.gradInput.data, ref.gradInput)).toBeLessThanOrEqual(TOL[dtype]);
-        expect(relErr(g.gradWeight.data, ref.gradWeight)).toBeLessThanOrEqual(TOL[dtype]);
-        expect(relErr(g.gradBias!, ref.gradBias)).toBeLessThanOrEqual(TOL[dtype]);
+        const tol = convGradTol(dtype, x, w, dy, o, maybeWinograd(ws));
+        expectWithin(g.gradInput.data, ref.gradInput, tol.gradInput, 'gradInput');
+        expectWithin(g.gradWeight.data, ref.gradWeight, tol.gradWeight, 'gradWeight');
+        expectWithin(g.gradBias!, ref.gradBias, tol.gradBias, 'gradBias');
       });
     }
   }
@@ -175,6 +180,8 @@ describe.each(backendCases())('correlation forward, convolution backward on %s',
   const oh = H + 2 * p - kh + 1, ow = W + 2 * p - kw + 1;
   const dy = rand([N, Co, oh, ow], 23);
   const plane = (a: NDArray, i: number, h: number, wd: number): NDArray => ({ data: a.data.slice(i * h * wd, (i + 1) * h * wd), shape: [h, wd] });
+  // Both sides are float64 sums of the same products: each within its bound of the exact value (test/tolerance.ts).
+  const tols = convGradTol('float64', x, w, dy, { padding: p });
 
   it('gradInput is the full convolution of gradOutput with the kernel', () => {
     const gi = conv2dGradInput([N, C, H, W], w, dy, { padding: p });
@@ -186,7 +193,7 @@ describe.each(backendCases())('correlation forward, convolution backward on %s',
       }
       const fw = ow + kw - 1;
       const crop = Float64Array.from({ length: H * W }, (_, i) => full[(Math.floor(i / W) + p) * fw + (i % W) + p]);
-      expect(relErr(plane(gi, ci, H, W).data, crop)).toBeLessThanOrEqual(1e-12);
+      expectWithin(plane(gi, ci, H, W).data, crop, plane({ data: tols.gradInput.map((v) => 2 * v), shape: gi.shape }, ci, H, W).data);
     }
   });
 
@@ -197,7 +204,7 @@ describe.each(backendCases())('correlation forward, convolution backward on %s',
       for (let i = 0; i < H * W; i++) xp[(Math.floor(i / W) + p) * (W + 2 * p) + (i % W) + p] = x.data[ci * H * W + i];
       for (let co = 0; co < Co; co++) {
         const v = correlate({ data: xp, shape: [H + 2 * p, W + 2 * p] }, plane(dy, co, oh, ow), { mode: 'valid' }).data;
-        expect(relErr(plane(gw, co * C + ci, kh, kw).data, v)).toBeLessThanOrEqual(1e-12);
+        expectWithin(plane(gw, co * C + ci, kh, kw).data, v, plane({ data: tols.gradWeight.map((t) => 2 * t), shape: gw.shape }, co * C + ci, kh, kw).data);
       }
     }
   });
@@ -210,8 +217,9 @@ describe.each(backendCases())('correlation forward, convolution backward on %s',
     };
     const a = conv2dBackward(x, w, dy, { padding: p, flip: true });
     const b = conv2dBackward(x, rev(w), dy, { padding: p });
-    expect(relErr(a.gradInput.data, b.gradInput.data)).toBeLessThanOrEqual(1e-12);
-    expect(relErr(a.gradWeight.data, rev(b.gradWeight).data)).toBeLessThanOrEqual(1e-12);
+    const t = convGradTol('float64', x, w, dy, { padding: p, flip: true });
+    expectWithin(a.gradInput.data, b.gradInput.data, t.gradInput.map((v) => 2 * v));
+    expectWithin(a.gradWeight.data, rev(b.gradWeight).data, t.gradWeight.map((v) => 2 * v));
   });
 
   it('adjointness: <conv(x, w), dy> = <x, gradInput(dy)> = <w, gradWeight(dy)>', () => {
@@ -286,7 +294,15 @@ describe.each(backendCases())('the two input-gradient paths agree on %s', (be) =
         const dy = rand(plan.outputShape, 62, dtype);
         const a = viaForward(plan, dtype, undefined, w.data, dy.data);
         expect(a).toBeDefined();
-        expect(relErr(a!, viaCol2im(plan, dtype, undefined, w.data, dy.data))).toBeLessThanOrEqual(TOL[dtype]);
+        // Both within their bound of the exact gradient (channels-first for the bound: permuted when channels-last).
+        const cl = o.layout === 'channels-last';
+        const wf = cl ? permute(w, wFromLast(r)) : w;
+        const dyf = cl ? permute(dy, fromLast(r)) : dy;
+        const xsF = cl ? [xs[0], xs[xs.length - 1], ...xs.slice(1, -1)] : xs;
+        const ro = { ...o, layout: undefined } as RefConvOptions;
+        let t = convGradTol(dtype, { data: new Float64Array(xsF.reduce((p, q) => p * q, 1)), shape: xsF }, wf, dyf, ro, maybeWinograd(wf.shape)).gradInput;
+        if (cl) t = permute({ data: t, shape: xsF }, toLast(r)).data;
+        expectWithin(a!, viaCol2im(plan, dtype, undefined, w.data, dy.data), Float64Array.from(t, (v) => 2 * v));
       });
     }
   }
@@ -335,8 +351,9 @@ describe.each(backendCases())('random geometries against the reference on %s (fa
       const dy = rand(plan.outputShape, c.seed + 2);
       const g = backward[`conv${c.rank}dBackward` as 'conv1dBackward'](x, w, dy, o);
       const ref = refConvBackward(x, w, dy, o as RefConvOptions);
-      expect(relErr(g.gradInput.data, ref.gradInput)).toBeLessThanOrEqual(TOL.float64);
-      expect(relErr(g.gradWeight.data, ref.gradWeight)).toBeLessThanOrEqual(TOL.float64);
+      const tol = convGradTol('float64', x, w, dy, o as RefConvOptions, maybeWinograd(ws));
+      expectWithin(g.gradInput.data, ref.gradInput, tol.gradInput, 'gradInput');
+      expectWithin(g.gradWeight.data, ref.gradWeight, tol.gradWeight, 'gradWeight');
     }), { numRuns: 150, seed: 4242 });
     expect(checked).toBeGreaterThan(75);
   });
@@ -363,10 +380,44 @@ describe.each(backendCases())('Winograd and im2col weight gradients agree on %s'
         expect(winogradWeight(plan)).toBe(true);
         const dy = rand(plan.outputShape, 72, dtype);
         const a = runGradWeight(plan, dtype, undefined, x.data, dy.data, true);
-        expect(relErr(a, runGradWeight(plan, dtype, undefined, x.data, dy.data, false))).toBeLessThanOrEqual(TOL[dtype]);
+        const cl = o.layout === 'channels-last';
+        const xf = cl ? permute(x, fromLast(r)) : x;
+        const dyf = cl ? permute(dy, fromLast(r)) : dy;
+        const wsF = cl ? [ws[ws.length - 1], ws[ws.length - 2], ...ws.slice(0, -2)] : ws;
+        const ro = { ...o, layout: undefined } as RefConvOptions;
+        let t = convGradTol(dtype, xf, { data: new Float64Array(wsF.reduce((p, q) => p * q, 1)), shape: wsF }, dyf, ro, true).gradWeight;
+        if (cl) t = permute({ data: t, shape: wsF }, wToLast(r)).data;
+        expectWithin(a, runGradWeight(plan, dtype, undefined, x.data, dy.data, false), Float64Array.from(t, (v) => 2 * v));
       });
     }
   }
+  it('on small integers the Winograd weight gradient, the input gradient through the forward layer and im2col are exact', () => {
+    // Every transformed value is a multiple of ¼ far below 2²⁴: any fault in a kernel shows as a difference.
+    const ints = (shape: number[], seed: number, dtype: 'float32' | 'float64'): NDArray => {
+      const r = rng(seed);
+      const a = dtype === 'float32' ? new Float32Array(shape.reduce((p, q) => p * q, 1)) : new Float64Array(shape.reduce((p, q) => p * q, 1));
+      for (let i = 0; i < a.length; i++) a[i] = Math.floor(r() * 9) - 4;
+      return { data: a, shape };
+    };
+    for (const [xs, ws, o] of shapes.slice(0, 5)) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const r = xs.length - 2;
+        const x = ints(xs, 73, dtype);
+        const w = ints(ws, 74, dtype);
+        const plan = planConv('test', r, xs, ws, o);
+        const dy = ints(plan.outputShape, 75, dtype);
+        const g = backward[`conv${r}dBackward` as 'conv2dBackward'](x, w, dy, o);
+        const cl = o.layout === 'channels-last';
+        const ref = refConvBackward(cl ? permute(x, fromLast(r)) : x, cl ? permute(w, wFromLast(r)) : w, cl ? permute(dy, fromLast(r)) : dy,
+          { ...o, layout: undefined } as RefConvOptions);
+        expectWithin(cl ? permute(g.gradInput, fromLast(r)).data : g.gradInput.data, ref.gradInput, 0, `gradInput [${xs}] ${dtype}`);
+        expectWithin(cl ? permute(g.gradWeight, wFromLast(r)).data : g.gradWeight.data, ref.gradWeight, 0, `gradWeight [${xs}] ${dtype}`);
+        expectWithin(runGradWeight(plan, dtype, undefined, x.data, dy.data, true), g.gradWeight.data, 0, `Winograd gradWeight [${xs}] ${dtype}`);
+        expectWithin(runGradWeight(plan, dtype, undefined, x.data, dy.data, false), g.gradWeight.data, 0, `im2col gradWeight [${xs}] ${dtype}`);
+        expectWithin(viaCol2im(plan, dtype, undefined, w.data, dy.data), g.gradInput.data, 0, `col2im gradInput [${xs}] ${dtype}`);
+      }
+    }
+  });
   it('is not used where it does not apply', () => {
     expect(winogradWeight(planConv('t', 2, [1, 8, 6, 6], [8, 8, 3, 3], { stride: 2 }))).toBe(false);
     expect(winogradWeight(planConv('t', 2, [1, 8, 6, 6], [8, 4, 3, 3], { groups: 2 }))).toBe(false);

@@ -10,7 +10,8 @@ import { panelWidth } from '../src/kernels/gemm';
 import { convPath, runConv, type ConvPath } from '../src/nn/conv';
 import { planConv } from '../src/nn/plan';
 import { withWorkspace } from '../src/workspace';
-import { backendCases, firstDiff, randomArray, relErr, TOL, useBackend } from './helpers';
+import { backendCases, firstDiff, randomArray, rng, useBackend } from './helpers';
+import { convLayerTol, expectWithin, sumTol, winogradMag } from './tolerance';
 import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
 
 const EDGE = [1, 3, 4, 5, 7, 8, 9, 17];
@@ -304,12 +305,22 @@ function pathOf(c: Case): Path {
   return convPath(planConv('test', c.rank, x, w, { stride: c.stride, dilation: c.dilation, padding: c.padding, groups: c.groups, layout: c.layout }));
 }
 
-function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], flip: boolean, path?: Path): void {
+/** Small integers in [−4, 4]: every sum of products (and every Winograd-transformed value, a multiple of ¼) is exact. */
+function ints(n: number, seed: number, dtype: 'float32' | 'float64'): Float32Array | Float64Array {
+  const r = rng(seed);
+  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.floor(r() * 9) - 4;
+  return a;
+}
+
+function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], flip: boolean, path?: Path, exact = false): void {
   const C = c.groups * c.cinG;
   const Cout = c.groups * c.coutG;
-  let x: NDArray = { data: randomArray(c.N * C * c.size.reduce((a, b) => a * b, 1), c.seed, dtype), shape: [c.N, C, ...c.size] };
-  const w0: NDArray = { data: randomArray(Cout * c.cinG * c.kernel.reduce((a, b) => a * b, 1), c.seed + 1, dtype), shape: [Cout, c.cinG, ...c.kernel] };
-  const bias = c.bias ? randomArray(Cout, c.seed + 2, dtype) : undefined;
+  const gen = exact ? ints : randomArray;
+  const x0: NDArray = { data: gen(c.N * C * c.size.reduce((a, b) => a * b, 1), c.seed, dtype), shape: [c.N, C, ...c.size] };
+  let x = x0;
+  const w0: NDArray = { data: gen(Cout * c.cinG * c.kernel.reduce((a, b) => a * b, 1), c.seed + 1, dtype), shape: [Cout, c.cinG, ...c.kernel] };
+  const bias = c.bias ? gen(Cout, c.seed + 2, dtype) : undefined;
   const { before, after } = pads(c);
   const ref = refConv(x.data, x.shape as number[], w0.data, w0.shape as number[], {
     stride: c.stride, dilation: c.dilation, padBefore: before, padAfter: after, groups: c.groups, paddingMode: c.paddingMode, bias, flip,
@@ -325,7 +336,20 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   if (path) expect(pathOf({ ...c, layout })).toBe(path);
   const out = ops[c.rank - 1](x, w, opts);
   expect(out.shape).toEqual(expected.shape);
-  expect(relErr(out.data, expected.data)).toBeLessThanOrEqual(TOL[dtype]);
+  // Per element: a sum of cinG·|kernel| products and the bias, within sumTol of the reference (test/tolerance.ts).
+  let mag: { data: ArrayLike<number> } = refConv(x0.data.map(Math.abs), x0.shape as number[], w0.data.map(Math.abs), w0.shape as number[], {
+    stride: c.stride, dilation: c.dilation, padBefore: before, padAfter: after, groups: c.groups, paddingMode: c.paddingMode, bias: bias?.map(Math.abs), flip,
+  });
+  if (layout === 'channels-last') mag = permute({ data: Float64Array.from(mag.data), shape: ref.shape }, toChannelsLast(c.rank));
+  const K = c.cinG * c.kernel.reduce((a, b) => a * b, 1) + 1;
+  let tol = sumTol(dtype, K, mag.data);
+  if ((path ?? pathOf({ ...c, layout })) === 'winograd') {
+    const wm = winogradMag(x0.data, w0.data, Cout, bias);
+    const O = out.data.length / (c.N * Cout);
+    const wt = sumTol(dtype, C + 13, Float64Array.from(out.data, (_, i) => wm[layout === 'channels-last' ? i % Cout : Math.floor(i / O) % Cout]));
+    tol = Float64Array.from(tol, (v, i) => Math.max(v, wt[i]));
+  }
+  expectWithin(out.data, expected.data, exact ? 0 : tol);
   // The same path writing into the caller's array (the `output` option): the very same values, in that array,
   // written there by the path itself (runConv returns that array, not a fresh one copied in afterwards).
   const given = new (dtype === 'float32' ? Float32Array : Float64Array)(out.data.length).fill(NaN);
@@ -350,6 +374,17 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     });
   }
 
+  for (const path of ['planes', 'depthwise', 'pointwise', 'winograd', 'direct', 'im2col'] as const) {
+    it(`${path}: small integers, exact (float32 and float64)`, () => {
+      fc.assert(
+        fc.property(arbCase(path), fc.boolean(), fc.boolean(), (c, f32, flip) => {
+          check(c, f32 ? 'float32' : 'float64', c.layout, flip, path, true);
+        }),
+        { numRuns: 12, seed: 20261202 },
+      );
+    });
+  }
+
   it('identity: flip: true equals correlation with the kernel reversed on every spatial axis', () => {
     fc.assert(
       fc.property(arbCase('im2col'), (c) => {
@@ -360,7 +395,8 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
         const opts = { stride: c.stride, dilation: c.dilation, padding: c.padding, groups: c.groups, paddingMode: c.paddingMode };
         const a = ops[c.rank - 1](x, w, { ...opts, flip: true });
         const b = ops[c.rank - 1](x, flipSpatial(w), opts);
-        expect(relErr(a.data, b.data)).toBeLessThanOrEqual(1e-12);
+        const tol = convLayerTol('float64', x, w, { ...opts, flip: true }, undefined);
+        expectWithin(a.data, b.data, Float64Array.from(tol, (v) => 2 * v));
       }),
       { numRuns: 25, seed: 7 },
     );
