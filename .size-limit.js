@@ -36,9 +36,9 @@ export default [
   initial('{ ndimage }'),
   initial('{ fftconvolve }'),
   initial('{ matchTemplate }'),
-  // Every op at once: not the issue's budget (one op), a guard against growth of the whole API (47.5 kB with the
-  // thread pool's dispatch in every op's driver; its worker code is a lazy chunk).
-  initial('*', '48 kB'),
+  // Every op at once: not the issue's budget (one op), a guard against growth of the whole API (49.1 kB with the
+  // thread pool's dispatch in every op's driver, its worker code a lazy chunk, and the kernel table's binders).
+  initial('*', '50 kB'),
   // 35.44 kB with the targets' shrinkLevel 0; 34.69 kB with shrinkLevel 1 on the relaxed target (asconfig.json targets,
   // not changed here: see docs/performance.md). 35.5 kB until then.
   chunk('relaxed', '35.5 kB'),

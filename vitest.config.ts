@@ -18,6 +18,8 @@ function findChromium(): string | undefined {
 }
 
 const include = ['test/**/*.test.ts'];
+// Every project loads the binaries up front; the node project also has the mutation run's fault injector (Node only).
+const setupFiles = ['test/setup-binaries.ts'];
 const chromium = process.env.CONVCORR_NO_BROWSER ? undefined : findChromium();
 
 const projects: TestProjectInlineConfiguration[] = [
@@ -25,7 +27,7 @@ const projects: TestProjectInlineConfiguration[] = [
     extends: true,
     test: {
       // CONVCORR_VARIANTS narrows the backends (the mutation run, scripts/mutation.mjs, tests one side at a time).
-      name: 'node', include, provide: { variants: (process.env.CONVCORR_VARIANTS?.split(',') ?? ['js', 'scalar', 'simd']) as ('js' | 'scalar' | 'simd')[] },
+      name: 'node', include, setupFiles: [...setupFiles, 'test/mutation.setup.ts'], provide: { variants: (process.env.CONVCORR_VARIANTS?.split(',') ?? ['js', 'scalar', 'simd']) as ('js' | 'scalar' | 'simd')[] },
       // Type tests (test/*.test-d.ts: the result types of the overloads), once, in this project.
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
     },
@@ -33,7 +35,7 @@ const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
-      name: 'node-relaxed', include, execArgv: ['--experimental-wasm-relaxed-simd'],
+      name: 'node-relaxed', include, setupFiles, execArgv: ['--experimental-wasm-relaxed-simd'],
       provide: { variants: ['relaxed'] },
     },
   },
@@ -46,8 +48,10 @@ if (chromium) {
   projects.push({
     extends: true,
     test: {
-      name: 'chromium', include,
-      exclude: ['test/readme.test.ts', 'test/examples.test.ts'], // Node only: they write files and spawn node
+      name: 'chromium', include, setupFiles,
+      // Node only: they write or read files and spawn node, or need fresh copies of the package (vi.resetModules,
+      // which the browser runner does not give).
+      exclude: ['test/readme.test.ts', 'test/examples.test.ts', 'test/bench-table.test.ts', 'test/warm-up.test.ts'],
       provide: { variants: ['js', 'scalar', 'simd', 'relaxed'] },
       browser: {
         enabled: true,
@@ -69,7 +73,6 @@ if (chromium) {
 export default defineConfig({
   test: {
     globalSetup: ['test/wasm-fresh.global.mjs'],
-    setupFiles: ['test/setup-binaries.ts', 'test/mutation.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects,
