@@ -51,7 +51,8 @@ if (chromium) {
       name: 'chromium', include, setupFiles,
       // Node only: they write or read files and spawn node, or need fresh copies of the package (vi.resetModules,
       // which the browser runner does not give).
-      exclude: ['test/readme.test.ts', 'test/examples.test.ts', 'test/bench-table.test.ts', 'test/warm-up.test.ts'],
+      exclude: ['test/readme.test.ts', 'test/examples.test.ts', 'test/bench-table.test.ts', 'test/warm-up.test.ts',
+        'test/kernel-table.test.ts'],
       provide: { variants: ['js', 'scalar', 'simd', 'relaxed'] },
       browser: {
         enabled: true,
