@@ -28,11 +28,13 @@ const STALL_MS = 120_000;
 
 /**
  * The split's two sizes. `chunkWork`: multiply-adds per chunk, at least (a chunk is one or a few kernel calls, ~50 µs
- * or more of work). `minWork`: below it a call stays on one thread (a dispatch costs ~40–80 µs, about what 2 M
- * multiply-adds take on one core). Tests lower both to split small random shapes; `regions` counts the regions
- * handed to workers.
+ * or more of work). `minWork`: below it a call stays on one thread. Measured (`THREADS_BENCH_SWEEP=1 npm run bench --
+ * threads`, 2 threads against 1): conv2d 32→32 3×3 at 2.4 / 4.9 / 9.4 / 18.7 M multiply-adds 1.01 / 0.88 / 1.01 /
+ * 1.16×, depthwise at 1.7 M 1.09×, 1-D direct at 4.2 M 0.89×: splitting pays from about 8 M here. Tests lower both to
+ * split small random shapes; `regions` counts the regions handed to workers, `stolen` the lists the calling thread
+ * ran because no worker had claimed them.
  */
-export const tuning = { chunkWork: 1 << 20, minWork: 1 << 21, regions: 0, stolen: 0 };
+export const tuning = { chunkWork: 1 << 20, minWork: 1 << 23, regions: 0, stolen: 0 };
 
 /** While a region records a worker's list: the binders append to it instead of calling the export. */
 export const recording: { list: number[] | null } = { list: null };
