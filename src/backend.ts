@@ -272,11 +272,12 @@ function initSyncQuiet(opts?: InitOptions): BackendInfo {
     threadsReason = "this build loads the pool's code on demand: `await init({ threads })` once (initSync can change the count after that)";
     return getBackend();
   }
-  const load = planPool(threads === 'auto' ? poolCode!.hardwareThreads() : threads);
+  const n = threads === 'auto' ? poolCode!.hardwareThreads() : threads;
+  const load = planPool(n);
   if (load) {
     try {
       // The workers start on their own threads; until each is ready, its share runs on the calling thread.
-      attachPool(instantiateThreadsSync(load), threads === 'auto' ? poolCode!.hardwareThreads() : threads);
+      attachPool(instantiateThreadsSync(load), n);
     } catch (e) {
       threadsReason = `the threads build could not be instantiated: ${(e as Error).message}`;
     }

@@ -171,8 +171,7 @@ function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number,
   const sp = chunking(rows, work / slices, 2);
   ws.parallel(ws.threadsFor(work), slices * sp.chunks, (c0, c1) => {
     for (let c = c0; c < c1; c++) {
-      const s = Math.floor(c / sp.chunks);
-      const r0 = sp.at(c % sp.chunks);
+      const [s, r0, r1] = sp.of(c);
       let xi = x;
       let oi = out;
       for (let a = 0; a < d - 2; a++) {
@@ -180,7 +179,7 @@ function correlateTaps(ws: Workspace, x: number, xShape: number[], taps: number,
         xi += i * xs[a];
         oi += i * os[a];
       }
-      k.corrTaps(mem, xi + r0 * xs[d - 2], xs[d - 2], taps, n, oi + r0 * os[d - 2], sp.at((c % sp.chunks) + 1) - r0, outShape[d - 1], os[d - 2]);
+      k.corrTaps(mem, xi + r0 * xs[d - 2], xs[d - 2], taps, n, oi + r0 * os[d - 2], r1 - r0, outShape[d - 1], os[d - 2]);
     }
   });
 }

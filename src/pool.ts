@@ -1,11 +1,8 @@
 // Starting and stopping the thread pool (src/threads.ts runs it): the workers' program, where they come from (Node's
 // worker_threads or a browser's Worker from a Blob URL), and whether this engine can run them at all. A module of its
 // own, loaded by init({ threads }) only: a page that never asks for threads never downloads it.
-import { CALLS_CAPACITY, DONE, EPOCH, exportIndex, slot, STOP, type Pool } from './threads';
+import { CALLS_CAPACITY, DONE, EPOCH, exportIndex, slot, SPIN_MS, STOP, type Pool } from './threads';
 import type { WasmModule } from './wasm';
-
-/** Milliseconds a worker spins on the epoch word after its last region before it sleeps in Atomics.wait. */
-const SPIN_MS = 2;
 
 // The worker's whole program, as a string: it runs from a Blob URL in browsers and from `eval` in Node, so no bundler
 // needs to find a worker file. It instantiates the module over the shared memory, then waits for epochs.
@@ -18,11 +15,9 @@ function start(d, post) {
   const calls = new Float64Array(d.calls);
   const at = 4 * d.id + 4;
   let seen = Atomics.load(ctrl, 0);
-  Atomics.store(ctrl, at + 3, 1);
   post('ready');
   for (;;) {
-    // Spin a while before sleeping: waking from Atomics.wait takes 0.1–0.3 ms here, as long as a small layer's whole
-    // share, and the next region of a chain of ops usually comes within that (d.spin ms after the last one).
+    // Spin a while before sleeping (d.spin ms, SPIN_MS): the next region of a chain of ops usually comes within that.
     const until = performance.now() + d.spin;
     while (Atomics.load(ctrl, 0) === seen && performance.now() < until);
     Atomics.wait(ctrl, 0, seen);
@@ -52,31 +47,29 @@ if (typeof require === 'function') {
 }
 `;
 
+/** A Node built-in module, without an import a bundler would follow (process.getBuiltinModule, Node ≥ 20.16). */
+function builtin<M>(id: string): M | undefined {
+  const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.versions?.node ? (p.getBuiltinModule?.(id) as M | undefined) : undefined;
+}
+
+const isNode = () => !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+
 type NodeWorkerThreads = {
   Worker: new (src: string, o: { eval: true; workerData: unknown }) => {
     unref(): void; terminate(): Promise<number>; once(ev: string, f: (v: unknown) => void): void; on(ev: string, f: (v: unknown) => void): void;
   };
 };
 
-function nodeWorkerThreads(): NodeWorkerThreads | undefined {
-  const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!p?.versions?.node) return undefined;
-  return p.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
-}
-
 /** Why this engine cannot run a pool, or undefined where it can (checked before any worker starts). */
 export function threadsRefusal(): string | undefined {
+  const isolation = 'the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
-    return 'this engine has no SharedArrayBuffer' + (globalThis.crossOriginIsolated === false
-      ? ': the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
-      : '');
+    return `this engine has no SharedArrayBuffer${globalThis.crossOriginIsolated === false ? ` (${isolation})` : ''}`;
   }
-  if (globalThis.crossOriginIsolated === false) {
-    return 'the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
-  }
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (p?.versions?.node) {
-    if (!nodeWorkerThreads()) return 'node:worker_threads is not available (process.getBuiltinModule needs Node ≥ 20.16)';
+  if (globalThis.crossOriginIsolated === false) return isolation;
+  if (isNode()) {
+    if (!builtin('node:worker_threads')) return 'node:worker_threads is not available (process.getBuiltinModule needs Node ≥ 20.16)';
   } else if (typeof Worker !== 'function') {
     return 'this context has no Worker';
   }
@@ -85,12 +78,8 @@ export function threadsRefusal(): string | undefined {
 
 /** The engine's hardware concurrency (init({ threads: 'auto' })). */
 export function hardwareThreads(): number {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (p?.versions?.node) {
-    const os = (p as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:os') as
-      { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
-    if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
+  const os = builtin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
+  if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Math.max(1, n ?? 1);
 }
@@ -103,16 +92,15 @@ export function startPool(
   m: WasmModule, n: number, packBytes: number, persist: (bytes: number) => number, onDeath: (why: string) => void,
 ): { pool: Pool; ready: Promise<void> } {
   const ex = m.exports as unknown as Record<string, unknown>;
-  const index = exportIndex(m);
-  const names = [...index.keys()];
+  const names = [...exportIndex(m).keys()];
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * slot(n)));
   const calls = new Float64Array(new SharedArrayBuffer(8 * CALLS_CAPACITY));
   const pool: Pool = {
-    size: n, workers: [], ctrl, calls, names, index, fns: names.map((k) => ex[k] as (...a: number[]) => unknown), blocks: [],
+    size: n, workers: [], ctrl, calls, fns: names.map((k) => ex[k] as (...a: number[]) => unknown), blocks: [],
   };
   for (let t = 1; t < n; t++) Atomics.store(ctrl, slot(t), DONE);
   const readies: Promise<void>[] = [];
-  const wt = nodeWorkerThreads();
+  const wt = builtin<NodeWorkerThreads>('node:worker_threads');
   for (let t = 1; t < n; t++) {
     const pack = persist(packBytes);
     pool.blocks.push(pack);

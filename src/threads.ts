@@ -11,7 +11,7 @@
 //
 // Control words (Int32Array over a SharedArrayBuffer): [0] epoch, bumped once per region (workers wait on it);
 // [1] stop; [2] a kernel failed in a worker; then per worker t (from 1) four words at 4·t + 4: claim (0 open,
-// 1 running, 2 done), first and end index of its list in `calls`, ready.
+// 1 running, 2 done), first and end index of its list in `calls`, and one unused.
 import type { WasmModule } from './wasm';
 
 export const EPOCH = 0;
@@ -21,8 +21,11 @@ export const slot = (t: number) => 4 * t + 4;
 const OPEN = 0;
 const RUNNING = 1;
 export const DONE = 2;
-/** Milliseconds the calling thread spins for a worker's share before it sleeps. */
-const SPIN_MS = 2;
+/**
+ * Milliseconds a thread spins on a control word before it sleeps in Atomics.wait: the calling thread waiting for a
+ * worker's share, a worker waiting for the next region (waking from Atomics.wait took 0.1–0.3 ms here).
+ */
+export const SPIN_MS = 2;
 /** Milliseconds a worker may run one list before the call gives up on the pool (it then runs on one thread). */
 const STALL_MS = 120_000;
 
@@ -31,10 +34,9 @@ const STALL_MS = 120_000;
  * or more of work). `minWork`: below it a call stays on one thread. Measured (`THREADS_BENCH_SWEEP=1 npm run bench --
  * threads`, 2 threads against 1): conv2d 32→32 3×3 at 2.4 / 4.9 / 9.4 / 18.7 M multiply-adds 1.01 / 0.88 / 1.01 /
  * 1.16×, depthwise at 1.7 M 1.09×, 1-D direct at 4.2 M 0.89×: splitting pays from about 8 M here. Tests lower both to
- * split small random shapes; `regions` counts the regions handed to workers, `stolen` the lists the calling thread
- * ran because no worker had claimed them.
+ * split small random shapes; `regions` counts the regions handed to workers.
  */
-export const tuning = { chunkWork: 1 << 20, minWork: 1 << 23, regions: 0, stolen: 0 };
+export const tuning = { chunkWork: 1 << 20, minWork: 1 << 23, regions: 0 };
 
 /** While a region records a worker's list: the binders append to it instead of calling the export. */
 export const recording: { list: number[] | null } = { list: null };
@@ -52,9 +54,6 @@ export interface Pool {
   workers: WorkerHandle[];
   ctrl: Int32Array;
   calls: Float64Array;
-  /** Export names by index, the same in every instance (one compiled module). */
-  names: string[];
-  index: Map<string, number>;
   /** The calling thread's functions, by index (to run lists no worker claimed). */
   fns: ((...args: number[]) => unknown)[];
   /** Set when a worker died or stalled: the pool is no longer used, and why. */
@@ -88,11 +87,6 @@ function blockingWaitAllowed(): boolean {
     }
   }
   return canWait;
-}
-
-/** Whether worker t has instantiated (tests). */
-export function workerReady(pool: Pool, t: number): boolean {
-  return Atomics.load(pool.ctrl, slot(t) + 3) === 1;
 }
 
 function runList(pool: Pool, from: number, end: number): void {
@@ -159,7 +153,6 @@ function finish(pool: Pool, n: number): void {
   let failure: unknown;
   for (let t = n - 1; t >= 1; t--) {
     if (Atomics.compareExchange(ctrl, slot(t), OPEN, RUNNING) === OPEN) {
-      tuning.stolen++;
       try {
         runList(pool, ctrl[slot(t) + 1], ctrl[slot(t) + 2]);
       } catch (e) {
@@ -172,8 +165,7 @@ function finish(pool: Pool, n: number): void {
   const block = blockingWaitAllowed();
   for (let t = 1; t < n; t++) {
     const started = Date.now();
-    // Spin first (a worker's share usually ends within a millisecond of ours; waking from Atomics.wait costs
-    // 0.1–0.3 ms here), then sleep in Atomics.wait where this thread may block.
+    // Spin first (a worker's share usually ends within a millisecond of ours), then sleep where this thread may block.
     const spinUntil = performance.now() + SPIN_MS;
     while (Atomics.load(ctrl, slot(t)) !== DONE && performance.now() < spinUntil);
     while (Atomics.load(ctrl, slot(t)) !== DONE) {
@@ -194,15 +186,28 @@ function finish(pool: Pool, n: number): void {
 /** Chunks per region, at most (enough to share among 64 threads evenly enough). */
 const MAX_CHUNKS = 64;
 
+/** A split of `total` items into `chunks` chunks (see chunking). */
+export interface Chunks {
+  chunks: number;
+  /** Where chunk c starts (`at(chunks)` = total). */
+  at(c: number): number;
+  /**
+   * For a region that repeats this split over several planes, groups or images (chunk c of `outer · chunks`): which
+   * one, and the items [start, end) of its chunk.
+   */
+  of(c: number): [outer: number, start: number, end: number];
+}
+
 /**
  * Split `total` items (rows, planes, columns) of a call doing `work` multiply-adds into chunks of whole multiples of
  * `align` items: the count depends on the work alone, never on the threads, so the same calls run for every thread
- * count. `at(c)` is where chunk c starts (`at(chunks)` = total).
+ * count.
  */
-export function chunking(total: number, work: number, align = 1): { chunks: number; at: (c: number) => number } {
+export function chunking(total: number, work: number, align = 1): Chunks {
   const units = Math.ceil(total / align);
   const chunks = Math.max(1, Math.min(MAX_CHUNKS, units, Math.floor(work / tuning.chunkWork)));
-  return { chunks, at: (c) => Math.min(total, Math.round((c * units) / chunks) * align) };
+  const at = (c: number) => Math.min(total, Math.round((c * units) / chunks) * align);
+  return { chunks, at, of: (c) => [Math.floor(c / chunks), at(c % chunks), at((c % chunks) + 1)] };
 }
 
 /** Items [from, to) of rows `len` items long, as pieces that never cross a row: fn(row, first item in it, count). */

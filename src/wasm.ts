@@ -289,10 +289,6 @@ export function setMemoryLimit(bytes: number): void {
   memoryLimit = bytes;
 }
 
-export function getMemoryLimit(): number {
-  return memoryLimit;
-}
-
 /**
  * After a call returns (the arena back at its base): if the memory grew past the limit, give it back. wasm memory
  * cannot shrink, so the module gets a fresh instance of the same compiled code (its memory at the initial size) and

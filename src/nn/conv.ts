@@ -268,9 +268,7 @@ export function packWeights(
     const sp = chunking(coutG, work / G, nr);
     const pack = (c0: number, c1: number) => {
       for (let c = c0; c < c1; c++) {
-        const g = Math.floor(c / sp.chunks);
-        const a = sp.at(c % sp.chunks);
-        const b = sp.at((c % sp.chunks) + 1);
+        const [g, a, b] = sp.of(c);
         k.packGemm(mem, wraw + (g * coutG + a) * coS, coS, ciS, tapS, cinG, taps, b - a, flip, braw + g * coutG + a, bias ? 1 : 0,
           dst + g * groupStride + (a / nr) * (nr + taps * cinG * nr), nr);
       }
@@ -457,9 +455,8 @@ export function convOnce(
       const sp = chunking(oh, work / (N * od), 1);
       ws.parallel(T, N * od * sp.chunks, (c0, c1) => {
         for (let c = c0; c < c1; c++) {
-          const nz = Math.floor(c / sp.chunks);
-          const y = sp.at(c % sp.chunks);
-          const r = sp.at((c % sp.chunks) + 1) - y;
+          const [nz, y, y1] = sp.of(c);
+          const r = y1 - y;
           const n = Math.floor(nz / od);
           const z = nz % od;
           const xr = xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
@@ -477,9 +474,7 @@ export function convOnce(
       const sp = byRows ? chunking(M, work / G, 24) : chunking(coutG, work / G, nr);
       ws.parallel(T, G * sp.chunks, (c0, c1) => {
         for (let c = c0; c < c1; c++) {
-          const g = Math.floor(c / sp.chunks);
-          const a = sp.at(c % sp.chunks);
-          const b = sp.at((c % sp.chunks) + 1);
+          const [g, a, b] = sp.of(c);
           const wg = wk + g * groupStride;
           if (byRows) k.gemm(mem, b - a, coutG, cinG, xpad + g * cinG + a * C, C, wg, out + g * coutG + a * Cout, Cout, nr);
           else k.gemm(mem, M, b - a, cinG, xpad + g * cinG, C, wg + (a / nr) * (nr + cinG * nr), out + g * coutG + a, Cout, nr);
@@ -489,12 +484,11 @@ export function convOnce(
       // kd = 1 and unit stride: output plane z reads padded plane z. Chunks of tile rows (two output rows each);
       // folded 1-D images stay whole and go in order, so that the rows one writes past its end are overwritten by
       // the next image.
-      const sp = fold ? { chunks: 1, at: (c: number) => (c === 0 ? 0 : th) } : chunking(th, work / (N * od), 1);
+      const sp = chunking(th, fold ? 0 : work / (N * od), 1); // no work given: one chunk
       ws.parallel(fold ? 1 : T, N * od * sp.chunks, (c0, c1, t) => {
         for (let c = c0; c < c1; c++) {
-          const nz = Math.floor(c / sp.chunks);
-          const r0 = sp.at(c % sp.chunks);
-          const rows = sp.at((c % sp.chunks) + 1) - r0;
+          const [nz, r0, r1] = sp.of(c);
+          const rows = r1 - r0;
           const n = Math.floor(nz / od);
           const z = nz % od;
           const pw = fold ? 3 : Pw;
@@ -511,11 +505,9 @@ export function convOnce(
       const sp = byRows ? chunking(along, work / (N * G), 1) : chunking(coutG, work / (N * G), nr);
       ws.parallel(T, N * G * sp.chunks, (c0, c1, t) => {
         for (let c = c0; c < c1; c++) {
-          const ng = Math.floor(c / sp.chunks);
+          const [ng, a, b] = sp.of(c);
           const n = Math.floor(ng / G);
           const g = ng % G;
-          const a = sp.at(c % sp.chunks);
-          const b = sp.at((c % sp.chunks) + 1);
           const x0 = xpad + n * padVol * C;
           const o0 = out + n * outVol * Cout + g * coutG;
           const wg = wk + g * groupStride;

@@ -341,9 +341,8 @@ export function runGradWeight(plan: ConvPlan, dtype: DType, backend: unknown, x:
       const colt = col + t * K * Pt;
       const tmpt = tmp + t * K * coutG;
       for (let c = c0; c < c1; c++) {
-        const g = Math.floor(c / sp.chunks);
-        const a = sp.at(c % sp.chunks);
-        const nci = sp.at((c % sp.chunks) + 1) - a;
+        const [g, a, b] = sp.of(c);
+        const nci = b - a;
         const ag = acc + g * K * coutG + a * taps * coutG;
         let first = true;
         for (let n = 0; n < N; n++) {
