@@ -35,10 +35,13 @@ export interface Workspace {
  */
 export function threadsFor(op: string, backend: unknown, work: number): number {
   if (work < tuning.minWork) return 1;
-  const be = pinned.has(backend as object) ? (backend as { name: 'wasm'; module: WasmModule }) : resolveBackend(op, backend);
+  const be = resolved(op, backend);
   const pool = be.name === 'wasm' ? be.module.pool : undefined;
   return pool && !pool.broken ? pool.size : 1;
 }
+
+/** A backend resolved once, when a call is planned: the js kernels, or one instantiated wasm module. */
+export type Backend = Readonly<{ name: 'js' } | { name: 'wasm'; module: WasmModule }>;
 
 const pinned = new WeakSet<object>();
 
@@ -46,10 +49,26 @@ const pinned = new WeakSet<object>();
  * A `backend` value for withWorkspace naming one instantiated wasm module, whatever the default backend is now:
  * for data that lives in that module's memory (prepared layers' packed weights).
  */
-export function pinnedBackend(module: WasmModule): object {
-  const b = { name: 'wasm' as const, module };
+export function pinnedBackend(module: WasmModule): Backend {
+  const b = Object.freeze({ name: 'wasm' as const, module });
   pinned.add(b);
   return b;
+}
+
+/**
+ * The backend a call runs on, resolved from its `backend` option (or the default) when the call is planned, so the
+ * plan holds it and later steps never re-check the option. Throws the option's TypeError naming `op`.
+ */
+export function planBackend(op: string, requested: unknown): Backend {
+  if (pinned.has(requested as object)) return requested as Backend;
+  const b = Object.freeze(resolveBackend(op, requested));
+  pinned.add(b);
+  return b;
+}
+
+/** A planned backend as is; a raw `backend` option resolved now (callers not yet planning theirs). */
+function resolved(op: string, backend: unknown): Backend {
+  return pinned.has(backend as object) ? (backend as Backend) : resolveBackend(op, backend);
 }
 
 function inline(_threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void): void {
@@ -74,7 +93,7 @@ function layout(sizes: readonly number[], bpe: number): { off: number[]; total: 
  * allocated. Results must be copied out of `mem` inside `fn` (never return a view of it).
  */
 export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, sizes: readonly number[], fn: (ws: Workspace) => R): R {
-  const be = pinned.has(backend as object) ? (backend as { name: 'wasm'; module: WasmModule }) : resolveBackend(op, backend);
+  const be = resolved(op, backend);
   const Ctor = ctorOf(dtype);
   const bpe = Ctor.BYTES_PER_ELEMENT;
   const { off, total } = layout(sizes, bpe);
