@@ -1,6 +1,8 @@
-// Old build against new, in one process (`node bench/ab-table.mjs <old dist folder>`): the kernel table's generated
-// binders and the workspace pad must cost nothing measurable. Cases that make many small kernel calls (where a
-// binder's cost would show) and the layers of bench/nn.bench.mjs; results checked bit-equal before timing.
+// Old build against new, in one process (`node bench/ab-table.mjs <old dist folder>`): a redesign (plans, kernel
+// table, boundary module, non-finite policy) must cost nothing measurable. One or more cases of every op family —
+// cases that make many small kernel calls (where a binder's or a plan's cost would show), the layers of
+// bench/nn.bench.mjs, their gradients, the signal, ndimage, FFT, complex and similarity ops; results checked
+// bit-equal before timing.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { checkSame, randomFloats, runCase } from './harness.mjs';
@@ -38,6 +40,39 @@ const x3 = randomFloats(Float32Array, 1 << 16, 7);
 const h3 = randomFloats(Float32Array, 4096, 8);
 cases.push({ id: 'fftconvolve 65536 ∗ 4096 full', flops: 0, run: (m) => () => m.convolve(x3, h3, { method: 'fft' }) });
 
+const gradA = (() => {
+  const x = { data: randomFloats(Float32Array, 64 * 56 * 56, 9), shape: [1, 64, 56, 56] };
+  const w = { data: randomFloats(Float32Array, 64 * 64 * 9, 10).map((v) => v * 0.1), shape: [64, 64, 3, 3] };
+  const dy = { data: randomFloats(Float32Array, 64 * 56 * 56, 11), shape: [1, 64, 56, 56] };
+  return { x, w, dy };
+})();
+cases.push({ id: 'conv2dGradInput shape A', flops: 0, run: (m) => () => m.conv2dGradInput(gradA.x.shape, gradA.w, gradA.dy, { padding: 1 }) });
+cases.push({ id: 'conv2dGradWeight shape A', flops: 0, run: (m) => () => m.conv2dGradWeight(gradA.x, gradA.w.shape, gradA.dy, { padding: 1 }) });
+const xt = { data: randomFloats(Float32Array, 64 * 28 * 28, 12), shape: [1, 64, 28, 28] };
+const wt = { data: randomFloats(Float32Array, 64 * 32 * 16, 13).map((v) => v * 0.1), shape: [64, 32, 4, 4] };
+cases.push({ id: 'convTranspose2d 1×64×28² → 32 4×4 s2', flops: 0, run: (m) => () => m.convTranspose2d(xt, wt, { stride: 2, padding: 1 }) });
+const img = { data: randomFloats(Float32Array, 1024 * 1024, 14), shape: [1024, 1024] };
+const k3 = { data: randomFloats(Float32Array, 9, 15), shape: [3, 3] };
+const k7 = { data: randomFloats(Float32Array, 49, 16), shape: [7, 7] };
+const out = new Float32Array(1024 * 1024);
+cases.push({ id: 'ndimage.correlate 1024² 3×3 f32 output', flops: 0, run: (m) => () => m.ndimage.correlate(img, k3, { output: out }) });
+cases.push({ id: 'ndimage.correlate 1024² 7×7 f32 reflect', flops: 0, run: (m) => () => m.ndimage.correlate(img, k7, { mode: 'reflect' }) });
+const x1m = randomFloats(Float32Array, 1e6, 17);
+const k1k = randomFloats(Float32Array, 1023, 18);
+cases.push({ id: 'correlate 1-D 1e6 ⋆ 1023 auto', flops: 0, run: (m) => () => m.correlate(x1m, k1k, { mode: 'same' }) });
+const k31 = randomFloats(Float32Array, 31, 19);
+cases.push({ id: 'correlate 1-D 1e5 ⋆ 31 direct', flops: 0, run: (m) => () => m.correlate(x1m.subarray(0, 1e5), k31, { method: 'direct' }) });
+cases.push({ id: 'numpy.correlate 1e5 ⋆ 31 valid', flops: 0, run: (m) => () => m.numpy.correlate(x1m.subarray(0, 1e5), k31) });
+const im512 = { data: randomFloats(Float64Array, 512 * 512, 20), shape: [512, 512] };
+const k31x31 = { data: randomFloats(Float64Array, 31 * 31, 21), shape: [31, 31] };
+cases.push({ id: 'fftconvolve 2-D f64 512² ∗ 31² same', flops: 0, run: (m) => () => m.fftconvolve(im512, k31x31, { mode: 'same' }) });
+cases.push({ id: 'correlate2d f64 512² ⋆ 5² symm', flops: 0, run: (m) => () => m.correlate2d(im512, { data: k31x31.data.subarray(0, 25), shape: [5, 5] }, { boundary: 'symm', mode: 'same' }) });
+const cx = { re: randomFloats(Float32Array, 1 << 16, 22), im: randomFloats(Float32Array, 1 << 16, 23) };
+const ch = { re: randomFloats(Float32Array, 63, 24), im: randomFloats(Float32Array, 63, 25) };
+cases.push({ id: 'correlate complex64 65536 ⋆ 63 direct', flops: 0, run: (m) => () => m.correlate(cx, ch, { method: 'direct' }) });
+const tpl = { data: img.data.slice(0, 64 * 64), shape: [64, 64] };
+cases.push({ id: 'matchTemplate 1024² 64² ccoeff-normed', flops: 0, run: (m) => () => m.matchTemplate(img, tpl, { method: 'ccoeff-normed' }) });
+
 // `AB_ONLY=text` runs the cases whose name contains it; AB_ROUNDS rounds (default 7).
 const only = process.env.AB_ONLY;
 const rounds = Number(process.env.AB_ROUNDS ?? 7);
@@ -47,8 +82,8 @@ for (const c of cases) {
   const b = c.run(B);
   const ra = a();
   const rb = b();
-  checkSame(`${c.id}: new equals old`, rb.data ?? rb, ra.data ?? ra, 0);
-  const variants = [{ name: 'old', fn: a }, { name: 'new (kernel table)', fn: b }];
+  checkSame(`${c.id}: new equals old`, rb.data ?? rb.re ?? rb, ra.data ?? ra.re ?? ra, 0);
+  const variants = [{ name: 'old', fn: a }, { name: 'new', fn: b }];
   if (C) variants.push({ name: 'old again (control)', fn: c.run(C) });
   runCase({ id: c.id, flops: 1, variants, rounds, maxTime: 0.2 });
 }
