@@ -9,7 +9,9 @@
 // results resident in its heap and reads back the final result; onnxruntime copies the input in and the graph's
 // outputs out. Every variant's result is checked against ours before timing. Ratios are medians of per-round ratios.
 // Environment: NETS_BENCH_ROUNDS (default 3), NETS_BENCH_MS (per layer variant and round, default 80),
-// NETS_BENCH_CHAIN_MS (default 600), NETS_BENCH_NETS (e.g. "ResNet"), NETS_BENCH_LAYERS=0 to run the chains only.
+// NETS_BENCH_CHAIN_MS (default 600), NETS_BENCH_NETS (e.g. "ResNet"), NETS_BENCH_LAYERS=0 to run the chains only,
+// NETS_BENCH_TRAIN=0 to skip the training step (forward, input gradient and weight gradient of every layer, fresh
+// results, channels-first; the first layer's input gradient is left out, as training never needs the image's).
 import { checkSame, median, randomFloats, runCaseAsync } from './harness.mjs';
 import { convGraph } from './onnx.mjs';
 import * as mobilenetv2 from './nets/mobilenetv2.mjs';
@@ -199,6 +201,27 @@ export default async function nets(convcorr) {
           ...(prepareConv2d ? { pcfVsTf: ratio(res, 0, 4), pclVsTf: ratio(res, 0, 5) } : {}) });
       }
     }
+    // --- A training step's convolutions: forward, dX and dW of every layer on the layer's own input. ---
+    if (process.env.NETS_BENCH_TRAIN !== '0' && convcorr.conv2dGradInput) {
+      const { conv2dGradInput, conv2dGradWeight } = convcorr;
+      const dy = L.map((l) => ({ data: randomFloats(Float32Array, prod(l.yShape), 2000 + l.index), shape: l.yShape }));
+      const w = (l) => ({ data: l.wCF, shape: l.wShape });
+      const o = (l) => ({ stride: l.stride, padding: l.pad, groups: l.groups });
+      const needsDx = L.filter((l) => l.index > 0);
+      const fwd = () => L.map((l) => plain(l, own(l, 'channels-first'), 'channels-first'));
+      const dX = () => needsDx.map((l) => conv2dGradInput(l.xShape, w(l), dy[l.index], o(l)));
+      const dW = () => L.map((l) => conv2dGradWeight(own(l, 'channels-first'), l.wShape, dy[l.index], o(l)));
+      const fwdX = () => needsDx.map((l) => plain(l, own(l, 'channels-first'), 'channels-first'));
+      const train = await runCaseAsync({ id: `nets ${net.name}: training step, every layer (channels-first, fresh results)`,
+        flops: 2 * macs, rounds, minMs: chainMs, minCalls: 2, nameWidth: 36, variants: [
+          { name: 'forward, every layer', fn: fwd },
+          { name: 'forward, layers that need dX', fn: fwdX },
+          { name: 'dX (input gradient)', fn: dX },
+          { name: 'dW (weight gradient)', fn: dW },
+        ] });
+      results.push(train);
+      netReport.train = { ms: train.rows.map((r) => [r.name, r.ms]), dxOverFwd: ratio(train, 2, 1), dwOverFwd: ratio(train, 3, 0) };
+    }
     report.push(netReport);
     for (const t of [...tfW, ...tfB, ...tfX1, ...tfX.filter(Boolean)]) t.dispose();
     for (const p of [...prepared['channels-first'], ...prepared['channels-last']]) p.dispose();
@@ -211,6 +234,11 @@ export default async function nets(convcorr) {
     const ms = r.chain.ms.map(([, m]) => m.toFixed(2));
     while (ms.length < 7) ms.push('—');
     console.log(`| ${r.name} (${r.layers} convs) | ${ms.join(' | ')} | ${f(r.chain.cfVsTf)} | ${f(r.chain.cfVsOrt)} | ${f(r.chain.clVsTf)} | ${f(r.chain.pcfVsTf)} | ${f(r.chain.pcfVsOrt)} | ${f(r.chain.pclVsTf)} | ${f(r.chain.pcfOutVsTf)} | ${f(r.chain.freshCost)} |`);
+  }
+  for (const r of report) {
+    if (!r.train) continue;
+    console.log(`\n${r.name} training step: ${r.train.ms.map(([n, m]) => `${n} ${m.toFixed(1)} ms`).join('; ')}; ` +
+      `dX ÷ forward (same layers) ${r.train.dxOverFwd.toFixed(2)}, dW ÷ forward ${r.train.dwOverFwd.toFixed(2)} (medians of per-round ratios)`);
   }
   for (const r of report) {
     if (!r.rows.length) continue;
