@@ -110,6 +110,9 @@ export default async function nnGrad(convcorr) {
   const build = (variant) => () => {
     convcorr.initSync({ backend: 'wasm', variant });
   };
+  // The ESM build loads only the build it runs: the scalar one is loaded once here, so the rounds can switch sync.
+  await convcorr.init({ backend: 'wasm', variant: 'scalar' });
+  await convcorr.init({ backend: 'wasm', variant: best });
   results.push(await runCaseAsync({ id: `nn-grad A dX, dW: ${desc} — scalar wasm and js backends`, flops, ...opt, rounds: 1, variants: [
     { name: `convcorr wasm ${best} dX channels-first`, fn: ours.dx(cf, 'channels-first'), before: build(best) },
     { name: `convcorr wasm ${best} dW channels-first`, fn: ours.dw(cf, 'channels-first'), before: build(best) },
