@@ -24,7 +24,7 @@ export function runDirectComplex(op: string, backend: Backend, plan: DirectPlan,
 /**
  * A rank-1 plan with NumPy's sums: only the products of overlapping samples, never a tap times the zeros around the
  * input. The padded plan computes the same unless a tap of h holds NaN or ±Infinity in either part (0·∞ is NaN);
- * then, as the non-finite policy says (src/nonfinite.ts, path 'overlap'), every output sums only the taps that
+ * then, as the non-finite policy says (src/nonfinite.ts, path 'numpy'), every output sums only the taps that
  * overlap the input, by the ccorr2d kernel.
  */
 export function runDirectOverlapComplex(op: string, backend: Backend, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {

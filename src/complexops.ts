@@ -183,7 +183,7 @@ export function complexNumpyOp(op: string, flip: boolean, dfltMode: Mode, a: unk
   const N = short.shape[0];
   const [len, start] = mode === 'full' ? [M + N - 1, 0] : mode === 'valid' ? [M - N + 1, N - 1] : [M, Math.floor((N - 1) / 2)];
   const P = frozenPlan({
-    op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.overlap, direct: fullSlicePlan(dtype, [M], [N], [len], [start], flip),
+    op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.numpy, direct: fullSlicePlan(dtype, [M], [N], [len], [start], flip),
   });
   const data = runDirectOverlapComplex(op, P.backend, P.direct, pair(long), pair(short), { x: !flip && swap, h: !flip && !swap });
   if (swap && !flip) {

@@ -122,7 +122,7 @@ function writeTaps(mem: Float, at: number, plan: DirectPlan, h: Float, xStrides:
 /**
  * A rank-1 plan with NumPy's sums (into `into` when given, as runDirect): only the products of overlapping samples,
  * never a kernel tap times the zeros around the input. The padded plan computes the same except where a tap is NaN or
- * ±Infinity (0·∞ is NaN): then, as the non-finite policy says (src/nonfinite.ts, path 'overlap'), every output sums
+ * ±Infinity (0·∞ is NaN): then, as the non-finite policy says (src/nonfinite.ts, path 'numpy'), every output sums
  * only the taps that overlap the input, by the corr2d kernel.
  */
 export function runDirectOverlap(op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {

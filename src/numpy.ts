@@ -46,7 +46,7 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
     start = Math.floor((N - 1) / 2);
   }
   const P = frozenPlan({
-    op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.overlap, direct: fullSlicePlan(dtype, [M], [N], [len], [start], flip),
+    op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.numpy, direct: fullSlicePlan(dtype, [M], [N], [len], [start], flip),
     reverse: swap && !flip,
   });
   const data = runDirectOverlap(op, P.backend, P.direct, toFloat(long.data), toFloat(short.data));

@@ -1,4 +1,4 @@
-// The non-finite policy (src/nonfinite.ts) path by path, on every backend: the scan kernel itself (family `finite`)
+// The non-finite policy (src/nonfinite.ts) path by path, on every backend: the scan kernel itself (family `nonfinite`)
 // against the plain definition; NumPy's overlap sums with NaN or ±Infinity in the kernel (the 'overlap' path, run by
 // the corr2d / ccorr2d kernels) against a plain loop from the formula, on random shapes; and the step aside of a
 // complex FFT chosen by method 'auto' (the 'fft-auto' path: staged planes scanned by the kernel).
@@ -75,8 +75,13 @@ describe.each(backendCases())('the non-finite policy on %s', (be) => {
         const M = Math.max(M0, N0);
         const N = Math.min(M0, N0);
         const r = rng(seed);
-        const a = CTOR[dtype].from({ length: M }, () => 2 * r() - 1);
-        const v = CTOR[dtype].from({ length: N }, () => 2 * r() - 1);
+        const random = (n: number) => {
+          const d = new CTOR[dtype](n);
+          for (let i = 0; i < n; i++) d[i] = 2 * r() - 1;
+          return d;
+        };
+        const a = random(M);
+        const v = random(N);
         // One or two non-finite taps always (the overlap path), non-finite samples in a about half the time.
         v[Math.floor(r() * N)] = bads[Math.floor(r() * 3)];
         if (r() < 0.5) v[Math.floor(r() * N)] = bads[Math.floor(r() * 3)];
