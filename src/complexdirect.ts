@@ -7,7 +7,7 @@ import { product, uninitialized } from './arrays';
 import type { CPair } from './complex';
 import { eachValidChunk, type DirectPlan } from './direct';
 import { padInto } from './boundary';
-import { hostNonFinite } from './nonfinite';
+import { scanNonFinite } from './nonfinite';
 import { withWorkspace, type Backend, type Workspace } from './workspace';
 
 /** Which operand is conjugated: correlation conjugates h, or x when the inputs were swapped (NumPy's order). */
@@ -28,7 +28,7 @@ export function runDirectComplex(op: string, backend: Backend, plan: DirectPlan,
  * overlap the input, by the ccorr2d kernel.
  */
 export function runDirectOverlapComplex(op: string, backend: Backend, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
-  return complexOn(op, backend, plan, x, h, conj, into, hostNonFinite(h.re, h.im), true);
+  return complexOn(op, backend, plan, x, h, conj, into, scanNonFinite(op, backend, h.re, h.im), true);
 }
 
 /**

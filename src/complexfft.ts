@@ -14,7 +14,7 @@ import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } fro
 import type { CPair } from './complex';
 import { nextFastLen } from './fft';
 import { FFT_CHUNK } from './kernels/fft';
-import { hostNonFinite, NONFINITE, stagedNonFinite, type NonFiniteRule } from './nonfinite';
+import { NONFINITE, scanNonFinite, stagedNonFinite, type NonFiniteRule } from './nonfinite';
 import { withWorkspace, type Backend } from './workspace';
 
 export interface ComplexFftProblem {
@@ -125,9 +125,8 @@ export function runComplexFft(op: string, backend: Backend, P: ComplexFftProblem
   const st2 = stridesOf(s2);
   const stOut = stridesOf(P.outShape);
   if (T === 0) {
-    // Nothing to transform: the broadcast product over the window, computed here from the inputs as they are (nothing
-    // is staged, so they are scanned as they are for the step aside).
-    if (stepAside && hostNonFinite(P.x1.re, P.x1.im, P.x2.re, P.x2.im)) return undefined;
+    // Nothing to transform: the broadcast product over the window, from the inputs as they are (nothing is staged).
+    if (stepAside && scanNonFinite(op, backend, P.x1.re, P.x1.im, P.x2.re, P.x2.im)) return undefined;
     let o = 0;
     each(P.outShape, (idx) => {
       let i1 = 0;

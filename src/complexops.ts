@@ -18,7 +18,7 @@ import { oneOf, options, rangeError, typeError } from './errors';
 import { AUTO_TINY, costModel } from './auto';
 import { fftWindow } from './fftconv';
 import { signal2dPlan } from './signal2d';
-import { hostNonFinite, NONFINITE, nonFiniteRule } from './nonfinite';
+import { NONFINITE, nonFiniteRule, scanNonFinite } from './nonfinite';
 import { covers, frozenPlan, MODES, modeRanges, type Mode, type OpPlan } from './plan';
 import type { Method } from './signal';
 import { planBackend, type Backend } from './workspace';
@@ -141,9 +141,8 @@ export function complexChooseMethod(op: string, in1: unknown, in2: unknown, opts
   const dtype = complexDtype(op, o.dtype, t1, t2);
   const P = complexSignalPlan(op, false, t1.shape, t2.shape, mode, 'auto', dtype, planBackend(op, o.backend));
   if (P.method === 'direct') return 'direct';
-  // The FFT steps aside to direct on NaN or ±Infinity (src/nonfinite.ts, 'fft-auto'): the inputs are never staged
-  // here, so they are scanned as they are.
-  return hostNonFinite(t1.re, t1.im, t2.re, t2.im) ? 'direct' : 'fft';
+  // The FFT steps aside to direct on NaN or ±Infinity (src/nonfinite.ts, 'fft-auto').
+  return scanNonFinite(op, P.backend, t1.re, t1.im, t2.re, t2.im) ? 'direct' : 'fft';
 }
 
 /** correlate2d / convolve2d with a complex input (src/signal2d.ts routes here). */

@@ -5,7 +5,7 @@ import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } fro
 import { rangeError } from './errors';
 import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type Extension } from './boundary';
-import { hostNonFinite } from './nonfinite';
+import { scanNonFinite } from './nonfinite';
 import type { BackendOption } from './plan';
 import { chunking } from './threads';
 import { copyOut, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
@@ -127,7 +127,7 @@ function writeTaps(mem: Float, at: number, plan: DirectPlan, h: Float, xStrides:
  */
 export function runDirectOverlap(op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
   const be = planBackend(op, backend);
-  return hostNonFinite(h) ? overlapSums(op, be, plan, x, h, into) : directOn(op, be, plan, x, h, into);
+  return scanNonFinite(op, be, h) ? overlapSums(op, be, plan, x, h, into) : directOn(op, be, plan, x, h, into);
 }
 
 /**

@@ -10,7 +10,7 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexChooseMethod, complexSignalOp } from './complexops';
 import { autoMethod } from './auto';
 import { runFft } from './fft';
-import { hostNonFinite, nonFiniteRule } from './nonfinite';
+import { nonFiniteRule, scanNonFinite } from './nonfinite';
 import { covers, frozenPlan, MODES, modeRanges, toFloat, twoInputs, type Mode } from './plan';
 import { planBackend, type Backend } from './workspace';
 import type { Exact, Result } from './types';
@@ -222,10 +222,10 @@ export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opt
     const times = { direct: timeitFast(run('direct')), fft: timeitFast(run('fft')) };
     return { method: times.fft < times.direct ? 'fft' : 'direct', times };
   }
-  if (pickMethod('auto', plan, planBackend(op, o.backend)) === 'direct') return 'direct';
-  // The FFT steps aside to direct on NaN or ±Infinity (src/nonfinite.ts, 'fft-auto'); the inputs are never staged
-  // here, so they are scanned as they are.
-  return hostNonFinite(t1.data, t2.data) ? 'direct' : 'fft';
+  const backend = planBackend(op, o.backend);
+  if (pickMethod('auto', plan, backend) === 'direct') return 'direct';
+  // The FFT steps aside to direct on NaN or ±Infinity (src/nonfinite.ts, 'fft-auto').
+  return scanNonFinite(op, backend, t1.data, t2.data) ? 'direct' : 'fft';
 }
 
 // init() runs a small direct correlation per float type ahead, so the first real one pays no lazy compile (backend.ts).

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseConvMethod, correlate, numpy } from '../src/index';
-import { withWorkspace } from '../src/workspace';
+import { scanNonFinite } from '../src/nonfinite';
+import { planBackend, withWorkspace } from '../src/workspace';
 import { backendCases, rng, useBackend } from './helpers';
 import { sumTol } from './tolerance';
 
@@ -64,6 +65,27 @@ describe.each(backendCases())('the non-finite policy on %s', (be) => {
         }
       });
     }
+  });
+
+  it('scanNonFinite finds NaN and ±Infinity in arrays of every float type, across its chunks, and never in integers or large finite doubles', () => {
+    const be = planBackend('test', undefined);
+    const n = 40_000;
+    for (const make of [(k: number) => new Float32Array(k), (k: number) => new Float64Array(k), (k: number) => new Array<number>(k).fill(0)]) {
+      for (const at of [0, 100, 16_383, 16_384, n - 1]) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const a = make(n);
+          const b = make(n);
+          a[at] = bad;
+          expect(scanNonFinite('test', be, b, a), `${a.constructor.name} ${bad} at ${at}`).toBe(true);
+          expect(scanNonFinite('test', be, b.slice(0, 200), a.slice(at, at + 1)), `${bad}, few values`).toBe(true);
+        }
+      }
+      expect(scanNonFinite('test', be, make(n), make(3)), `${make(0).constructor.name} zeros`).toBe(false);
+    }
+    // A float64 value beyond float32's range stays finite (it is never staged as float32).
+    const big = new Float64Array(n).fill(1e300);
+    expect(scanNonFinite('test', be, big, new Float32Array(n))).toBe(false);
+    expect(scanNonFinite('test', be, new Uint8Array(n).fill(255), new Int32Array(n))).toBe(false);
   });
 
   it('NumPy\'s overlap sums with NaN or ±Infinity in either input: the same non-finite values at the same places, finite ones within the sum bound', () => {
