@@ -1,6 +1,7 @@
-// The non-finite scan (the JS twin is nonFinite in src/kernels/fft.ts): 1 when any of n values is NaN or ±Infinity
-// (all exponent bits set), else 0. Paths whose arithmetic would spread such a value where the reference does not
-// (FFT, Winograd, a gradient run as a forward convolution) scan their inputs first and step aside.
+// The non-finite scan, kernel family `nonfinite` (its JS twin: src/kernels/nonfinite.ts): 1 when any of n values is
+// NaN or ±Infinity (all exponent bits set), else 0. Paths whose arithmetic would spread such a value where the
+// reference does not (FFT, Winograd, a gradient run as a forward convolution) scan their inputs with it and step
+// aside; the policy (which paths, and to what) is written once in src/nonfinite.ts.
 import { lanes } from './simd';
 
 /** Lanes of v whose exponent bits are all set (NaN or ±Infinity) as all-ones lanes. */

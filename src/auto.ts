@@ -9,9 +9,10 @@
 // direct method always wins (fixed costs dominate).
 import { product, type DType } from './arrays';
 import { AUTO_MODEL } from './auto-model';
-import { resolveBackend } from './backend';
 import type { DirectPlan } from './direct';
 import { chooseBlocks, fftUnits, swapPays } from './fft';
+import type { BackendOption } from './plan';
+import { planBackend } from './workspace';
 
 /** ns per unit of each feature of the two methods, for one build, dtype and rank class. */
 export interface CostModel {
@@ -32,8 +33,8 @@ export interface CostModel {
 export const AUTO_TINY = 1 << 17;
 
 /** The committed cost model of one backend build and dtype, for 1-D problems (rank 1) or N-D ones (rank ≥ 2). */
-export function costModel(backend: unknown, dtype: DType, rank = 1): CostModel {
-  const be = resolveBackend('chooseConvMethod', backend);
+export function costModel(backend: BackendOption, dtype: DType, rank = 1): CostModel {
+  const be = planBackend('chooseConvMethod', backend);
   const build = be.name === 'js' ? 'js' : be.module.variant;
   return AUTO_MODEL[build][dtype][rank === 1 ? 'rank1' : 'rankN'];
 }
@@ -55,7 +56,7 @@ export function autoFeatures(plan: DirectPlan): { macs: number; directElems: num
 }
 
 /** Predicted ns of both methods for a plan, from the committed model of the backend's build. */
-export function predictCosts(plan: DirectPlan, backend: unknown): { direct: number; fft: number } {
+export function predictCosts(plan: DirectPlan, backend: BackendOption): { direct: number; fft: number } {
   const c = costModel(backend, plan.dtype, plan.xShape.length);
   const f = autoFeatures(plan);
   return { direct: c.mac * f.macs + c.elem * f.directElems + c.call, fft: c.fft * f.fftUnits + c.fftElem * f.fftElems + c.fftCall };
@@ -65,7 +66,7 @@ export function predictCosts(plan: DirectPlan, backend: unknown): { direct: numb
  * What method 'auto' runs for finite inputs: direct for tiny problems (and when no axis needs a transform), else the
  * cheaper by the committed model.
  */
-export function autoMethod(plan: DirectPlan, backend: unknown): 'direct' | 'fft' {
+export function autoMethod(plan: DirectPlan, backend: BackendOption): 'direct' | 'fft' {
   const macs = product(plan.outShape) * product(plan.hShape);
   if (macs < AUTO_TINY || plan.xShape.every((v, a) => v === 1 || plan.hShape[a] === 1)) return 'direct';
   const { direct, fft } = predictCosts(plan, backend);

@@ -3,11 +3,12 @@
 // operand conjugated on request, then the valid correlation of the ccorr2d kernel (src/kernels/complex.ts):
 //   out[o] = Σ_j x'[o + j] · h'[j],   x' = x or conj(x),   h' = h, conj(h), reversed …   (complex products)
 // Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes, as the real plan does.
-import { ctorOf, product, uninitialized } from './arrays';
+import { product, uninitialized } from './arrays';
 import type { CPair } from './complex';
 import { eachValidChunk, type DirectPlan } from './direct';
 import { padInto } from './boundary';
-import { withWorkspace, type Workspace } from './workspace';
+import { scanNonFinite } from './nonfinite';
+import { withWorkspace, type Backend, type Workspace } from './workspace';
 
 /** Which operand is conjugated: correlation conjugates h, or x when the inputs were swapped (NumPy's order). */
 export interface Conj {
@@ -16,16 +17,40 @@ export interface Conj {
 }
 
 /** Run a complex plan; returns fresh planes (or `into`'s, arrays of the plan's dtype that alias no input). */
-export function runDirectComplex(op: string, backend: unknown, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
-  const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
+export function runDirectComplex(op: string, backend: Backend, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
+  return complexOn(op, backend, plan, x, h, conj, into, false);
+}
+
+/**
+ * A rank-1 plan with NumPy's sums: only the products of overlapping samples, never a tap times the zeros around the
+ * input. The padded plan computes the same unless a tap of h holds NaN or ±Infinity in either part (0·∞ is NaN);
+ * then, as the non-finite policy says (src/nonfinite.ts, path 'numpy'), every output sums only the taps that
+ * overlap the input, by the ccorr2d kernel.
+ */
+export function runDirectOverlapComplex(op: string, backend: Backend, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
+  return complexOn(op, backend, plan, x, h, conj, into, scanNonFinite(op, backend, h.re, h.im), true);
+}
+
+/**
+ * The complex direct plan. `overlap`: the input staged unpadded and each output summed over its overlapping taps only
+ * (rank 1; see overlapSums in src/direct.ts). `blas`: NumPy's complex dot's NaN real parts (below).
+ */
+function complexOn(op: string, backend: Backend, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into: CPair | undefined,
+  overlap: boolean, blas = false): CPair {
+  const padShape = overlap ? plan.xShape : plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
   const nOut = product(plan.outShape);
   return withWorkspace(op, backend, plan.dtype, [nx, nx, nh, nh, nOut, nOut], (ws) => {
     const [xr, xi, hr, hi, or, oi] = ws.off;
-    const { mem } = ws;
-    padInto(mem, xr, x.re, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
-    padInto(mem, xi, x.im, plan.xShape, padShape, plan.lo, plan.mode, 0);
+    const { mem, k } = ws;
+    if (overlap) {
+      mem.set(x.re, xr);
+      mem.set(x.im, xi);
+    } else {
+      padInto(mem, xr, x.re, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
+      padInto(mem, xi, x.im, plan.xShape, padShape, plan.lo, plan.mode, 0);
+    }
     if (conj.x) for (let i = xi; i < xi + nx; i++) mem[i] = -mem[i];
     const s = conj.h ? -1 : 1;
     for (let i = 0; i < nh; i++) {
@@ -33,7 +58,15 @@ export function runDirectComplex(op: string, backend: unknown, plan: DirectPlan,
       mem[hr + i] = h.re[j];
       mem[hi + i] = s * h.im[j];
     }
-    correlateValidC(ws, xr, xi, padShape, hr, hi, plan.hShape, or, oi, plan.outShape);
+    if (overlap) overlapSumsC(ws, plan, xr, xi, hr, hi, or, oi);
+    else correlateValidC(ws, xr, xi, padShape, hr, hi, plan.hShape, or, oi, plan.outShape);
+    // NumPy sums each output with its complex dot (CDOUBLE_dot), which calls BLAS zdotu/cdotu; the OpenBLAS that
+    // Debian's numpy 1.24 links returns a NaN real part whenever the imaginary part is NaN or ±Infinity (measured:
+    // zdotu([1+1j], [inf]) = nan+infj where the plain product is inf+infj). Finite results are untouched, and the
+    // outputs are looked at only when the nonFinite kernel finds one.
+    if (blas && k.nonFinite(mem, oi, nOut)) {
+      for (let o = 0; o < nOut; o++) if (!Number.isFinite(mem[oi + o])) mem[or + o] = NaN;
+    }
     const re = into?.re ?? uninitialized(plan.dtype, nOut);
     const im = into?.im ?? uninitialized(plan.dtype, nOut);
     re.set(mem.subarray(or, or + nOut));
@@ -42,54 +75,28 @@ export function runDirectComplex(op: string, backend: unknown, plan: DirectPlan,
   });
 }
 
-/**
- * A rank-1 plan with NumPy's sums: only the products of overlapping samples, never a tap times the zeros around the
- * input. The padded plan computes the same unless a tap of h holds NaN or ±Infinity in either part (0·∞ is NaN);
- * then every sum runs here in plain loops, one complex product per term as NumPy's dot.
- */
-export function runDirectOverlapComplex(op: string, backend: unknown, plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
-  const nh = h.re.length;
+/** overlapSums of src/direct.ts for complex planes staged unpadded: each output over its overlapping taps only. */
+function overlapSumsC(ws: Workspace, plan: DirectPlan, xr: number, xi: number, hr: number, hi: number, or: number, oi: number): void {
+  const { mem, k } = ws;
   const n = plan.outShape[0];
-  let finite = true;
-  for (let j = 0; j < nh && finite; j++) finite = Number.isFinite(h.re[j]) && Number.isFinite(h.im[j]);
-  const res = finite ? runDirectComplex(op, backend, plan, x, h, conj, into) : overlapLoops(plan, x, h, conj, into);
-  // NumPy sums each output with its complex dot (CDOUBLE_dot), which calls BLAS zdotu/cdotu; the OpenBLAS that
-  // Debian's numpy 1.24 links returns a NaN real part whenever the imaginary part is NaN or ±Infinity (measured:
-  // zdotu([1+1j], [inf]) = nan+infj where the plain product is inf+infj). Finite results are untouched.
-  for (let o = 0; o < n; o++) if (!Number.isFinite(res.im[o])) res.re[o] = NaN;
-  return res;
-}
-
-function overlapLoops(plan: DirectPlan, x: CPair, h: CPair, conj: Conj, into?: CPair): CPair {
-  const nh = h.re.length;
-  const n = plan.outShape[0];
-  const m = x.re.length;
+  const m = plan.xShape[0];
+  const nh = plan.hShape[0];
   const lo = plan.lo[0];
-  const Ctor = ctorOf(plan.dtype);
-  const re = into?.re ?? new Ctor(n);
-  const im = into?.im ?? new Ctor(n);
-  const sx = conj.x ? -1 : 1;
-  const sh = conj.h ? -1 : 1;
-  // Output o multiplies tap t of the (reversed, for convolution) kernel with x[o + t + lo]; the sums run in the
-  // plan's dtype, as NumPy's do.
-  const acc = new Ctor(2);
+  const a = Math.min(n, Math.max(0, -lo));
+  const b = Math.max(a, Math.min(n, m - nh - lo + 1));
+  if (b > a) k.ccorr2d(mem, xr + a + lo, xi + a + lo, m, hr, hi, 1, nh, or + a, oi + a, 1, b - a, b - a, 0);
   for (let o = 0; o < n; o++) {
-    acc[0] = 0;
-    acc[1] = 0;
-    for (let t = Math.max(0, -(o + lo)); t < Math.min(nh, m - o - lo); t++) {
-      const i = o + t + lo;
-      const j = plan.flip ? nh - 1 - t : t;
-      const ar = Ctor === Float32Array ? Math.fround(x.re[i]) : x.re[i];
-      const ai = sx * (Ctor === Float32Array ? Math.fround(x.im[i]) : x.im[i]);
-      const br = Ctor === Float32Array ? Math.fround(h.re[j]) : h.re[j];
-      const bi = sh * (Ctor === Float32Array ? Math.fround(h.im[j]) : h.im[j]);
-      acc[0] += ar * br - ai * bi;
-      acc[1] += ar * bi + ai * br;
+    if (o === a && b > a) o = b;
+    if (o >= n) break;
+    const t0 = Math.max(0, -(o + lo));
+    const t1 = Math.min(nh, m - o - lo);
+    if (t1 <= t0) {
+      mem[or + o] = 0;
+      mem[oi + o] = 0;
+    } else {
+      k.ccorr2d(mem, xr + o + t0 + lo, xi + o + t0 + lo, m, hr + t0, hi + t0, 1, t1 - t0, or + o, oi + o, 1, 1, 1, 0);
     }
-    re[o] = acc[0];
-    im[o] = acc[1];
   }
-  return { re, im };
 }
 
 /** out = valid correlation of the padded x with h, all C-order planes inside ws.mem. */

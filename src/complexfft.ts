@@ -10,11 +10,12 @@
 //     twiddles w_f^{k1·n2}, transpose, columns of length f2; the result is X[k1 + f1·k2] in natural order.
 // The inverse is the same forward transform with the re and im planes swapped (unnormalised; 1/S goes in the product).
 // Axes that are not transformed broadcast (sizes equal or 1), one batch element at a time.
-import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
+import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import type { CPair } from './complex';
 import { nextFastLen } from './fft';
 import { FFT_CHUNK } from './kernels/fft';
-import { withWorkspace } from './workspace';
+import { NONFINITE, scanNonFinite, stagedNonFinite, type NonFiniteRule } from './nonfinite';
+import { withWorkspace, type Backend } from './workspace';
 
 export interface ComplexFftProblem {
   dtype: DType;
@@ -28,8 +29,11 @@ export interface ComplexFftProblem {
   /** Per axis, the full-output index where the output window starts, and the window's length. */
   start: number[];
   outShape: number[];
-  /** Give up (return undefined) when an input holds NaN or ±Infinity: method 'auto' then runs direct. */
-  finiteOnly?: boolean;
+  /**
+   * What this FFT does on NaN or ±Infinity (src/nonfinite.ts; default NONFINITE.fft): 'step-aside' (method 'auto')
+   * returns undefined as soon as a staged input holds one, and the caller runs the rule's fallback.
+   */
+  nonFinite?: NonFiniteRule;
 }
 
 /** A single axis at least this long runs as the four-step FFT (shorter ones as one column of fftCols). */
@@ -108,10 +112,10 @@ export function complexFftGeometry(s1: number[], s2: number[], axes: number[]) {
 }
 
 /** Run a complex FFT convolution; returns the output window (C-order, original axis order) in fresh planes or `into`. */
-export function runComplexFft(op: string, backend: unknown, P: ComplexFftProblem, into?: CPair): CPair | undefined {
+export function runComplexFft(op: string, backend: Backend, P: ComplexFftProblem, into?: CPair): CPair | undefined {
   const d = P.s1.length;
   const { axes, s1, s2 } = P;
-  if (P.finiteOnly && [P.x1.re, P.x1.im, P.x2.re, P.x2.im].some(anyNonFinite)) return undefined;
+  const stepAside = (P.nonFinite ?? NONFINITE.fft).onNonFinite === 'step-aside';
   const nOut = product(P.outShape);
   const re = into?.re ?? uninitialized(P.dtype, nOut);
   const im = into?.im ?? uninitialized(P.dtype, nOut);
@@ -121,7 +125,8 @@ export function runComplexFft(op: string, backend: unknown, P: ComplexFftProblem
   const st2 = stridesOf(s2);
   const stOut = stridesOf(P.outShape);
   if (T === 0) {
-    // Nothing to transform: the broadcast product over the window.
+    // Nothing to transform: the broadcast product over the window, from the inputs as they are (nothing is staged).
+    if (stepAside && scanNonFinite(op, backend, P.x1.re, P.x1.im, P.x2.re, P.x2.im)) return undefined;
     let o = 0;
     each(P.outShape, (idx) => {
       let i1 = 0;
@@ -149,7 +154,7 @@ export function runComplexFft(op: string, backend: unknown, P: ComplexFftProblem
   const Dn = dims.length;
   const rot = (D: number[]) => (fourStep ? D : [D[Dn - 1], ...D.slice(0, Dn - 1)]);
 
-  return withWorkspace(op, backend, P.dtype, sizes, (ws) => {
+  return withWorkspace(op, backend, P.dtype, sizes, (ws): CPair | undefined => {
     const { mem, k } = ws;
     const [Ar, Ai, Br, Bi, spec2, work, ...rest] = ws.off;
     const tw = rest.slice(0, Dn);
@@ -196,58 +201,72 @@ export function runComplexFft(op: string, backend: unknown, P: ComplexFftProblem
           mem[ai + dst] = x.im[src];
         });
       }
+      // Method 'auto' steps aside on NaN or ±Infinity (src/nonfinite.ts): the staged planes, by the nonFinite kernel.
+      if (stepAside && stagedNonFinite(ws, [ar, S], [ai, S])) throw STEP_ASIDE;
     };
 
-    // Spectra of x2, one per batch element of x2, in layout rot(dims).
-    const B2s = stridesOf(B2);
-    each(B2, (b) => {
-      const bi = b.reduce((acc, v, i) => acc + v * B2s[i], 0);
-      const base = b.reduce((acc, v, i) => acc + v * st2[batch[i]], 0);
-      stage(P.x2, s2, st2, base, Ar, Ai);
-      forward(Ar, Ai, spec2 + 2 * S * bi, spec2 + 2 * S * bi + S, dims);
-    });
+    try {
+      return convolveStaged();
+    } catch (e) {
+      if (e === STEP_ASIDE) return undefined;
+      throw e;
+    }
 
-    // The inverse's output layout: dims rotated twice (once for 1-D), as strides per transformed axis.
-    const order = fourStep ? [0] : [...Array(T).keys()];
-    const rotOrder = (o: number[]) => (fourStep ? o : [o[T - 1], ...o.slice(0, T - 1)]);
-    const outOrder = rotOrder(rotOrder(order));
-    const outDims = outOrder.map((t) => f[t]);
-    const outLayoutStrides = stridesOf(outDims);
-    const layoutStride = axes.map((_, t) => outLayoutStrides[outOrder.indexOf(t)]);
-    const outB = batch.map((a) => P.outShape[a]);
-    const outT = axes.map((a) => P.outShape[a]);
-    const scale = 1 / S;
-    each(outB, (ob) => {
-      const g = ob.map((v, i) => v + P.start[batch[i]]);
-      const base1 = g.reduce((acc, v, i) => acc + (s1[batch[i]] === 1 ? 0 : v * st1[batch[i]]), 0);
-      const b2 = g.reduce((acc, v, i) => acc + (B2[i] === 1 ? 0 : v * B2s[i]), 0);
-      stage(P.x1, s1, st1, base1, Ar, Ai);
-      forward(Ar, Ai, Br, Bi, dims);
-      k.cmul(mem, Br, Bi, spec2 + 2 * S * b2, spec2 + 2 * S * b2 + S, S, scale);
-      // Inverse: the forward transform of the swapped planes, whose output is swapped back (re in Ar, im in Ai).
-      forward(Bi, Br, Ai, Ar, rot(dims));
-      const outBase = ob.reduce((acc, v, i) => acc + v * stOut[batch[i]], 0);
-      const lastA = axes[T - 1];
-      if (T === 1 && layoutStride[0] === 1 && stOut[lastA] === 1) {
-        const from = P.start[lastA];
-        re.set(mem.subarray(Ar + from, Ar + from + outT[0]), outBase);
-        im.set(mem.subarray(Ai + from, Ai + from + outT[0]), outBase);
-        return;
-      }
-      each(outT, (idx) => {
-        let src = 0;
-        let dst = outBase;
-        idx.forEach((v, t) => {
-          src += (v + P.start[axes[t]]) * layoutStride[t];
-          dst += v * stOut[axes[t]];
-        });
-        re[dst] = mem[Ar + src];
-        im[dst] = mem[Ai + src];
+    function convolveStaged(): CPair {
+      // Spectra of x2, one per batch element of x2, in layout rot(dims).
+      const B2s = stridesOf(B2);
+      each(B2, (b) => {
+        const bi = b.reduce((acc, v, i) => acc + v * B2s[i], 0);
+        const base = b.reduce((acc, v, i) => acc + v * st2[batch[i]], 0);
+        stage(P.x2, s2, st2, base, Ar, Ai);
+        forward(Ar, Ai, spec2 + 2 * S * bi, spec2 + 2 * S * bi + S, dims);
       });
-    });
-    return { re, im };
+
+      // The inverse's output layout: dims rotated twice (once for 1-D), as strides per transformed axis.
+      const order = fourStep ? [0] : [...Array(T).keys()];
+      const rotOrder = (o: number[]) => (fourStep ? o : [o[T - 1], ...o.slice(0, T - 1)]);
+      const outOrder = rotOrder(rotOrder(order));
+      const outDims = outOrder.map((t) => f[t]);
+      const outLayoutStrides = stridesOf(outDims);
+      const layoutStride = axes.map((_, t) => outLayoutStrides[outOrder.indexOf(t)]);
+      const outB = batch.map((a) => P.outShape[a]);
+      const outT = axes.map((a) => P.outShape[a]);
+      const scale = 1 / S;
+      each(outB, (ob) => {
+        const g = ob.map((v, i) => v + P.start[batch[i]]);
+        const base1 = g.reduce((acc, v, i) => acc + (s1[batch[i]] === 1 ? 0 : v * st1[batch[i]]), 0);
+        const b2 = g.reduce((acc, v, i) => acc + (B2[i] === 1 ? 0 : v * B2s[i]), 0);
+        stage(P.x1, s1, st1, base1, Ar, Ai);
+        forward(Ar, Ai, Br, Bi, dims);
+        k.cmul(mem, Br, Bi, spec2 + 2 * S * b2, spec2 + 2 * S * b2 + S, S, scale);
+        // Inverse: the forward transform of the swapped planes, whose output is swapped back (re in Ar, im in Ai).
+        forward(Bi, Br, Ai, Ar, rot(dims));
+        const outBase = ob.reduce((acc, v, i) => acc + v * stOut[batch[i]], 0);
+        const lastA = axes[T - 1];
+        if (T === 1 && layoutStride[0] === 1 && stOut[lastA] === 1) {
+          const from = P.start[lastA];
+          re.set(mem.subarray(Ar + from, Ar + from + outT[0]), outBase);
+          im.set(mem.subarray(Ai + from, Ai + from + outT[0]), outBase);
+          return;
+        }
+        each(outT, (idx) => {
+          let src = 0;
+          let dst = outBase;
+          idx.forEach((v, t) => {
+            src += (v + P.start[axes[t]]) * layoutStride[t];
+            dst += v * stOut[axes[t]];
+          });
+          re[dst] = mem[Ar + src];
+          im[dst] = mem[Ai + src];
+        });
+      });
+      return { re, im };
+    }
   });
 }
+
+/** Thrown inside the workspace when a staged plane holds NaN or ±Infinity and the plan steps aside. */
+const STEP_ASIDE = Symbol('step aside');
 
 /** Σ F·log2 F of the complex transforms of a problem (x2's spectra, then x1's forward and inverse per batch element). */
 export function complexFftUnits(s1: number[], s2: number[], axes: number[], outShape: number[]): number {

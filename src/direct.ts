@@ -1,12 +1,14 @@
 // Direct N-D cross-correlation from a plan. Every direct op (scipy.signal, numpy, convolve2d, ndimage) lowers to:
 //   xp[i] = x[i + lo]  (through the boundary mode),   out[o] = Σ_j xp[o + j] · h'[j],   h' = h or h reversed
 // on every axis (convolution). Ranks ≥ 2 run as sums of 2-D valid correlations over the leading axes.
-import { anyNonFinite, ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
+import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { rangeError } from './errors';
 import { narrowed, tapTable, tapTableSize, widening } from './kernels/corr';
 import { indexMap, padInto, sourceIndex, type Extension } from './boundary';
+import { scanNonFinite } from './nonfinite';
+import type { BackendOption } from './plan';
 import { chunking } from './threads';
-import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
+import { copyOut, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
 
 export interface DirectPlan {
   dtype: DType;
@@ -48,9 +50,13 @@ export function fullSlicePlan(
  * when given (an array of the plan's dtype and output size that shares no memory with x or h). `stripElements` is
  * the scratch budget of one strip of a rank-2 plan (tests shrink it to get many strips from small shapes).
  */
-export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float, stripElements = STRIP_ELEMENTS): Float {
+export function runDirect(op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, into?: Float, stripElements = STRIP_ELEMENTS): Float {
+  return directOn(op, planBackend(op, backend), plan, x, h, into, stripElements);
+}
+
+function directOn(op: string, be: Backend, plan: DirectPlan, x: Float, h: Float, into?: Float, stripElements = STRIP_ELEMENTS): Float {
   // Outputs beyond 2^27 elements keep the whole-image path, whose workspace check refuses what cannot fit.
-  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, backend, plan, x, h, into, stripElements);
+  if (plan.xShape.length === 2 && product(plan.outShape) <= STRIP_MAX_OUTPUT) return runStrips2d(op, be, plan, x, h, into, stripElements);
   const padShape = plan.outShape.map((o, a) => o + plan.hShape[a] - 1);
   const nx = product(padShape);
   const nh = product(plan.hShape);
@@ -58,7 +64,7 @@ export function runDirect(op: string, backend: unknown, plan: DirectPlan, x: Flo
   const { taps } = plan;
   const sum = plan.sum ?? plan.dtype;
   const kernelSize = taps ? tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, taps.length) : nh;
-  return withWorkspace(op, backend, sum, [nx, kernelSize, nOut], (ws) => {
+  return withWorkspace(op, be, sum, [nx, kernelSize, nOut], (ws) => {
     const [xo, ho, oo] = ws.off;
     const { mem } = ws;
     padInto(mem, xo, x, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
@@ -116,37 +122,44 @@ function writeTaps(mem: Float, at: number, plan: DirectPlan, h: Float, xStrides:
 /**
  * A rank-1 plan with NumPy's sums (into `into` when given, as runDirect): only the products of overlapping samples,
  * never a kernel tap times the zeros around the input. The padded plan computes the same except where a tap is NaN or
- * ±Infinity (0·∞ is NaN). Then such taps run as zeros and their products with the samples they overlap are added
- * afterwards — or, when the input holds NaN or ±Infinity too (which a zeroed tap would turn into NaN), every sum runs
- * here in plain loops.
+ * ±Infinity (0·∞ is NaN): then, as the non-finite policy says (src/nonfinite.ts, path 'numpy'), every output sums
+ * only the taps that overlap the input, by the corr2d kernel.
  */
-export function runDirectOverlap(op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
-  const bad: number[] = [];
-  for (let j = 0; j < h.length; j++) if (!Number.isFinite(h[j])) bad.push(j);
-  if (bad.length === 0) return runDirect(op, backend, plan, x, h, into);
+export function runDirectOverlap(op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
+  const be = planBackend(op, backend);
+  return scanNonFinite(op, be, h) ? overlapSums(op, be, plan, x, h, into) : directOn(op, be, plan, x, h, into);
+}
+
+/**
+ * NumPy's sums of a rank-1 plan, each output over its overlapping taps only: output o multiplies tap t of the
+ * (reversed, for convolution) kernel with x[o + t + lo], for t in [max(0, −(o + lo)), min(N, M − o − lo)). The outputs
+ * that overlap every tap run as one kernel call; each edge output (at most N − 1 a side) runs as a call of its own
+ * taps. The input is staged unpadded.
+ */
+function overlapSums(op: string, be: Backend, plan: DirectPlan, x: Float, h: Float, into?: Float): Float {
   const n = plan.outShape[0];
   const m = x.length;
   const nh = h.length;
   const lo = plan.lo[0];
-  // Output o multiplies tap t of the (reversed, for convolution) kernel with x[o + t + lo].
-  const tap = (t: number) => h[plan.flip ? nh - 1 - t : t];
-  if (anyNonFinite(x)) {
-    const out = into ?? new (ctorOf(plan.dtype))(n);
+  return withWorkspace(op, be, plan.dtype, [m, nh, n], (ws) => {
+    const [xo, ho, oo] = ws.off;
+    const { mem, k } = ws;
+    mem.set(x, xo);
+    writeKernel(mem, ho, plan, h);
+    // Outputs [a, b) see every tap: o + lo ≥ 0 and o + lo + N ≤ M.
+    const a = Math.min(n, Math.max(0, -lo));
+    const b = Math.max(a, Math.min(n, m - nh - lo + 1));
+    if (b > a) k.corr2d(mem, xo + a + lo, m, ho, 1, nh, oo + a, 1, b - a, b - a, 0);
     for (let o = 0; o < n; o++) {
-      let s = 0;
-      for (let t = Math.max(0, -(o + lo)); t < Math.min(nh, m - o - lo); t++) s += x[o + t + lo] * tap(t);
-      out[o] = s;
+      if (o === a && b > a) o = b;
+      if (o >= n) break;
+      const t0 = Math.max(0, -(o + lo));
+      const t1 = Math.min(nh, m - o - lo);
+      if (t1 <= t0) mem[oo + o] = 0;
+      else k.corr2d(mem, xo + o + t0 + lo, m, ho + t0, 1, t1 - t0, oo + o, 1, 1, 1, 0);
     }
-    return out;
-  }
-  const finite = h.slice();
-  for (const j of bad) finite[j] = 0;
-  const out = runDirect(op, backend, plan, x, finite, into);
-  for (const j of bad) {
-    const off = (plan.flip ? nh - 1 - j : j) + lo;
-    for (let o = Math.max(0, -off); o < Math.min(n, m - off); o++) out[o] += x[o + off] * h[j];
-  }
-  return out;
+    return copyOut(mem, oo, n, into ?? uninitialized(plan.dtype, n));
+  });
 }
 
 /**
@@ -268,7 +281,7 @@ const STRIP_ELEMENTS = 1 << 16;
  * (a kernel wider than the input), the left edge block is the whole width.
  */
 function runStrips2d(
-  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number,
+  op: string, backend: Backend, plan: DirectPlan, x: Float, h: Float, into: Float | undefined, stripElements: number,
 ): Float {
   const [oh, ow] = plan.outShape;
   const [kh, kw] = plan.hShape;

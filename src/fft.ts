@@ -8,8 +8,10 @@
 import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { runDirect, type DirectPlan } from './direct';
 import { FFT_CHUNK, rowWork } from './kernels/fft';
+import { NONFINITE, stagedNonFinite, type NonFiniteRule } from './nonfinite';
+import type { BackendOption } from './plan';
 import { chunking } from './threads';
-import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
+import { copyOut, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
 
 /**
  * The smallest n' ≥ n of the form 2^a·3^b·5^c that is a multiple of `multiple` (a power of two).
@@ -126,8 +128,11 @@ export interface FftProblem {
   outShape: number[];
   /** 'none': one transform per axis; 'oa': overlap-add blocks by scipy's rule (oaconvolve); 'auto': the cheaper. */
   tiling: 'none' | 'oa' | 'auto';
-  /** Give up (return undefined) when an input holds NaN or ±Infinity: method 'auto' then runs direct. */
-  finiteOnly?: boolean;
+  /**
+   * What this FFT does on NaN or ±Infinity (src/nonfinite.ts; default NONFINITE.fft, SciPy's spread): 'step-aside'
+   * (method 'auto') returns undefined when a staged input holds one, and the caller runs the rule's fallback.
+   */
+  nonFinite?: NonFiniteRule;
   /** An array of the output's size and dtype (sharing no memory with the inputs) that receives the result. */
   into?: Float;
   /**
@@ -215,12 +220,17 @@ function stage(mem: Float, off: number, x: Float | number[], s: number[], perm: 
 }
 
 /** Run an FFT convolution problem; returns the output window, C-order in the original axis order. */
-export function runFftProblem(op: string, backend: unknown, P: FftProblem & { finiteOnly: true }): Float | undefined;
-export function runFftProblem(op: string, backend: unknown, P: FftProblem): Float;
-export function runFftProblem(op: string, backend: unknown, P: FftProblem): Float | undefined {
+export function runFftProblem(op: string, backend: BackendOption, P: FftProblem & { nonFinite?: undefined }): Float;
+export function runFftProblem(op: string, backend: BackendOption, P: FftProblem): Float | undefined;
+export function runFftProblem(op: string, backend: BackendOption, P: FftProblem): Float | undefined {
+  return fftOn(op, planBackend(op, backend), P);
+}
+
+function fftOn(op: string, backend: Backend, P: FftProblem): Float | undefined {
   const d = P.s1.length;
   const { axes } = P;
   const T = axes.length;
+  const rule = P.nonFinite ?? NONFINITE.fft;
   if (T === 0) return broadcastProduct(op, backend, P);
   // Convolution commutes: when in2 is the larger input on every transformed axis, it is the one cut into blocks.
   const swap = swapPays(P.s1, P.s2, axes);
@@ -268,7 +278,8 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
     else stage(mem, st1, x1, s1, perm, swap && P.reverse2);
     stage(mem, st2, x2, s2, perm, !swap && P.reverse2);
     // Checked on the staged copies, in wasm SIMD where available: ~20× faster than a JS loop over the inputs.
-    if (P.finiteOnly && (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length))) return undefined;
+    const staged = [[st1, x1.length], [st2, x2.length]] as const;
+    if (rule.onNonFinite === 'step-aside' && stagedNonFinite(ws, ...staged)) return undefined;
     f.forEach((n, t) => mem.set(twiddleTable(n, P.dtype), tw[t]));
 
     // Forward transform of the block of `src` (shape srcShape over the transformed axes) at `origin`, `len` samples
@@ -443,7 +454,7 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
         inverse(spec1, jlo, jhi, outBase + dot(origin, outStrides.slice(batch.length)), tiled ? 1 : 0);
       }
     });
-    if (k.nonFinite(mem, st1, x1.length) || k.nonFinite(mem, st2, x2.length)) {
+    if (rule.onNonFinite === 'spread' && stagedNonFinite(ws, ...staged)) {
       spreadNonFinite(mem, k, P.tiling === 'oa' ? geo : T1.map((n) => ({ step: n, tiles: 1 })));
     }
     if (own && P.then) return P.then.run(ws, st1, out, rest.slice(T + 1));
@@ -465,7 +476,7 @@ export function runFftProblem(op: string, backend: unknown, P: FftProblem): Floa
  * inputs are staged in one workspace, so the size guard is every op's; the last two axes run in the bmul kernel
  * (a broadcast axis has stride 0), the leading ones loop here.
  */
-function broadcastProduct(op: string, backend: unknown, P: FftProblem): Float {
+function broadcastProduct(op: string, backend: Backend, P: FftProblem): Float {
   const d = P.outShape.length;
   const nOut = product(P.outShape);
   return withWorkspace(op, backend, P.dtype, [P.x1.length, P.x2.length, nOut], (ws) => {
@@ -499,20 +510,22 @@ function broadcastProduct(op: string, backend: unknown, P: FftProblem): Float {
 
 /**
  * Method 'fft' of convolve/correlate: the direct plan's window, computed by FFT (tiled when that is cheaper).
- * `auto`: method 'auto' chose the FFT by cost; if an input turns out to hold NaN or ±Infinity, run direct instead.
+ * `auto`: method 'auto' chose the FFT by cost; if a staged input turns out to hold NaN or ±Infinity, the FFT steps
+ * aside to `direct` (src/nonfinite.ts, path 'fft-auto').
  */
 export function runFft(
-  op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float, auto = false,
-  direct: (op: string, backend: unknown, plan: DirectPlan, x: Float, h: Float) => Float = runDirect,
+  op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, auto = false,
+  direct: (op: string, backend: Backend, plan: DirectPlan, x: Float, h: Float) => Float = runDirect,
 ): Float {
+  const be = planBackend(op, backend);
   const s1 = plan.xShape;
   const s2 = plan.hShape;
   const axes = s1.map((_, a) => a).filter((a) => s1[a] > 1 && s2[a] > 1);
-  const res = runFftProblem(op, backend, {
+  const res = fftOn(op, be, {
     dtype: plan.dtype, x1: x, s1, x2: h, s2, reverse2: !plan.flip, axes,
-    start: plan.lo.map((l, a) => l + s2[a] - 1), outShape: plan.outShape, tiling: 'auto', finiteOnly: auto,
+    start: plan.lo.map((l, a) => l + s2[a] - 1), outShape: plan.outShape, tiling: 'auto', nonFinite: NONFINITE[auto ? 'fft-auto' : 'fft'],
   });
-  return res ?? direct(op, backend, plan, x, h);
+  return res ?? direct(op, be, plan, x, h);
 }
 
 /**

@@ -9,7 +9,9 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexFftOp } from './complexops';
 import { oneOf, rangeError, typeError } from './errors';
 import { runFftProblem } from './fft';
-import { MODES, toFloat, twoInputs, type Mode } from './plan';
+import { NONFINITE } from './nonfinite';
+import { frozenPlan, MODES, toFloat, twoInputs, type Mode } from './plan';
+import { planBackend } from './workspace';
 import type { SignalOptions } from './signal';
 
 export interface FftConvOptions extends Omit<SignalOptions, 'method'> {
@@ -21,9 +23,12 @@ function fftOp(op: string, oa: boolean, in1: unknown, in2: unknown, opts: unknow
   const { o, t1, t2, dtype } = twoInputs(op, in1, in2, opts, ['mode', 'axes', 'dtype', 'backend']);
   const mode: Mode = oneOf(op, 'mode', o.mode, MODES, 'full');
   const { axes, start, outShape } = fftWindow(op, mode, t1.shape, t2.shape, (o as FftConvOptions).axes);
-  const data = runFftProblem(op, o.backend, {
+  const P = frozenPlan({
+    op, backend: planBackend(op, o.backend), method: 'fft' as const, nonFinite: NONFINITE.fft, tiling: oa ? 'oa' as const : 'none' as const,
+  });
+  const data = runFftProblem(op, P.backend, {
     dtype, x1: toFloat(t1.data), s1: t1.shape, x2: toFloat(t2.data), s2: t2.shape, reverse2: false, axes, start, outShape,
-    tiling: oa ? 'oa' : 'none',
+    tiling: P.tiling,
   });
   return wrap(data, outShape, t1.nd || t2.nd);
 }

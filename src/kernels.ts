@@ -7,6 +7,7 @@ import * as bmul from './kernels/bmul';
 import * as complex from './kernels/complex';
 import * as corr from './kernels/corr';
 import * as fft from './kernels/fft';
+import * as nonfinite from './kernels/nonfinite';
 import * as gemm from './kernels/gemm';
 import * as grad from './kernels/grad';
 import * as similarity from './kernels/similarity';
@@ -15,9 +16,9 @@ import { exportIndex, recording } from './threads';
 import type { WasmModule } from './wasm';
 
 /** One row per family: add a family by importing it and adding it here and to `Kernels`. */
-const families = [corr, gemm, fft, grad, bmul, complex, similarity] as const;
+const families = [corr, gemm, fft, nonfinite, grad, bmul, complex, similarity] as const;
 
-export type Kernels = corr.Family & gemm.Family & fft.Family & grad.Family & bmul.Family & complex.Family & similarity.Family;
+export type Kernels = corr.Family & gemm.Family & fft.Family & nonfinite.Family & grad.Family & bmul.Family & complex.Family & similarity.Family;
 
 export const jsKernels: Kernels = Object.assign({}, ...families.map((f) => f.js));
 

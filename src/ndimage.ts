@@ -10,7 +10,9 @@ import { options, rangeError, typeError } from './errors';
 import { hwcApplies, runHwcU8 } from './interleaved';
 import { delivered, outputOption, writable } from './output';
 import { NDIMAGE_MODES } from './boundary';
-import { toFloat } from './plan';
+import { NONFINITE } from './nonfinite';
+import { frozenPlan, toFloat } from './plan';
+import { planBackend } from './workspace';
 import { onWarmUp } from './backend';
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
@@ -61,21 +63,24 @@ function filterOp(op: string, flip: boolean, input: unknown, weights: unknown, o
   const out = outputOption(op, o.output, o.dtype, x.shape, "the input's shape");
   const dtype = resultDtype(op, out.dtype, x, w);
   const lo = w.shape.map((m, a) => (flip ? (m >> 1) + origin[a] - (m - 1) : -(m >> 1) - origin[a]));
-  const plan: DirectPlan = {
-    dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: NDIMAGE_MODES[mode as NdimageMode], cval, flip,
-  };
-  if (out.array && hwcApplies(plan, x.data, w.data, out.array)) {
-    runHwcU8(op, o.backend, plan, x.data as unknown as Uint8Array, w.data, out.array as Uint8Array, dtype);
+  const geometry = { dtype, xShape: x.shape, hShape: w.shape, outShape: x.shape.slice(), lo, mode: NDIMAGE_MODES[mode as NdimageMode], cval, flip };
+  const backend = planBackend(op, o.backend);
+  if (out.array && hwcApplies(geometry, x.data, w.data, out.array)) {
+    runHwcU8(op, backend, geometry, x.data as unknown as Uint8Array, w.data, out.array as Uint8Array, dtype);
     return wrap(out.array as Float, x.shape.slice(), x.nd || w.nd);
   }
   const xd = toFloat(x.data);
   const wd = toFloat(w.data);
   // SciPy sums in double and rounds once, at the store: double scratch and sums (float32 samples widen exactly on
-  // the way in), narrowed by a kernel at the end. The kept-taps kernel runs when a weight is dropped. 'float32' keeps
-  // the dense kernel's float32 sums when no weight is dropped.
-  plan.taps = keptTaps(wd, flip);
-  plan.sum = accumulate === 'float32' && dtype === 'float32' && !plan.taps ? 'float32' : 'float64';
-  const data = runDirect(op, o.backend, plan, xd, wd, writable(out, xd, wd));
+  // the way in), narrowed by a kernel at the end. The kept-taps kernel runs when a weight is dropped (exact under NaN
+  // and ±Infinity: src/nonfinite.ts, path 'taps'). 'float32' keeps the dense kernel's float32 sums when no weight is
+  // dropped.
+  const taps = keptTaps(wd, flip);
+  const plan: DirectPlan = frozenPlan({
+    ...geometry, taps, sum: accumulate === 'float32' && dtype === 'float32' && !taps ? 'float32' as const : 'float64' as const,
+  });
+  const P = frozenPlan({ op, backend, method: 'direct', nonFinite: NONFINITE[taps ? 'taps' : 'direct'], direct: plan });
+  const data = runDirect(op, P.backend, P.direct, xd, wd, writable(out, xd, wd));
   return wrap(delivered(out, data), x.shape.slice(), x.nd || w.nd);
 }
 

@@ -8,7 +8,9 @@ import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexNumpyOp } from './complexops';
 import { fullSlicePlan, runDirectOverlap } from './direct';
 import { oneOf, options, rangeError } from './errors';
-import { MODES, toFloat, type Mode } from './plan';
+import { NONFINITE } from './nonfinite';
+import { frozenPlan, MODES, toFloat, type Mode } from './plan';
+import { planBackend } from './workspace';
 
 export interface NumpyOptions {
   mode?: Mode;
@@ -43,9 +45,12 @@ function npOp(op: string, flip: boolean, dfltMode: Mode, a: unknown, v: unknown,
     len = M;
     start = Math.floor((N - 1) / 2);
   }
-  const plan = fullSlicePlan(dtype, [M], [N], [len], [start], flip);
-  const data = runDirectOverlap(op, o.backend, plan, toFloat(long.data), toFloat(short.data));
-  if (swap && !flip) data.reverse();
+  const P = frozenPlan({
+    op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.numpy, direct: fullSlicePlan(dtype, [M], [N], [len], [start], flip),
+    reverse: swap && !flip,
+  });
+  const data = runDirectOverlap(op, P.backend, P.direct, toFloat(long.data), toFloat(short.data));
+  if (P.reverse) data.reverse();
   return wrap(data, [len], ta.nd || tv.nd);
 }
 

@@ -3,7 +3,16 @@
 //   full  out[k] = full[k],  k < M + N − 1;   same  from ⌊(N − 1)/2⌋, M long;   valid  from min(M, N) − 1, |M − N| + 1 long
 import { asTensor, resultDtype, type Float } from './arrays';
 import { options, rangeError } from './errors';
+import type { NonFiniteRule } from './nonfinite';
 import type { SignalOptions } from './signal';
+import type { Backend } from './workspace';
+
+/**
+ * A backend as the shared engines (src/direct.ts, src/fft.ts, src/auto.ts) take it: the planned `Backend` of the
+ * signal-side ops (planBackend, at their public function), or a raw `backend` option from a caller not planned yet
+ * (src/similarity.ts), which the engine resolves once, at its entry, with planBackend (a planned one passes as is).
+ */
+export type BackendOption = unknown;
 
 export type Mode = 'full' | 'same' | 'valid';
 export const MODES = ['full', 'same', 'valid'] as const;
@@ -41,4 +50,24 @@ export function twoInputs(op: string, in1: unknown, in2: unknown, opts: unknown,
   }
   const dtype = resultDtype(op, o.dtype, t1, t2);
   return { o, t1, t2, dtype };
+}
+
+/**
+ * What every signal-side op decides once, at its public function, before any work: the resolved backend
+ * (planBackend), the method and path it runs, and its non-finite rule (src/nonfinite.ts: exact, or which path it
+ * steps aside to). Frozen by `frozenPlan`; nothing downstream edits it or re-resolves the backend.
+ */
+export interface OpPlan {
+  readonly op: string;
+  readonly backend: Backend;
+  readonly method: 'direct' | 'fft';
+  readonly nonFinite: NonFiniteRule;
+}
+
+/**
+ * The plan frozen (shallow: its shape arrays may be the caller's or the result's own, which stay theirs to change).
+ * @example frozenPlan({ op: 'correlate', backend: planBackend('correlate', undefined), method: 'direct', nonFinite: NONFINITE.direct })
+ */
+export function frozenPlan<T extends object>(plan: T): Readonly<T> {
+  return Object.freeze(plan);
 }

@@ -3,14 +3,16 @@
 //   same  the full output from k = ⌊(N−1)/2⌋, M long           (centred on in1)
 //   valid the full output from k = min(M,N)−1, |M−N|+1 long    (one input inside the other)
 // per axis, for correlate; convolve is the same with in2 reversed on every axis.
-import { anyNonFinite, product, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
+import { product, wrap, type DType, type Float, type Input, type NDArray, type Tensor, type Numeric } from './arrays';
 import { fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, rangeError, typeError } from './errors';
 import { isComplex, type Complex, type ComplexArray } from './complex';
 import { complexChooseMethod, complexSignalOp } from './complexops';
 import { autoMethod } from './auto';
 import { runFft } from './fft';
-import { covers, MODES, modeRanges, toFloat, twoInputs, type Mode } from './plan';
+import { nonFiniteRule, scanNonFinite } from './nonfinite';
+import { covers, frozenPlan, MODES, modeRanges, toFloat, twoInputs, type Mode } from './plan';
+import { planBackend, type Backend } from './workspace';
 import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
 import { onWarmUp } from './backend';
@@ -39,8 +41,8 @@ export interface CorrelateOptions extends SignalOptions {
 
 // 'auto': direct for tiny problems, else the cheaper method by an operation-count model measured on this engine
 // (src/auto.ts). Inputs holding NaN or ±Infinity always run direct (an FFT would smear them over the whole output):
-// runFft(…, auto) checks the staged inputs and falls back to direct.
-function pickMethod(method: Method, plan: DirectPlan, backend: unknown): 'direct' | 'fft' {
+// the plan's non-finite rule is 'fft-auto' (src/nonfinite.ts), so runFft checks the staged inputs and steps aside.
+function pickMethod(method: Method, plan: DirectPlan, backend: Backend): 'direct' | 'fft' {
   if (method !== 'auto') return method;
   return autoMethod(plan, backend);
 }
@@ -71,12 +73,15 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
   // 1-D inputs take NumPy's direct path in SciPy (full and valid, and 'same' unless in2 is the longer).
   const numpyPath = t1.shape.length === 1 && (mode !== 'same' || t1.shape[0] >= t2.shape[0]);
   const into = writable(out, x, h);
-  const direct = (op: string, backend: unknown, p: DirectPlan, a: Float, b: Float) =>
-    (numpyPath ? runDirectOverlap : runDirect)(op, backend, p, a, b, into);
-  const data = pickMethod(method, plan, o.backend) === 'fft'
-    ? runFft(op, o.backend, plan, x, h, method === 'auto', direct)
-    : direct(op, o.backend, plan, x, h);
-  if (reverse) data.reverse();
+  const backend = planBackend(op, o.backend);
+  const m = pickMethod(method, plan, backend);
+  const P = frozenPlan({ op, backend, method: m, nonFinite: nonFiniteRule(m, method === 'auto', numpyPath), direct: plan, reverse });
+  const direct = (op: string, be: Backend, p: DirectPlan, a: Float, b: Float) =>
+    (numpyPath ? runDirectOverlap : runDirect)(op, be, p, a, b, into);
+  const data = P.method === 'fft'
+    ? runFft(op, P.backend, P.direct, x, h, P.nonFinite.onNonFinite === 'step-aside', direct)
+    : direct(op, P.backend, P.direct, x, h);
+  if (P.reverse) data.reverse();
   return wrap(delivered(out, data), outShape, t1.nd || t2.nd);
 }
 
@@ -217,8 +222,10 @@ export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opt
     const times = { direct: timeitFast(run('direct')), fft: timeitFast(run('fft')) };
     return { method: times.fft < times.direct ? 'fft' : 'direct', times };
   }
-  if (pickMethod('auto', plan, o.backend) === 'direct' || anyNonFinite(t1.data) || anyNonFinite(t2.data)) return 'direct';
-  return 'fft';
+  const backend = planBackend(op, o.backend);
+  if (pickMethod('auto', plan, backend) === 'direct') return 'direct';
+  // The FFT steps aside to direct on NaN or ±Infinity (src/nonfinite.ts, 'fft-auto').
+  return scanNonFinite(op, backend, t1.data, t2.data) ? 'direct' : 'fft';
 }
 
 // init() runs a small direct correlation per float type ahead, so the first real one pays no lazy compile (backend.ts).

@@ -11,7 +11,9 @@ import { complexSignal2dOp } from './complexops';
 import { fullSlicePlan, runDirect } from './direct';
 import { oneOf, options, rangeError, typeError } from './errors';
 import { SIGNAL_BOUNDARIES } from './boundary';
-import { covers, MODES, modeRanges, toFloat, type Mode } from './plan';
+import { NONFINITE } from './nonfinite';
+import { covers, frozenPlan, MODES, modeRanges, toFloat, type Mode } from './plan';
+import { planBackend } from './workspace';
 
 export type Boundary = 'fill' | 'wrap' | 'symm';
 
@@ -57,8 +59,9 @@ function signal2dOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts:
   const t1 = asTensor(op, 'in1', in1);
   const t2 = asTensor(op, 'in2', in2);
   const { plan, swap, a, b, outShape } = signal2dPlan(op, flip, o, t1, t2, resultDtype(op, o.dtype, t1, t2));
-  const data = runDirect(op, o.backend, plan, toFloat(a.data), toFloat(b.data));
-  if (swap && !flip) data.reverse();
+  const P = frozenPlan({ op, backend: planBackend(op, o.backend), method: 'direct', nonFinite: NONFINITE.direct, direct: plan, reverse: swap && !flip });
+  const data = runDirect(op, P.backend, P.direct, toFloat(a.data), toFloat(b.data));
+  if (P.reverse) data.reverse();
   return { data, shape: outShape };
 }
 

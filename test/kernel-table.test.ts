@@ -307,7 +307,7 @@ const COVERED: Record<keyof Kernels, string> = {
   corr2d: 'corr2d', corr2dHwcU8: 'numeric', u8Widen: 'numeric', corrTaps: 'ndimage-sum', narrow: 'ndimage-sum', widen: 'ndimage-sum',
   gemm: 'nn-kernels', convGemm: 'nn-kernels', dwconv: 'nn-kernels', transpose: 'nn-kernels', packGemm: 'nn-kernels',
   padPlanes: 'nn-kernels', winogradWeights: 'nn-kernels', winograd: 'nn-kernels', direct3: 'nn-kernels', dwPlanes: 'nn-kernels',
-  fftCols: 'fft', rfftRows: 'fft', irfftRows: 'fft', cmul: 'fft', nonFinite: 'nonfinite',
+  fftCols: 'fft', rfftRows: 'fft', irfftRows: 'fft', cmul: 'fft', nonFinite: 'nonfinite-policy',
   gradIm2col: 'nn-grad', gradCol2im: 'nn-grad', gradPack: 'nn-grad', gradAdd: 'nn-grad', gradWinoU: 'nn-grad', gradWinoV: 'nn-grad',
   gradWinoOut: 'nn-grad', gradDwWeight: 'nn-grad',
   bmul: 'broadcast', ccorr2d: 'complex', transposePlane: 'complex',

@@ -1,4 +1,4 @@
-// FFT kernels, the JS twins of assembly/fft.ts (+ fft_rows.ts, nonfinite.ts). Complex data live in split planes
+// FFT kernels, the JS twins of assembly/fft.ts (+ fft_rows.ts). Complex data live in split planes
 // (re[], im[]); twiddle tables hold interleaved pairs tw[2j], tw[2j+1] = cos, −sin of 2πj/T. The transform is the
 // unnormalised forward DFT
 //   X[k] = Σ_j x[j] · e^{−2πi·jk/n},
@@ -30,8 +30,6 @@ export interface Family {
     outStride: number, accumulate: number, work: number, tw: number, m: number): void;
   /** a ← a · b · scale, complex, n elements in split planes. */
   cmul(mem: Float, ar: number, ai: number, br: number, bi: number, n: number, scale: number): void;
-  /** 1 when any of mem[x … x+n) is NaN or ±Infinity, else 0. */
-  nonFinite(mem: Float, x: number, n: number): number;
 }
 
 /** Columns gathered per pass of fftCols: the batch stays in cache, and a multiple of every SIMD width. */
@@ -243,9 +241,4 @@ function cmul(mem: Float, ar: number, ai: number, br: number, bi: number, n: num
   }
 }
 
-function nonFinite(mem: Float, x: number, n: number): number {
-  for (let i = 0; i < n; i++) if (!Number.isFinite(mem[x + i])) return 1;
-  return 0;
-}
-
-export const js: Family = { fftCols, rfftRows, irfftRows, cmul, nonFinite };
+export const js: Family = { fftCols, rfftRows, irfftRows, cmul };

@@ -86,6 +86,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('rfftRows', 'x* xLen xStride rows re*! im*! specStride work*! tw* m'),
   kernel('irfftRows', 're*! im*! specStride rows out*! lo len outStride accumulate work*! tw* m'),
   kernel('cmul', 'ar*! ai*! br* bi* n scale'),
+  // nonfinite: assembly/nonfinite.ts (the scan of the non-finite policy, src/nonfinite.ts)
   kernel('nonFinite', 'x* n'),
   // grad: assembly/grad.ts
   kernel('gradIm2col', 'x* ph pw cs cinG kd kh kw sd sh sw dd dh dw oh ow p0 rows col*!'),
