@@ -14,7 +14,8 @@ import { autoMethod } from './auto';
 import { runFft, runFftProblem } from './fft';
 import { SCORE_MODE, windowSumsScratch } from './kernels/similarity';
 import { correlateValidFft, validFftPlan } from './similarity-fft';
-import { copyOut, withWorkspace, type Workspace } from './workspace';
+import { chunking } from './threads';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
 import type { Method } from './signal';
 
 export type TemplateMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
@@ -416,7 +417,12 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
   const eps = dtype === 'float32' ? FLT_EPSILON : DBL_EPSILON;
   // float64 buffers in elements of dtype.
   const f64 = (m: number) => (dtype === 'float32' ? 2 * m : m);
-  const extra = mode === SCORE_MODE.ccorr ? [] : [f64(windowSumsScratch(W, h)), f64(ow), f64(ow)];
+  // Window sums and scores by blocks of output rows, each starting at a multiple of h (where windowSums restarts):
+  // the blocks are fixed by the work alone (chunking), so every thread count gives the same bits. Each thread has its
+  // own scratch and sums. About 24 operations per window: the unit of the threads' tuning (multiply-adds).
+  const work = 24 * nOut;
+  const threads = mode === SCORE_MODE.ccorr ? 1 : threadsFor(op, backend, work);
+  const extra = mode === SCORE_MODE.ccorr ? [] : Array.from({ length: threads }, () => [f64(windowSumsScratch(W, h)), f64(ow), f64(ow)]).flat();
   const same = dtype === 'float32' ? src instanceof Float32Array : src instanceof Float64Array;
   let bad = 0;
   const stage = (ws: Workspace, x: number) => {
@@ -435,13 +441,14 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
       }
     }
   };
-  const finish = (ws: Workspace, x: number, out: number, [sc, S, Q]: number[]): Float => {
+  const finish = (ws: Workspace, x: number, out: number, scratch: number[]): Float => {
     const { mem, k } = ws;
     if (mode !== SCORE_MODE.ccorr) {
-      for (let r = 0, o = out; r < oh; r++, o += ow) {
-        k.windowSums(mem, x, W, h, w, r, sc, S, Q);
-        k.scoreRow(mem, o, S, Q, ow, o, mode, K, usedMean, g, K * g * g, tn, usedSq, eps);
-      }
+      const sp = chunking(oh, work, h);
+      ws.parallel(threads, sp.chunks, (c0, c1, t) => {
+        const [sc, S, Q] = scratch.slice(3 * t, 3 * t + 3);
+        k.matchRows(mem, x, W, h, w, sp.at(c0), sp.at(c1), sc, S, Q, out, out, mode, K, usedMean, g, K * g * g, tn, usedSq, eps);
+      });
     }
     return copyOut(mem, out, nOut, res);
   };
