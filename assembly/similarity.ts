@@ -85,16 +85,15 @@ const FLT_EPSILON: f64 = 1.1920928955078125e-7; // 2^-23
   const sufQ = sufS + <usize>h * Wb;
   const preS = sufQ + <usize>h * Wb;
   const preQ = preS + Wb;
-  const colS = preQ + Wb;
-  const colQ = colS + Wb;
-  const rsS = colQ + Wb;
-  const rsQ = rsS + Wb;
-  const exS = rsQ + Wb;
-  const exQ = exS + Wb + 16;
+  // Column sums, the row suffixes and the exclusive row prefixes hold (S, Q) pairs: one f64x2 per column, so that the
+  // sequential pass along the row runs two chains of pairs instead of four scalar chains.
+  const col = preQ + Wb;
+  const rs = col + (Wb << 1);
+  const ex = rs + (Wb << 1);
   const B = r - r % h;
   const pRow = <usize>W * size;
   if (r == B) {
-    // A new block of rows B … B + h − 1: the suffix column sums; colS/colQ = row 0 of them, the prefixes restart.
+    // A new block of rows B … B + h − 1: the suffix column sums; col = row 0 of them, the prefixes restart.
     for (let i = h - 1; i >= 0; i--) {
       const src = p + <usize>(B + i) * pRow;
       const oS = sufS + <usize>i * Wb;
@@ -128,8 +127,11 @@ const FLT_EPSILON: f64 = 1.1920928955078125e-7; // 2^-23
         store<f64>(oQ + o, q);
       }
     }
-    memory.copy(colS, sufS, Wb);
-    memory.copy(colQ, sufQ, Wb);
+    for (let j = 0; j < W; j++) {
+      const o = <usize>j << 3;
+      store<f64>(col + (o << 1), load<f64>(sufS + o));
+      store<f64>(col + (o << 1) + 8, load<f64>(sufQ + o));
+    }
     memory.fill(preS, 0, Wb << 1);
   } else {
     // Rows r … r + h − 1: the suffix from r in this block plus the next block's prefix up to row r + h − 1.
@@ -145,8 +147,10 @@ const FLT_EPSILON: f64 = 1.1920928955078125e-7; // 2^-23
         const q = f64x2.add(v128.load(preQ + o), f64x2.mul(v, v));
         v128.store(preS + o, s);
         v128.store(preQ + o, q);
-        v128.store(colS + o, f64x2.add(v128.load(oS + o), s));
-        v128.store(colQ + o, f64x2.add(v128.load(oQ + o), q));
+        const cs = f64x2.add(v128.load(oS + o), s);
+        const cq = f64x2.add(v128.load(oQ + o), q);
+        v128.store(col + (o << 1), i64x2.shuffle(cs, cq, 0, 2));
+        v128.store(col + (o << 1) + 16, i64x2.shuffle(cs, cq, 1, 3));
       }
     }
     for (; j < W; j++) {
@@ -156,49 +160,65 @@ const FLT_EPSILON: f64 = 1.1920928955078125e-7; // 2^-23
       const q = load<f64>(preQ + o) + v * v;
       store<f64>(preS + o, s);
       store<f64>(preQ + o, q);
-      store<f64>(colS + o, load<f64>(oS + o) + s);
-      store<f64>(colQ + o, load<f64>(oQ + o) + q);
+      store<f64>(col + (o << 1), load<f64>(oS + o) + s);
+      store<f64>(col + (o << 1) + 8, load<f64>(oQ + o) + q);
     }
   }
-  // Along the row, per block [J, J + len): suffix sums rs (backwards) and exclusive prefix sums ex (forwards), four
-  // independent chains in one loop. ex[k] = Σ col[blockStart(k) … k − 1] for k ≤ W.
+  // Along the row, per block [J, J + len): suffix sums rs (backwards) and exclusive prefix sums ex (forwards) of the
+  // (S, Q) pairs, two independent chains in one loop. ex[k] = Σ col[blockStart(k) … k − 1] for k ≤ W.
   for (let J = 0; J < W; J += w) {
     const len = min(w, W - J);
-    let s = 0.0, q = 0.0, es = 0.0, eq = 0.0;
-    for (let t = 0; t < len; t++) {
-      const b = <usize>(J + len - 1 - t) << 3;
-      const f = <usize>(J + t) << 3;
-      s += load<f64>(colS + b);
-      q += load<f64>(colQ + b);
-      store<f64>(rsS + b, s);
-      store<f64>(rsQ + b, q);
-      store<f64>(exS + f, es);
-      store<f64>(exQ + f, eq);
-      es += load<f64>(colS + f);
-      eq += load<f64>(colQ + f);
-    }
-    if (J + len == W) {
-      // ex[W]: the prefix of the last block up to W − 1 (or 0 when W starts a block).
-      const f = <usize>W << 3;
-      store<f64>(exS + f, len == w ? 0.0 : es);
-      store<f64>(exQ + f, len == w ? 0.0 : eq);
+    if (ASC_FEATURE_SIMD) {
+      let sv = f64x2.splat(0);
+      let ev = f64x2.splat(0);
+      for (let t = 0; t < len; t++) {
+        const b = <usize>(J + len - 1 - t) << 4;
+        const f = <usize>(J + t) << 4;
+        sv = f64x2.add(sv, v128.load(col + b));
+        v128.store(rs + b, sv);
+        v128.store(ex + f, ev);
+        ev = f64x2.add(ev, v128.load(col + f));
+      }
+      if (J + len == W) v128.store(ex + (<usize>W << 4), len == w ? f64x2.splat(0) : ev);
+    } else {
+      let s = 0.0, q = 0.0, es = 0.0, eq = 0.0;
+      for (let t = 0; t < len; t++) {
+        const b = <usize>(J + len - 1 - t) << 4;
+        const f = <usize>(J + t) << 4;
+        s += load<f64>(col + b);
+        q += load<f64>(col + b + 8);
+        store<f64>(rs + b, s);
+        store<f64>(rs + b + 8, q);
+        store<f64>(ex + f, es);
+        store<f64>(ex + f + 8, eq);
+        es += load<f64>(col + f);
+        eq += load<f64>(col + f + 8);
+      }
+      if (J + len == W) {
+        // ex[W]: the prefix of the last block up to W − 1 (or 0 when W starts a block).
+        const f = <usize>W << 4;
+        store<f64>(ex + f, len == w ? 0.0 : es);
+        store<f64>(ex + f + 8, len == w ? 0.0 : eq);
+      }
     }
   }
   // Window c = suffix of its first block at c + the next block's prefix up to c + w − 1 (ex[c + w]).
   const ow = W - w + 1;
-  const wb = <usize>w << 3;
+  const wb = <usize>w << 4;
   let c = 0;
   if (ASC_FEATURE_SIMD) {
     for (; c + 2 <= ow; c += 2) {
-      const o = <usize>c << 3;
-      v128.store(S + o, f64x2.add(v128.load(rsS + o), v128.load(exS + o + wb)));
-      v128.store(Q + o, f64x2.add(v128.load(rsQ + o), v128.load(exQ + o + wb)));
+      const o = <usize>c << 4;
+      const p0 = f64x2.add(v128.load(rs + o), v128.load(ex + o + wb));
+      const p1 = f64x2.add(v128.load(rs + o + 16), v128.load(ex + o + wb + 16));
+      v128.store(S + (<usize>c << 3), i64x2.shuffle(p0, p1, 0, 2));
+      v128.store(Q + (<usize>c << 3), i64x2.shuffle(p0, p1, 1, 3));
     }
   }
   for (; c < ow; c++) {
-    const o = <usize>c << 3;
-    store<f64>(S + o, load<f64>(rsS + o) + load<f64>(exS + o + wb));
-    store<f64>(Q + o, load<f64>(rsQ + o) + load<f64>(exQ + o + wb));
+    const o = <usize>c << 4;
+    store<f64>(S + (<usize>c << 3), load<f64>(rs + o) + load<f64>(ex + o + wb));
+    store<f64>(Q + (<usize>c << 3), load<f64>(rs + o + 8) + load<f64>(ex + o + wb + 8));
   }
 }
 
