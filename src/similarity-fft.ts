@@ -9,6 +9,7 @@
 import { ctorOf, type DType, type Float } from './arrays';
 import { nextFastLen, realFastLen } from './fft';
 import { FFT_CHUNK, rowWork } from './kernels/fft';
+import { chunking } from './threads';
 import type { Workspace } from './workspace';
 
 /** An overlap-save plan: block lengths (L0 rows, L1 columns) and the blocks along each axis. */
@@ -20,6 +21,10 @@ export interface ValidFftPlan {
   step1: number;
   tiles0: number;
   tiles1: number;
+  /** Threads the blocks (or, for one block, its rows) are split over; each has its own block spectrum and scratch. */
+  threads: number;
+  /** Operations of the transforms, about (the unit of the threads' tuning). */
+  work: number;
   /** Workspace buffers in elements of the dtype: spectrum of the template, of one block, FFT scratch, two twiddle tables. */
   sizes: number[];
 }
@@ -39,7 +44,7 @@ function fastLengths(lo: number, hi: number, real: boolean): number[] {
  * template (shorter ones spend most of their transform on the overlap) and at most the image (or `maxLen`, which
  * tests use to force several blocks).
  */
-export function validFftPlan(H: number, W: number, h: number, w: number, maxLen = Infinity): ValidFftPlan {
+export function validFftPlan(H: number, W: number, h: number, w: number, maxLen = Infinity, threadsFor: (work: number) => number = () => 1): ValidFftPlan {
   const oh = H - h + 1;
   const ow = W - w + 1;
   const rows = H === 1 ? [1] : fastLengths(Math.min(Math.max(2 * h, 8), nextFastLen(H)), Math.min(H, maxLen), false);
@@ -60,10 +65,14 @@ export function validFftPlan(H: number, W: number, h: number, w: number, maxLen 
   const { L0, L1 } = best!;
   const m = L1 / 2;
   const S = L0 * (m + 1);
-  const work = Math.max(rowWork(m), 4 * L0 * FFT_CHUNK);
+  const scratch = Math.max(rowWork(m), 4 * L0 * FFT_CHUNK);
+  const tiles0 = Math.ceil(oh / (L0 - h + 1));
+  const tiles1 = Math.ceil(ow / (L1 - w + 1));
+  const work = Math.round(5 * tiles0 * tiles1 * L0 * L1 * Math.log2(Math.max(2, L0 * L1)));
+  const threads = threadsFor(work);
   return {
-    L0, L1, step0: L0 - h + 1, step1: L1 - w + 1, tiles0: Math.ceil(oh / (L0 - h + 1)), tiles1: Math.ceil(ow / (L1 - w + 1)),
-    sizes: [2 * S, 2 * S, work, 2 * L0, 2 * L1],
+    L0, L1, step0: L0 - h + 1, step1: L1 - w + 1, tiles0, tiles1, threads, work,
+    sizes: [2 * S, threads * 2 * S, threads * scratch, 2 * L0, 2 * L1],
   };
 }
 
@@ -93,38 +102,70 @@ function twiddleTable(T: number, dtype: DType): Float {
  */
 export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, H: number, W: number, tr: number, h: number, w: number, out: number, buf: number[]): void {
   const { mem, k } = ws;
-  const { L0, L1, step0, step1, tiles0, tiles1 } = plan;
+  const { L0, L1, step0, step1, tiles0, tiles1, threads } = plan;
   const [spec2, spec1, work, tw0, tw1] = buf;
   const m = L1 / 2;
   const S = L0 * (m + 1);
+  const R = m + 1; // spectrum row stride
   const oh = H - h + 1;
   const ow = W - w + 1;
-  mem.set(twiddleTable(L0, mem instanceof Float32Array ? 'float32' : 'float64'), tw0);
-  mem.set(twiddleTable(L1, mem instanceof Float32Array ? 'float32' : 'float64'), tw1);
-  // 2-D spectrum of `rows` rows of `len` samples at src (row stride): rows beyond are zero.
-  const forward = (re: number, src: number, len: number, rows: number, stride: number) => {
-    const im = re + S;
-    if (rows < L0) {
-      mem.fill(0, re + rows * (m + 1), re + S);
-      mem.fill(0, im + rows * (m + 1), im + S);
-    }
-    k.rfftRows(mem, src, len, stride, rows, re, im, m + 1, work, tw1, m);
-    if (L0 > 1) k.fftCols(mem, re, im, L0, m + 1, 1, S, work, tw0, 1);
-  };
-  forward(spec2, tr, w, h, w);
+  const scratch = Math.max(rowWork(m), 4 * L0 * FFT_CHUNK);
+  const dtype = mem instanceof Float32Array ? 'float32' : 'float64';
+  mem.set(twiddleTable(L0, dtype), tw0);
+  mem.set(twiddleTable(L1, dtype), tw1);
   const scale = 1 / (m * L0);
-  for (let a = 0; a < tiles0; a++) {
-    const r0 = a * step0;
-    const rowsIn = Math.min(L0, H - r0);
-    const rowsOut = Math.min(step0, oh - r0);
-    for (let b = 0; b < tiles1; b++) {
-      const c0 = b * step1;
-      forward(spec1, x + r0 * W + c0, Math.min(L1, W - c0), rowsIn, W);
-      k.cmul(mem, spec1, spec1 + S, spec2, spec2 + S, S, scale);
-      // Inverse: the column transform with the planes swapped, then only the rows and columns of valid windows.
-      if (L0 > 1) k.fftCols(mem, spec1 + S, spec1, L0, m + 1, 1, S, work, tw0, 1);
-      const row = (h - 1) * (m + 1);
-      k.irfftRows(mem, spec1 + row, spec1 + S + row, m + 1, rowsOut, out + r0 * ow + c0, w - 1, Math.min(step1, ow - c0), ow, 0, work, tw1, m);
-    }
+  // Spectra of `rows` real rows of `len` samples at src (row stride `stride`) into rows [first, first + rows) of the
+  // spectrum at re; rows of no sample are the spectra of zero-length rows (zeros, by a kernel: thread bodies may
+  // only call kernels).
+  const rowsForward = (re: number, src: number, len: number, stride: number, first: number, rows: number, wk: number) => {
+    if (rows > 0) k.rfftRows(mem, src, len, stride, rows, re + first * R, re + S + first * R, R, wk, tw1, m);
+  };
+  const cols = (re: number, im: number, wk: number) => {
+    if (L0 > 1) k.fftCols(mem, re, im, L0, R, 1, S, wk, tw0, 1);
+  };
+  // The template's spectrum, once, on the calling thread.
+  rowsForward(spec2, tr, w, w, 0, h, work);
+  rowsForward(spec2, tr, 0, w, h, L0 - h, work);
+  cols(spec2, spec2 + S, work);
+  if (tiles0 * tiles1 > 1) {
+    // Blocks in chunks fixed by the work alone; thread t uses block spectrum and scratch slot t.
+    const sp = chunking(tiles0 * tiles1, plan.work);
+    ws.parallel(threads, sp.chunks, (c0, c1, t) => {
+      const sp1 = spec1 + t * 2 * S;
+      const wk = work + t * scratch;
+      for (let i = sp.at(c0); i < sp.at(c1); i++) {
+        const r0 = Math.floor(i / tiles1) * step0;
+        const c0_ = (i % tiles1) * step1;
+        const rowsIn = Math.min(L0, H - r0);
+        rowsForward(sp1, x + r0 * W + c0_, Math.min(L1, W - c0_), W, 0, rowsIn, wk);
+        rowsForward(sp1, x, 0, W, rowsIn, L0 - rowsIn, wk);
+        cols(sp1, sp1 + S, wk);
+        k.cmul(mem, sp1, sp1 + S, spec2, spec2 + S, S, scale);
+        // Inverse: the column transform with the planes swapped, then only the rows and columns of valid windows.
+        cols(sp1 + S, sp1, wk);
+        const row = (h - 1) * R;
+        k.irfftRows(mem, sp1 + row, sp1 + S + row, R, Math.min(step0, oh - r0), out + r0 * ow + c0_, w - 1, Math.min(step1, ow - c0_), ow, 0, wk, tw1, m);
+      }
+    });
+    return;
   }
+  // One block: its row transforms in chunks of rows (multiples of 4, fixed by the work alone), the column transforms
+  // and the product on the calling thread.
+  const rowWorkOf = (rows: number) => Math.round(plan.work / 4 / L0) * rows;
+  const fw = chunking(H, rowWorkOf(H), 4);
+  ws.parallel(threads, fw.chunks, (c0, c1, t) => {
+    for (let c = c0; c < c1; c++) rowsForward(spec1, x + fw.at(c) * W, W, W, fw.at(c), fw.at(c + 1) - fw.at(c), work + t * scratch);
+  });
+  rowsForward(spec1, x, 0, W, H, L0 - H, work);
+  cols(spec1, spec1 + S, work);
+  k.cmul(mem, spec1, spec1 + S, spec2, spec2 + S, S, scale);
+  cols(spec1 + S, spec1, work);
+  const iv = chunking(oh, rowWorkOf(oh), 4);
+  ws.parallel(threads, iv.chunks, (c0, c1, t) => {
+    for (let c = c0; c < c1; c++) {
+      const r0 = iv.at(c);
+      const row = (h - 1 + r0) * R;
+      k.irfftRows(mem, spec1 + row, spec1 + S + row, R, iv.at(c + 1) - r0, out + r0 * ow, w - 1, ow, ow, 0, work + t * scratch, tw1, m);
+    }
+  });
 }

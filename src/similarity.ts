@@ -454,7 +454,7 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
   };
   if (matchCorrMethod(h, w, a.convMethod) === 'fft') {
     // Overlap-save blocks that compute only the valid windows (src/similarity-fft.ts).
-    const plan = validFftPlan(H, W, h, w);
+    const plan = validFftPlan(H, W, h, w, Infinity, (wk) => threadsFor(op, backend, wk));
     const nb = plan.sizes.length;
     withWorkspace(op, backend, dtype, [n, K, nOut, ...plan.sizes, ...extra], (ws) => {
       const [x, t, out, ...rest] = ws.off;
