@@ -104,7 +104,7 @@ async function versusChild(id, ours, theirs, rounds) {
   return row;
 }
 
-export default async function similarity({ matchTemplate, findDelay, minMaxLoc }) {
+export default async function similarity({ matchTemplate, findDelay, minMaxLoc, init }) {
   const cv = await loadOpenCV();
   const py = startPython();
   const have = (await py.ready) ?? {};
@@ -165,6 +165,35 @@ export default async function similarity({ matchTemplate, findDelay, minMaxLoc }
       summary.push(line);
       tm.delete();
     }
+
+    // The same three cases on a pool of two threads (init({ threads: 2 })), against OpenCV.js with its copies again
+    // (OpenCV.js has no threads); then back to one thread for findDelay.
+    const pooled = await init({ threads: 2 });
+    if (pooled.threads === 2) {
+      for (const k of [16, 64, 128]) {
+        const t = new Float32Array(k * k);
+        for (let i = 0; i < k; i++) t.set(img.data.subarray((300 + i) * n + 500, (300 + i) * n + 500 + k), i * k);
+        const templ = { data: t, shape: [k, k] };
+        const tm = cv.matFromArray(k, k, cv.CV_32F, t);
+        const ocvCopies = () => {
+          src.data32F.set(img.data);
+          tm.data32F.set(t);
+          cv.matchTemplate(src, tm, dst, cv.TM_CCOEFF_NORMED);
+          return dst.data32F.slice();
+        };
+        const id = `matchTemplate ccoeff-normed float32 1024² templ ${k}², 2 threads`;
+        checkSame(`${id} vs OpenCV.js`, matchTemplate(img, templ).data, ocvCopies(), 2e-3);
+        const macs = (n - k + 1) ** 2 * k * k;
+        const res = runCase({ id, flops: 2 * macs, rounds: 3, maxTime: 0.5, variants: [
+          { name: 'OpenCV.js matchTemplate + copy in/out', fn: ocvCopies },
+          { name: 'convcorr wasm auto, 2 threads', fn: () => matchTemplate(img, templ) },
+        ] });
+        results.push(res);
+        summary.push({ id, vsOpenCVjs: res.rows[1].ratio });
+        tm.delete();
+      }
+    }
+    await init();
 
     // findDelay: y is x delayed by 12,345 samples, plus noise.
     const N = 1_000_000;

@@ -28,7 +28,7 @@ const FAMILIES = {
   },
   bmul: { kernels: ['bmul'], tests: ['fft', 'broadcast', 'identities'] },
   complex: { kernels: ['ccorr2d', 'transposePlane'], tests: ['complex'] },
-  similarity: { kernels: ['shiftPlane', 'windowSums', 'scoreRow'], tests: ['similarity', 'similarity-kernels'] },
+  similarity: { kernels: ['shiftPlane', 'windowSums', 'scoreRow', 'matchRows'], tests: ['similarity', 'similarity-kernels'] },
 };
 const BACKENDS = { js: 'js', wasm: 'simd' };
 

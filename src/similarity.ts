@@ -13,7 +13,9 @@ import { integer, oneOf, options, rangeError, typeError } from './errors';
 import { autoMethod } from './auto';
 import { runFft, runFftProblem } from './fft';
 import { SCORE_MODE, windowSumsScratch } from './kernels/similarity';
-import { copyOut, withWorkspace, type Workspace } from './workspace';
+import { correlateValidFft, validFftPlan } from './similarity-fft';
+import { chunking } from './threads';
+import { copyOut, threadsFor, withWorkspace, type Workspace } from './workspace';
 import type { Method } from './signal';
 
 export type TemplateMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
@@ -361,9 +363,10 @@ function sum(a: ArrayLike<number>): number {
 
 /**
  * Templates of at most this many taps correlate directly, larger ones by FFT: matchTemplate's own rule (the FFT term
- * here is one tiled transform of the image whose cost hardly depends on the template, the direct term grows with its
- * taps). Measured on a 1024² float32 image, wasm SIMD, whole matchTemplate calls: direct 19 / 25 / 34 / 42 ms at
- * 4² / 8² / 12² / 16², FFT 26–31 ms at 8²–16² and about the same at 32², 64², 128² (busy machine, minima of 5).
+ * here is overlap-save blocks of the image (src/similarity-fft.ts) whose cost hardly depends on the template, the
+ * direct term grows with its taps). Measured on a 1024² float32 image, wasm SIMD, whole 'ccoeff-normed' calls,
+ * medians of 9 alternating rounds of CPU time (busy machine): direct / FFT 0.73 / 0.87 / 0.91 / 0.99 / 1.11 / 1.26 at
+ * 6² / 8² / 10² / 11² / 12² / 14².
  */
 const DIRECT_MAX_TAPS = 120;
 
@@ -414,7 +417,12 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
   const eps = dtype === 'float32' ? FLT_EPSILON : DBL_EPSILON;
   // float64 buffers in elements of dtype.
   const f64 = (m: number) => (dtype === 'float32' ? 2 * m : m);
-  const extra = mode === SCORE_MODE.ccorr ? [] : [f64(windowSumsScratch(W, h)), f64(ow), f64(ow)];
+  // Window sums and scores by blocks of output rows, each starting at a multiple of h (where windowSums restarts):
+  // the blocks are fixed by the work alone (chunking), so every thread count gives the same bits. Each thread has its
+  // own scratch and sums. About 24 operations per window: the unit of the threads' tuning (multiply-adds).
+  const work = 24 * nOut;
+  const threads = mode === SCORE_MODE.ccorr ? 1 : threadsFor(op, backend, work);
+  const extra = mode === SCORE_MODE.ccorr ? [] : Array.from({ length: threads }, () => [f64(windowSumsScratch(W, h)), f64(ow), f64(ow)]).flat();
   const same = dtype === 'float32' ? src instanceof Float32Array : src instanceof Float64Array;
   let bad = 0;
   const stage = (ws: Workspace, x: number) => {
@@ -433,20 +441,28 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
       }
     }
   };
-  const finish = (ws: Workspace, x: number, out: number, [sc, S, Q]: number[]): Float => {
+  const finish = (ws: Workspace, x: number, out: number, scratch: number[]): Float => {
     const { mem, k } = ws;
     if (mode !== SCORE_MODE.ccorr) {
-      for (let r = 0, o = out; r < oh; r++, o += ow) {
-        k.windowSums(mem, x, W, h, w, r, sc, S, Q);
-        k.scoreRow(mem, o, S, Q, ow, o, mode, K, usedMean, g, K * g * g, tn, usedSq, eps);
-      }
+      const sp = chunking(oh, work, h);
+      ws.parallel(threads, sp.chunks, (c0, c1, t) => {
+        const [sc, S, Q] = scratch.slice(3 * t, 3 * t + 3);
+        k.matchRows(mem, x, W, h, w, sp.at(c0), sp.at(c1), sc, S, Q, out, out, mode, K, usedMean, g, K * g * g, tn, usedSq, eps);
+      });
     }
     return copyOut(mem, out, nOut, res);
   };
   if (matchCorrMethod(h, w, a.convMethod) === 'fft') {
-    runFftProblem(op, backend, {
-      dtype, x1: src as Float, s1: [H, W], x2: used, s2: [h, w], reverse2: true, axes: H > 1 && h > 1 ? [0, 1] : [1],
-      start: [h - 1, w - 1], outShape: [oh, ow], tiling: 'auto', stage1: stage, then: { sizes: extra, run: finish },
+    // Overlap-save blocks that compute only the valid windows (src/similarity-fft.ts).
+    const plan = validFftPlan(H, W, h, w, Infinity, (wk) => threadsFor(op, backend, wk));
+    const nb = plan.sizes.length;
+    withWorkspace(op, backend, dtype, [n, K, nOut, ...plan.sizes, ...extra], (ws) => {
+      const [x, t, out, ...rest] = ws.off;
+      stage(ws, x);
+      // Reversed on both axes: the flat [h, w] array backwards.
+      for (let i = 0; i < K; i++) ws.mem[t + i] = used[K - 1 - i];
+      correlateValidFft(ws, plan, x, H, W, t, h, w, out, rest.slice(0, nb));
+      return finish(ws, x, out, rest.slice(nb));
     });
   } else {
     withWorkspace(op, backend, dtype, [n, K, nOut, ...extra], (ws) => {

@@ -282,6 +282,15 @@ const CASES: Record<keyof Kernels, Maker> = {
       },
     };
   },
+  matchRows: (bpe, _nr, v) => {
+    const [W, H, h, w, mode] = [[1, 1, 1, 1, 5], [9, 5, 3, 3, 1], [21, 8, 4, 5, 5]][v];
+    const f = 8 / bpe;
+    const n = (H - h + 1) * (W - w + 1);
+    return {
+      sizes: { p: W * H, sc: windowSumsScratch(W, h) * f, S: (W - w + 1) * f, Q: (W - w + 1) * f, c: n, out: n },
+      args: { W, h, w, r0: 0, r1: H - h + 1, mode, K: h * w, m0: 0.1, g: 0.2, Kg2: 0.04 * h * w, tn: 1.5, usedSq: 2, eps: 1e-6 },
+    };
+  },
 };
 
 /** gradIm2col / gradCol2im: a 2-D walk over output pixels p0 … P − 1 (so every written extent is exact). */
@@ -311,7 +320,7 @@ const COVERED: Record<keyof Kernels, string> = {
   gradIm2col: 'nn-grad', gradCol2im: 'nn-grad', gradPack: 'nn-grad', gradAdd: 'nn-grad', gradWinoU: 'nn-grad', gradWinoV: 'nn-grad',
   gradWinoOut: 'nn-grad', gradDwWeight: 'nn-grad',
   bmul: 'broadcast', ccorr2d: 'complex', transposePlane: 'complex',
-  shiftPlane: 'similarity-kernels', windowSums: 'similarity-kernels', scoreRow: 'similarity-kernels',
+  shiftPlane: 'similarity-kernels', windowSums: 'similarity-kernels', scoreRow: 'similarity-kernels', matchRows: 'similarity-kernels',
 };
 
 const pointers = (d: KernelDecl) => d.args.filter((a) => a.kind === 'element' || a.kind === 'byte');

@@ -45,6 +45,8 @@ function boxSum(p: ArrayLike<number>, W: number, r: number, c: number, h: number
 }
 
 const DBL_EPSILON = 2 ** -52;
+/** A variance as a divisor: positive, however small. */
+const q0 = (v: number) => Math.max(v, 1e-300);
 const FLT_EPSILON = 2 ** -23;
 
 /** The scores of scoreRow from the formulas (see assembly/similarity.ts), in float64. */
@@ -187,10 +189,96 @@ describe.each(backendCases())('similarity kernels on %s', (be) => {
             expect(got, `kernel vs twin ${id}`).toEqual(twin);
             const G = [GUARD, GUARD, GUARD, GUARD];
             expect([...got.slice(0, 4), ...got.slice(4 + n)], `guards ${id}`).toEqual([...G, ...G]);
-            const want = c.map((cv, i) => round(d, naiveScore(mode, cv, S[i], Q[i], K, m0, g, Kg2, tn, usedSq, eps)));
-            expect(got.slice(4, 4 + n), id).toEqual(want);
+            // The kernel takes S²·(1/K) for S²/K (an error of ε·S²/K in the variance) and finishes float32 results in
+            // float32 (√, ×, ÷ and two roundings to float32: within 3 float32 ulps); the rest is exact.
+            const e = d === 'float32' ? 2 ** -24 : 2 ** -53;
+            for (let i = 0; i < n; i++) {
+              const want = naiveScore(mode, c[i], S[i], Q[i], K, m0, g, Kg2, tn, usedSq, eps);
+              const v = q0(Q[i] - (S[i] * S[i]) / K);
+              const tol = mode === 1 || mode === 3 || mode >= 5 ? Math.abs(want) * (4 * e + (4 * 2 ** -53 * (Q[i] + (S[i] * S[i]) / K)) / v) : 0;
+              const at = got[4 + i];
+              if (Number.isNaN(want)) expect(at, `${id} [${i}]`).toBeNaN();
+              else if (tol === 0) expect(at, `${id} [${i}]`).toBe(round(d, want));
+              else expect(Math.abs(at - want), `${id} [${i}] got ${at}, want ${want}`).toBeLessThanOrEqual(tol);
+            }
           }
         }
+      }
+    });
+
+    it(`scoreRow ${d}: windows of every scale (the float32 finish's range limits), equal to the twin and the formulas`, () => {
+      const n = 37;
+      for (const mode of [1, 3, 5]) {
+        for (const scale of [2 ** -100, 2 ** -81, 2 ** -79, 1, 2 ** 79, 2 ** 81, 2 ** 100]) {
+          for (const tn of [3, 2 ** -45, 2 ** 45]) {
+            const r = rng(mode * 31 + Math.log2(scale) + Math.log2(tn));
+            const K = 9;
+            const S: number[] = [];
+            const Q: number[] = [];
+            const c: number[] = [];
+            for (let i = 0; i < n; i++) {
+              // d2 straddles the scale: some windows inside the float32 range, some outside (i % 3).
+              const f = scale * [0.5, 1, 2][i % 3];
+              const s = (r() - 0.5) * 4 * Math.sqrt(f);
+              const q = (s * s) / K + r() * 2 * f;
+              const t = Math.sqrt(q - (s * s) / K) * tn;
+              S.push(s);
+              Q.push(q);
+              c.push(round(d, (r() - 0.5) * 2 * t));
+            }
+            const { got, twin } = both(d, [n, f64n(d, n), f64n(d, n), n], (k, mem, [co, so, qo, oo]) => {
+              mem.set(c, co);
+              write64(mem, so, S);
+              write64(mem, qo, Q);
+              k.scoreRow(mem, co, so, qo, n, oo, mode, K, 0, 0, 0, tn, 0, 0);
+              return Array.from(mem.subarray(oo, oo + n));
+            });
+            const id = `mode=${mode} scale=2^${Math.log2(scale)} tn=2^${Math.log2(tn).toFixed(1)}`;
+            expect(got, `kernel vs twin ${id}`).toEqual(twin);
+            const e = d === 'float32' ? 2 ** -24 : 2 ** -53;
+            for (let i = 0; i < n; i++) {
+              const want = naiveScore(mode, c[i], S[i], Q[i], K, 0, 0, 0, tn, 0, 0);
+              const v = q0(Q[i] - (S[i] * S[i]) / K);
+              const tol = Math.abs(want) * (4 * e + (4 * 2 ** -53 * (Q[i] + (S[i] * S[i]) / K)) / v);
+              expect(Math.abs(got[i] - want), `${id} [${i}] got ${got[i]}, want ${want}`).toBeLessThanOrEqual(tol);
+            }
+          }
+        }
+      }
+    });
+
+    it(`matchRows ${d}: windowSums then scoreRow per row, the same bits whatever the row blocks (multiples of h); the twin`, () => {
+      for (const [H, W, h, w, mode] of [[9, 11, 3, 4, 5], [20, 33, 7, 6, 1], [6, 8, 6, 8, 3], [13, 5, 1, 2, 6], [17, 9, 4, 1, 0]]) {
+        const r = rng(H * 100 + W + mode);
+        const plane = Float64Array.from({ length: H * W }, () => round(d, r() * 2 - 1));
+        const oh = H - h + 1;
+        const ow = W - w + 1;
+        const corr = Float64Array.from({ length: oh * ow }, () => round(d, r() * 2 - 1));
+        const args = [mode, h * w, 0.01, 0.2, 0.04 * h * w, 1.7, 3, 1e-6] as const;
+        const sizes = [H * W, f64n(d, windowSumsScratch(W, h)), f64n(d, ow), f64n(d, ow), oh * ow, oh * ow + 4];
+        // Every split of the rows into blocks at multiples of h, and the same rows one kernel call each (windowSums,
+        // scoreRow): all equal.
+        const run = (k: Kernels, mem: Float, [p, sc, S, Q, c, out]: number[]) => {
+          mem.set(plane, p);
+          const results: number[][] = [];
+          for (const split of [[0, oh], [0, Math.min(h, oh), oh], [0, ...Array.from({ length: Math.ceil(oh / h) }, (_, i) => Math.min(oh, (i + 1) * h))]]) {
+            mem.set(corr, c);
+            mem.fill(GUARD, out, out + oh * ow + 4);
+            for (let b = 0; b + 1 < split.length; b++) k.matchRows(mem, p, W, h, w, split[b], split[b + 1], sc, S, Q, c, out, ...args);
+            results.push(Array.from(mem.subarray(out, out + oh * ow + 4)));
+          }
+          mem.set(corr, c);
+          for (let row = 0; row < oh; row++) {
+            k.windowSums(mem, p, W, h, w, row, sc, S, Q);
+            k.scoreRow(mem, c + row * ow, S, Q, ow, c + row * ow, ...args);
+          }
+          results.push([...Array.from(mem.subarray(c, c + oh * ow)), GUARD, GUARD, GUARD, GUARD]);
+          return results;
+        };
+        const { got, twin } = both(d, sizes, run);
+        const id = `H=${H} W=${W} h=${h} w=${w} mode=${mode}`;
+        expect(got, `kernel vs twin ${id}`).toEqual(twin);
+        for (let i = 1; i < got.length; i++) expect(got[i], `${id}: variant ${i} vs one call`).toEqual(got[0]);
       }
     });
   }

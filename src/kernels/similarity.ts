@@ -3,6 +3,7 @@
 //   shiftPlane   p[i] ← p[i] − g, or 0 where that is NaN or ±Infinity; 1 when any value was replaced
 //   windowSums   output row r of h×w windows: S[c] = Σ p[r + i, c + j], Q[c] = Σ p[r + i, c + j]² (van Herk's split)
 //   scoreRow     the scores of a row of windows from the correlation, S and Q (modes as assembly/similarity.ts)
+//   matchRows    windowSums then scoreRow for a block of output rows (one call per thread's block)
 import type { Float } from '../arrays';
 
 export interface Family {
@@ -10,6 +11,12 @@ export interface Family {
   windowSums(mem: Float, p: number, W: number, h: number, w: number, r: number, sc: number, S: number, Q: number): void;
   scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: number, mode: number,
     K: number, m0: number, g: number, Kg2: number, tn: number, usedSq: number, eps: number): void;
+  /**
+   * Rows r0 … r1 − 1 (r0 a multiple of h): windowSums then scoreRow per row, from the correlation rows at c + r·ow into
+   * out + r·ow (ow = W − w + 1; out may be c). Blocks of rows may run on different threads with their own sc, S, Q.
+   */
+  matchRows(mem: Float, p: number, W: number, h: number, w: number, r0: number, r1: number, sc: number, S: number, Q: number,
+    c: number, out: number, mode: number, K: number, m0: number, g: number, Kg2: number, tn: number, usedSq: number, eps: number): void;
 }
 
 /** Elements of float64 scratch windowSums needs for a plane of width W and windows of h rows. */
@@ -105,6 +112,26 @@ function windowSums(mem: Float, p: number, W: number, h: number, w: number, r: n
   }
 }
 
+// Where a float32 result finishes in float32 (assembly/similarity.ts finishOne): the template norm and the window's term.
+const F32_LO = 2 ** -80;
+const F32_HI = 2 ** 80;
+const tnFits = (tn: number) => tn >= 2 ** -40 && tn <= 2 ** 40;
+const f32 = Math.fround;
+
+/** OpenCV's finish of a normed score (assembly/similarity.ts finishOne), in float32 arithmetic where that says so. */
+function finishOne(single: boolean, num: number, d2: number, e2: number, tn: number, f32ok: boolean, fallback: number): number {
+  const small = d2 <= Math.min(0.5, 10 * FLT_EPSILON * e2);
+  if (single && f32ok && d2 >= F32_LO && d2 <= F32_HI) {
+    const t = small ? 0 : f32(f32(Math.sqrt(f32(d2))) * f32(tn));
+    const nf = f32(num);
+    const an = Math.abs(nf);
+    return an < t ? f32(nf / t) : an < f32(t * 1.125) ? (nf > 0 ? 1 : -1) : Number.isNaN(nf) ? NaN : fallback;
+  }
+  const t = small ? 0 : Math.sqrt(d2) * tn;
+  const an = Math.abs(num);
+  return an < t ? num / t : an < t * 1.125 ? (num > 0 ? 1 : -1) : Number.isNaN(num) ? NaN : fallback;
+}
+
 function scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: number, mode: number,
   K: number, m0: number, g: number, Kg2: number, tn: number, usedSq: number, eps: number): void {
   const d = f64(mem);
@@ -112,6 +139,9 @@ function scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: n
   const q0 = at(mem, Q);
   const coeff = mode >= 4;
   const normed = mode === 1 || mode === 3 || mode === 5;
+  const single = mem instanceof Float32Array;
+  const invK = 1 / K;
+  const f32ok = tnFits(tn);
   for (let i = 0; i < n; i++) {
     const cv = mem[c + i];
     const s = d[s0 + i];
@@ -121,7 +151,7 @@ function scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: n
     let e2 = q;
     if (coeff) {
       num = cv - s * m0;
-      d2 = q - (s * s) / K;
+      d2 = q - s * s * invK;
       if (d2 <= K * DBL_EPSILON * q) d2 = 0;
       e2 = q + Kg2 + 2 * g * s;
     } else if (mode <= 1) {
@@ -139,13 +169,19 @@ function scoreRow(mem: Float, c: number, S: number, Q: number, n: number, out: n
       const den = Math.sqrt(Math.max(d2, 0) * tn);
       r = den > eps ? num / den : 0;
     } else if (normed) {
-      d2 = Math.max(d2, 0);
-      const t = d2 <= Math.min(0.5, 10 * FLT_EPSILON * e2) ? 0 : Math.sqrt(d2) * tn;
-      const an = Math.abs(num);
-      r = an < t ? num / t : an < t * 1.125 ? (num > 0 ? 1 : -1) : Number.isNaN(num) ? NaN : mode === 1 ? 1 : 0;
+      r = finishOne(single, num, Math.max(d2, 0), e2, tn, f32ok, mode === 1 ? 1 : 0);
     }
     mem[out + i] = r;
   }
 }
 
-export const js: Family = { shiftPlane, windowSums, scoreRow };
+function matchRows(mem: Float, p: number, W: number, h: number, w: number, r0: number, r1: number, sc: number, S: number, Q: number,
+  c: number, out: number, mode: number, K: number, m0: number, g: number, Kg2: number, tn: number, usedSq: number, eps: number): void {
+  const ow = W - w + 1;
+  for (let r = r0; r < r1; r++) {
+    windowSums(mem, p, W, h, w, r, sc, S, Q);
+    scoreRow(mem, c + r * ow, S, Q, ow, out + r * ow, mode, K, m0, g, Kg2, tn, usedSq, eps);
+  }
+}
+
+export const js: Family = { shiftPlane, windowSums, scoreRow, matchRows };

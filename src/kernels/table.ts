@@ -107,6 +107,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('shiftPlane', 'p*! n g'),
   kernel('windowSums', 'p* W h w r sc*! S*! Q*!'),
   kernel('scoreRow', 'c* S* Q* n out*! mode K m0 g Kg2 tn usedSq eps'),
+  kernel('matchRows', 'p* W h w r0 r1 sc*! S*! Q*! c* out*! mode K m0 g Kg2 tn usedSq eps'),
 ];
 
 /** The wasm export stem of a kernel name: camelCase to snake_case (`gradWinoU` → `grad_wino_u`). */
