@@ -42,7 +42,7 @@ const twiddles = new Map<string, Float>();
  * JS side; each call copies it into its workspace (O(T), small beside the O(T log T) transform). Keeping it in wasm
  * memory instead would need a region outside the per-call arena, which the loader does not have.
  */
-function twiddleTable(T: number, dtype: DType): Float {
+export function twiddleTable(T: number, dtype: DType): Float {
   const key = `${T}:${dtype}`;
   let t = twiddles.get(key);
   if (!t) {

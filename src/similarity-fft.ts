@@ -6,8 +6,7 @@
 // for r ≥ h − 1, c ≥ w − 1, where it is the valid correlation at (r − h + 1, c − w + 1). So each block yields
 // (L0 − h + 1) × (L1 − w + 1) outputs, blocks step by that much, and a fast length like 1024 needs no padding at all
 // (1024² at 64² or 128²: one 1024² transform instead of one of 1125 × 1152, 1.9× fewer butterflies by Σ F·log F).
-import { ctorOf, type DType, type Float } from './arrays';
-import { nextFastLen, realFastLen } from './fft';
+import { nextFastLen, realFastLen, twiddleTable } from './fft';
 import { FFT_CHUNK, rowWork } from './kernels/fft';
 import { chunking } from './threads';
 import type { Workspace } from './workspace';
@@ -74,25 +73,6 @@ export function validFftPlan(H: number, W: number, h: number, w: number, maxLen 
     L0, L1, step0: L0 - h + 1, step1: L1 - w + 1, tiles0, tiles1, threads, work,
     sizes: [2 * S, threads * 2 * S, threads * scratch, 2 * L0, 2 * L1],
   };
-}
-
-const twiddles = new Map<string, Float>();
-
-/** w_T^j = e^{−2πij/T}, j < T, as (cos, −sin) pairs in dtype, computed in float64 (the tables of src/fft.ts). */
-function twiddleTable(T: number, dtype: DType): Float {
-  const key = `${T}:${dtype}`;
-  let t = twiddles.get(key);
-  if (!t) {
-    t = new (ctorOf(dtype))(2 * T);
-    for (let j = 0; j < T; j++) {
-      const a = (-2 * Math.PI * j) / T;
-      t[2 * j] = Math.cos(a);
-      t[2 * j + 1] = Math.sin(a);
-    }
-    if (twiddles.size > 16) twiddles.clear();
-    twiddles.set(key, t);
-  }
-  return t;
 }
 
 /**
