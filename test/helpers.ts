@@ -21,6 +21,17 @@ export function useBackend(c: BackendCase): void {
   if (c !== 'js' && info.variant !== c) throw new Error(`expected the ${c} wasm build, got ${info.variant}`);
 }
 
+/**
+ * `compute()` once per key in this test file, then the same value: for references and bounds that depend on a test's
+ * inputs only, not on the backend under test, so a file that runs three backends computes each reference once
+ * (test/reference/ is slow on purpose). The value is shared: callers must not modify it (copy before permuting).
+ */
+export function shared<T>(key: string, compute: () => T): T {
+  if (!sharedValues.has(key)) sharedValues.set(key, compute());
+  return sharedValues.get(key) as T;
+}
+const sharedValues = new Map<string, unknown>();
+
 export const TOL = { float32: 1e-4, float64: 1e-9 } as const;
 
 /** Largest |a − e| relative to max|e| (NaN in the same places counts as equal). */

@@ -8,7 +8,7 @@ import {
   conv3d, conv3dBackward, conv3dGradInput, conv3dGradWeight, convolve, correlate, type ConvOptions, type NDArray,
 } from '../src/index';
 import fx from './fixtures/nn_grad.json';
-import { backendCases, firstDiff, fromFixture, randomArray, rng, useBackend, type FixtureArray } from './helpers';
+import { backendCases, firstDiff, fromFixture, randomArray, rng, shared, useBackend, type FixtureArray } from './helpers';
 import { convGradTol, expectWithin, maybeWinograd } from './tolerance';
 import { runGradWeight, viaCol2im, viaForward, winogradWeight } from '../src/nn/grad';
 import { planConv } from '../src/nn/plan';
@@ -61,7 +61,7 @@ describe.each(backendCases())('conv backward fixtures (torch autograd) on %s', (
         expect(g.gradInput.shape).toEqual(c.expected.gradInput.shape);
         expect(g.gradWeight.shape).toEqual(c.expected.gradWeight.shape);
         expect(g.gradInput.data).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
-        const tol = convGradTol(dtype, x, w, dy, opts as RefConvOptions, maybeWinograd(w.shape));
+        const tol = shared(`${c.name} ${dtype}`, () => convGradTol(dtype, x, w, dy, opts as RefConvOptions, maybeWinograd(w.shape))); // once per file: the same on every backend
         expectWithin(g.gradInput.data, c.expected.gradInput.data, tol.gradInput, 'gradInput');
         expectWithin(g.gradWeight.data, c.expected.gradWeight.data, tol.gradWeight, 'gradWeight');
         if (c.expected.gradBias) {
@@ -350,8 +350,8 @@ describe.each(backendCases())('random geometries against the reference on %s (fa
       const w = rand(ws, c.seed + 1);
       const dy = rand(plan.outputShape, c.seed + 2);
       const g = backward[`conv${c.rank}dBackward` as 'conv1dBackward'](x, w, dy, o);
-      const ref = refConvBackward(x, w, dy, o as RefConvOptions);
-      const tol = convGradTol('float64', x, w, dy, o as RefConvOptions, maybeWinograd(ws));
+      const [ref, tol] = shared(JSON.stringify(c), () => [refConvBackward(x, w, dy, o as RefConvOptions), // once per file
+        convGradTol('float64', x, w, dy, o as RefConvOptions, maybeWinograd(ws))] as const);
       expectWithin(g.gradInput.data, ref.gradInput, tol.gradInput, 'gradInput');
       expectWithin(g.gradWeight.data, ref.gradWeight, tol.gradWeight, 'gradWeight');
     }), { numRuns: 150, seed: 4242 });
@@ -385,7 +385,7 @@ describe.each(backendCases())('Winograd and im2col weight gradients agree on %s'
         const dyf = cl ? permute(dy, fromLast(r)) : dy;
         const wsF = cl ? [ws[ws.length - 1], ws[ws.length - 2], ...ws.slice(0, -2)] : ws;
         const ro = { ...o, layout: undefined } as RefConvOptions;
-        let t = convGradTol(dtype, xf, { data: new Float64Array(wsF.reduce((p, q) => p * q, 1)), shape: wsF }, dyf, ro, true).gradWeight;
+        let t = shared(`winograd x=[${xs}] w=[${ws}] ${JSON.stringify(o)} ${dtype}`, () => convGradTol(dtype, xf, { data: new Float64Array(wsF.reduce((p, q) => p * q, 1)), shape: wsF }, dyf, ro, true).gradWeight);
         if (cl) t = permute({ data: t, shape: wsF }, wToLast(r)).data;
         expectWithin(a, runGradWeight(plan, dtype, undefined, x.data, dy.data, false), Float64Array.from(t, (v) => 2 * v));
       });

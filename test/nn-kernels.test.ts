@@ -10,7 +10,7 @@ import { panelWidth } from '../src/kernels/gemm';
 import { convPath, runConv, type ConvPath } from '../src/nn/conv';
 import { planConv } from '../src/nn/plan';
 import { withWorkspace } from '../src/workspace';
-import { backendCases, firstDiff, randomArray, rng, useBackend } from './helpers';
+import { backendCases, firstDiff, randomArray, rng, shared, useBackend } from './helpers';
 import { convLayerTol, expectWithin, sumTol, winogradMag } from './tolerance';
 import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
 
@@ -45,11 +45,13 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
     return ws.mem.slice(c, c + cSize);
   });
   // A K-term sum of products in the dtype, each factor first rounded to it: |error| ≤ (K + 3)·u·(|bias| + Σ|a·b|).
+  // Checked in a loop and asserted once (an expect per element cost more than the kernel): the same conditions.
   const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+  const bad: string[] = [];
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < ldc; j++) {
       if (j >= N) {
-        expect(got[i * ldc + j], `guard at row ${i} column ${j} (M=${M} N=${N} K=${K})`).toBe(GUARD);
+        if (!Object.is(got[i * ldc + j], GUARD)) bad.push(`guard at row ${i} column ${j} is ${got[i * ldc + j]}`);
         continue;
       }
       let s = bias[j];
@@ -58,9 +60,10 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
         s += A[i * lda + k] * B[k * N + j];
         mag += Math.abs(A[i * lda + k] * B[k * N + j]);
       }
-      expect(Math.abs(got[i * ldc + j] - s), `C[${i}, ${j}] (M=${M} N=${N} K=${K})`).toBeLessThanOrEqual((K + 3) * u * mag);
+      if (!(Math.abs(got[i * ldc + j] - s) <= (K + 3) * u * mag)) bad.push(`C[${i}, ${j}] = ${got[i * ldc + j]}, reference ${s}`);
     }
   }
+  expect(bad.slice(0, 4), `M=${M} N=${N} K=${K}: ${bad.length} wrong`).toEqual([]);
 }
 
 describe.each(backendCases())('conv kernels on %s', (be) => {
@@ -89,6 +92,7 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       const nr = panelWidth(dtype);
       const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
       const Gm = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+      const bad: string[] = []; // checked in a loop and asserted once: an expect per value cost more than the kernel
       for (const [C, Cout] of [[3, 5], [8, 8], [9, 13], [16, 21]]) {
         for (const cf of [true, false]) {
           for (const flip of [0, 1]) {
@@ -109,7 +113,7 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
                 for (let ci = 0; ci < C; ci++) {
                   const at = xi * uS + Math.floor(co / nr) * (nr + C * nr) + nr + ci * nr + (co % nr);
                   if (co >= Cout) {
-                    expect(got[at], `padding column ${co}`).toBe(0);
+                    if (!Object.is(got[at], 0)) bad.push(`padding column ${co} is ${got[at]}`);
                     continue;
                   }
                   let ref = 0;
@@ -122,13 +126,14 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
                       mag += Math.abs(t);
                     }
                   }
-                  expect(Math.abs(got[at] - ref), `C=${C} Cout=${Cout} cf=${cf} flip=${flip} ξ=${xi} co=${co} ci=${ci}`).toBeLessThanOrEqual(4 * u * mag);
+                  if (!(Math.abs(got[at] - ref) <= 4 * u * mag)) bad.push(`C=${C} Cout=${Cout} cf=${cf} flip=${flip} ξ=${xi} co=${co} ci=${ci}: ${got[at]}, reference ${ref}`);
                 }
               }
             }
           }
         }
       }
+      expect(bad.slice(0, 4), `${bad.length} wrong`).toEqual([]);
     });
 
     it(`transpose ${dtype}: every rows, cols in ${EDGE.join(', ')} (and cols across 32-column tiles), dense and strided, with guards`, () => {
@@ -322,9 +327,11 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   const w0: NDArray = { data: gen(Cout * c.cinG * c.kernel.reduce((a, b) => a * b, 1), c.seed + 1, dtype), shape: [Cout, c.cinG, ...c.kernel] };
   const bias = c.bias ? gen(Cout, c.seed + 2, dtype) : undefined;
   const { before, after } = pads(c);
-  const ref = refConv(x.data, x.shape as number[], w0.data, w0.shape as number[], {
+  // The reference and its magnitudes depend on the case, not on the layout or backend: computed once per file.
+  const key = JSON.stringify({ ...c, layout: undefined, dtype, flip, exact });
+  const ref = shared(`ref ${key}`, () => refConv(x.data, x.shape as number[], w0.data, w0.shape as number[], {
     stride: c.stride, dilation: c.dilation, padBefore: before, padAfter: after, groups: c.groups, paddingMode: c.paddingMode, bias, flip,
-  });
+  }));
   let w = w0;
   let expected: NDArray = ref;
   if (layout === 'channels-last') {
@@ -337,9 +344,9 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   const out = ops[c.rank - 1](x, w, opts);
   expect(out.shape).toEqual(expected.shape);
   // Per element: a sum of cinG·|kernel| products and the bias, within sumTol of the reference (test/tolerance.ts).
-  let mag: { data: ArrayLike<number> } = refConv(x0.data.map(Math.abs), x0.shape as number[], w0.data.map(Math.abs), w0.shape as number[], {
+  let mag: { data: ArrayLike<number> } = shared(`mag ${key}`, () => refConv(x0.data.map(Math.abs), x0.shape as number[], w0.data.map(Math.abs), w0.shape as number[], {
     stride: c.stride, dilation: c.dilation, padBefore: before, padAfter: after, groups: c.groups, paddingMode: c.paddingMode, bias: bias?.map(Math.abs), flip,
-  });
+  }));
   if (layout === 'channels-last') mag = permute({ data: Float64Array.from(mag.data), shape: ref.shape }, toChannelsLast(c.rank));
   const K = c.cinG * c.kernel.reduce((a, b) => a * b, 1) + 1;
   let tol = sumTol(dtype, K, mag.data);
@@ -449,13 +456,14 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
   it('3×3 stride 2 on 226, 228 and 512 channels (K either side of 2048, and 4608): several groups of weight panels', () => {
     // Each output against the reference within the float32 bound of its K-term sum (inputs exact in float32).
     for (const [C, Cout, size] of [[226, 72, 5], [228, 72, 5], [512, 120, 3]]) {
+      const x: NDArray = { data: randomArray(C * size * size, C, 'float32'), shape: [1, C, size, size] };
+      const w: NDArray = { data: randomArray(Cout * C * 9, C + 1, 'float32'), shape: [Cout, C, 3, 3] };
+      const bias = randomArray(Cout, C + 2, 'float32');
+      const opts = { stride: [2, 2], dilation: [1, 1], padBefore: [1, 1], padAfter: [1, 1], groups: 1, paddingMode: 'zeros' as const };
+      // Once per file (both layouts, every backend): the reference is slow on purpose.
+      const ref = shared(`ref C=${C}`, () => refConv(x.data, [...x.shape], w.data, [...w.shape], { ...opts, bias }));
+      const mag = shared(`mag C=${C}`, () => refConv(x.data.map(Math.abs), [...x.shape], w.data.map(Math.abs), [...w.shape], { ...opts, bias: bias.map(Math.abs) }));
       for (const layout of ['channels-first', 'channels-last'] as const) {
-        const x: NDArray = { data: randomArray(C * size * size, C, 'float32'), shape: [1, C, size, size] };
-        const w: NDArray = { data: randomArray(Cout * C * 9, C + 1, 'float32'), shape: [Cout, C, 3, 3] };
-        const bias = randomArray(Cout, C + 2, 'float32');
-        const opts = { stride: [2, 2], dilation: [1, 1], padBefore: [1, 1], padAfter: [1, 1], groups: 1, paddingMode: 'zeros' as const };
-        const ref = refConv(x.data, [...x.shape], w.data, [...w.shape], { ...opts, bias });
-        const mag = refConv(x.data.map(Math.abs), [...x.shape], w.data.map(Math.abs), [...w.shape], { ...opts, bias: bias.map(Math.abs) });
         const cl = layout === 'channels-last';
         const got = conv2d(cl ? permute(x, toChannelsLast(2)) : x, cl ? permute(w, weightToChannelsLast(2)) : w,
           { stride: 2, padding: 1, bias, layout });

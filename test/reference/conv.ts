@@ -52,6 +52,7 @@ export function refConv(
   const xs = strides(xShape);
   const ws = strides(wShape);
   const out = new Float64Array(N * Cout * outSize.reduce((a, b) => a * b, 1));
+  const taps = [...indices(kernel)]; // every kernel index, listed once (not regenerated for every output and channel)
   let q = 0;
   for (let n = 0; n < N; n++) {
     for (let co = 0; co < Cout; co++) {
@@ -59,7 +60,7 @@ export function refConv(
       for (const oi of indices(outSize)) {
         let s = o.bias ? o.bias[co] : 0;
         for (let ci = 0; ci < cinG; ci++) {
-          for (const j of indices(kernel)) {
+          for (const j of taps) {
             let xi = n * xs[0] + (g * cinG + ci) * xs[1];
             for (let a = 0; a < r && xi >= 0; a++) {
               const src = extend(oi[a] * o.stride[a] + j[a] * o.dilation[a] - o.padBefore[a], inSize[a], o.paddingMode);
