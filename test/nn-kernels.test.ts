@@ -9,7 +9,7 @@ import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
 import { panelWidth } from '../src/kernels/gemm';
 import { convPath, runConv, type ConvPath } from '../src/nn/conv';
 import { planConv } from '../src/nn/plan';
-import { withWorkspace } from '../src/workspace';
+import { planBackend, withWorkspace } from '../src/workspace';
 import { backendCases, firstDiff, randomArray, rng, useBackend } from './helpers';
 import { convLayerTol, expectWithin, sumTol, winogradMag } from './tolerance';
 import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
@@ -357,7 +357,7 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   expect(firstDiff(given, out.data)).toBe(-1);
   const plan = planConv('test', c.rank, x.shape, w.shape, opts);
   const into = new (dtype === 'float32' ? Float32Array : Float64Array)(out.data.length).fill(NaN);
-  expect(runConv(plan, dtype, undefined, x.data, w.data, bias, convPath(plan), into)).toBe(into);
+  expect(runConv(plan, dtype, planBackend('test', undefined), x.data, w.data, bias, convPath(plan), into)).toBe(into);
   expect(firstDiff(into, out.data)).toBe(-1);
 }
 
