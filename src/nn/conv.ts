@@ -20,7 +20,7 @@ import { planDirect, runDirect, type DirectPlan } from './paths/direct';
 import { planIm2col, runIm2col, type Im2colPlan } from './paths/im2col';
 import { planPlanes, runPlanes, type PlanesPlan } from './paths/planes';
 import { planPointwise, runPointwise, type PointwisePlan, type PointwisePlanesPlan } from './paths/pointwise';
-import type { ForwardRequest } from './paths/stage';
+import { stepsAside, type ForwardRequest } from './paths/stage';
 import { planWinograd, runWinograd, type WinogradPlan } from './paths/winograd';
 
 export { convPath, geometry3, WINOGRAD_MIN_CHANNELS, type ConvPath, type Geometry3 } from './plan';
@@ -73,7 +73,7 @@ export function convNd(op: string, rank: number, input: unknown, weight: unknown
 export type PathPlan = PlanesPlan | DepthwisePlan | PointwisePlan | PointwisePlanesPlan | WinogradPlan | DirectPlan | Im2colPlan;
 
 /** A forward plan: its path's, and where that path steps aside on NaN or ±Infinity, the im2col plan run instead. */
-export type ForwardPlan = PathPlan & { readonly fallback?: Im2colPlan };
+export type ForwardPlan = PathPlan;
 
 export interface ForwardOptions {
   /**
@@ -98,15 +98,13 @@ const PLANNERS: { readonly [P in ConvPath]: (req: ForwardRequest) => PathPlan } 
 
 /** Plan a forward convolution on `backend` (see ForwardOptions). */
 export function planForward(conv: ConvPlan, dtype: DType, backend: Backend, opts: ForwardOptions = {}): ForwardPlan {
-  const req: ForwardRequest = {
-    conv, dtype, backend, path: opts.path ?? convPath(conv), bias: opts.bias ?? false, prepared: opts.prepared ?? false,
-    finiteOnly: opts.finiteOnly ?? false,
-  };
-  const plan = PLANNERS[req.path](req);
-  if (!plan.stepsAside || req.finiteOnly) return plan;
+  const path = opts.path ?? convPath(conv);
+  const bias = opts.bias ?? false;
+  const finiteOnly = opts.finiteOnly ?? false;
+  const req: ForwardRequest = { conv, dtype, backend, path, bias, prepared: opts.prepared ?? false, finiteOnly };
   // Winograd declines NaN and ±Infinity before writing anything; im2col, on the weights as given, takes every input.
-  const fallback = planIm2col({ ...req, path: 'im2col', prepared: false });
-  return Object.freeze({ ...plan, fallback });
+  if (stepsAside(req) && !finiteOnly) req.fallback = planIm2col({ conv, dtype, backend, path: 'im2col', bias, prepared: false, finiteOnly });
+  return PLANNERS[path](req);
 }
 
 /** One path's run: the result, or undefined when the path stepped aside (see ForwardBase.stepsAside). */

@@ -11,7 +11,7 @@ import { padInto, padPlanesInto, TORCH_PADDING } from '../boundary';
 import { panelWidth } from '../kernels/gemm';
 import { chunking } from '../threads';
 import { copyOut, threadsFor, withBuffers, type Backend, type Offsets, type Workspace } from '../workspace';
-import { freeze, geometry3, WINOGRAD_MIN_CHANNELS, type ConvPlan, type Geometry3 } from './plan';
+import { geometry3, WINOGRAD_MIN_CHANNELS, type ConvPlan, type Geometry3 } from './plan';
 
 /**
  * Elements of im2col (or column-gradient) scratch per chunk of output pixels, max(K, coutG) × chunk: 512 KiB of float32,
@@ -115,14 +115,14 @@ export function planGradWeight(conv: ConvPlan, dtype: DType, backend: Backend, w
   const inVol = product(g3.inSize);
   const P = product(g3.outSize);
   const taps = product(g3.kernel);
-  const staged = {
+  const staged: StagedGradBuffers = {
     xRaw: cl ? N * C * inVol : 0,
     xCf: cl || conv.paddingMode === 'zeros' ? N * C * inVol : 0,
     xp: N * C * product(g3.padded),
     dyRaw: cl ? N * Cout * P : 0,
     dyCf: N * Cout * P,
   };
-  const base = { conv, g3, dtype, backend, nW: Cout * cinG * taps };
+  const nW = Cout * cinG * taps;
   if (winograd) {
     const nr = panelWidth(dtype);
     const [Pd] = g3.padded;
@@ -137,42 +137,34 @@ export function planGradWeight(conv: ConvPlan, dtype: DType, backend: Backend, w
     // With a pool each thread runs the whole loop for its own output channels (U, V and the GEMM's product in
     // buffers of its own; V is transformed by every thread, ~1/16 of the work at 16 channels a chunk).
     const T = threadsFor(conv.op, backend, 16 * N * Pd * tiles * C * Cout);
-    return freeze({
-      ...base, path: 'winograd', stepsAside: true, fallback: planGradWeight(conv, dtype, backend, false) as GradWeightIm2colPlan,
-      threads: T, th, tw, tileChunk,
-      buffers: Object.freeze({
-        ...staged,
-        tmp: T * Cout * C, // one chunk's product, per thread
-        m: 16 * (Cout * C + PLANE_SKEW), // Winograd's M
-        out: base.nW, // result in the caller's layout
-        xt: N * Pd * (2 * th + 2) * (2 * tw + 2) * C, // padded x, channels-last, whole tiles (gradWinoV's over-read: the EXTRA pad)
-        u: T * 16 * (Cout * tileChunk + PLANE_SKEW), // U of one chunk, per thread
-        v: T * 16 * Math.ceil(C / nr) * (nr + tileChunk * nr), // V of one chunk, packed, per thread
-        wo: 9 * Cout * C, // dW, one [Cout, C] plane per tap
-      }),
-    });
+    const buffers = Object.freeze(Object.assign(staged, {
+      tmp: T * Cout * C, // one chunk's product, per thread
+      m: 16 * (Cout * C + PLANE_SKEW), // Winograd's M
+      out: nW, // result in the caller's layout
+      xt: N * Pd * (2 * th + 2) * (2 * tw + 2) * C, // padded x, channels-last, whole tiles (gradWinoV's over-read: the EXTRA pad)
+      u: T * 16 * (Cout * tileChunk + PLANE_SKEW), // U of one chunk, per thread
+      v: T * 16 * Math.ceil(C / nr) * (nr + tileChunk * nr), // V of one chunk, packed, per thread
+      wo: 9 * Cout * C, // dW, one [Cout, C] plane per tap
+    }));
+    const fallback = planGradWeight(conv, dtype, backend, false) as GradWeightIm2colPlan;
+    return Object.freeze({ conv, g3, dtype, backend, nW, path: 'winograd', stepsAside: true, fallback, threads: T, th, tw, tileChunk, buffers });
   }
   if (cinG === 1 && coutG === 1 && g3.stride.every((s) => s === 1)) {
-    return freeze({
-      ...base, path: 'depthwise', stepsAside: false, threads: 1,
-      buffers: Object.freeze({ ...staged, acc: C * taps, out: base.nW }),
-    });
+    const buffers = Object.freeze(Object.assign(staged, { acc: C * taps, out: nW }));
+    return Object.freeze({ conv, g3, dtype, backend, nW, path: 'depthwise', stepsAside: false, threads: 1, buffers });
   }
   const nr = panelWidth(dtype);
   const K = cinG * taps;
   const Pt = chunkPixels(P, K, coutG, nr);
   const T = threadsFor(conv.op, backend, N * P * K * Cout);
-  return freeze({
-    ...base, path: 'im2col', stepsAside: false, threads: T, Pt,
-    buffers: Object.freeze({
-      ...staged,
-      bp: T * Math.ceil(coutG / nr) * (nr + Pt * nr), // dy chunk packed in panels of output channels, per thread
-      col: T * K * Pt, // im2col of one chunk, per thread
-      tmp: T * K * coutG, // one chunk's product, per thread
-      acc: conv.groups * K * coutG, // accumulated dWᵀ per group (rows (ci, tap), columns co)
-      out: base.nW, // result in the caller's layout
-    }),
-  });
+  const buffers = Object.freeze(Object.assign(staged, {
+    bp: T * Math.ceil(coutG / nr) * (nr + Pt * nr), // dy chunk packed in panels of output channels, per thread
+    col: T * K * Pt, // im2col of one chunk, per thread
+    tmp: T * K * coutG, // one chunk's product, per thread
+    acc: conv.groups * K * coutG, // accumulated dWᵀ per group (rows (ci, tap), columns co)
+    out: nW, // result in the caller's layout
+  }));
+  return Object.freeze({ conv, g3, dtype, backend, nW, path: 'im2col', stepsAside: false, threads: T, Pt, buffers });
 }
 
 /** The weight gradient, in the plan's weight layout (a Winograd plan that steps aside runs its fallback). */

@@ -7,7 +7,7 @@ import { chunking } from '../../threads';
 import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, rawBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
 import { DIRECT_BAND } from './direct';
 
 export interface DepthwisePlan extends StagedPlan {
@@ -25,10 +25,7 @@ export function planDepthwise(req: ForwardRequest): DepthwisePlan {
   const banded = s.threads === 1 && !s.cf;
   const band = banded ? Math.min(oh, Math.max(1, Math.floor(DIRECT_BAND / (ow * conv.outChannels)))) : 0;
   const bandOut = band * ow * conv.outChannels;
-  return Object.freeze({
-    ...s, path: 'depthwise', band,
-    buffers: Object.freeze({ ...s.buffers, out: bandOut || s.nOut, outT: s.cf ? s.nOut : 0, ...rawBuffers(req) }),
-  });
+  return Object.freeze(Object.assign(s, { path: 'depthwise' as const, band, buffers: stagedBuffers(req, s, bandOut || s.nOut, s.cf ? s.nOut : 0) }));
 }
 
 export function runDepthwise(p: DepthwisePlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {

@@ -9,7 +9,7 @@ import { chunking } from '../../threads';
 import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, rawBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
 
 /**
  * Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). Channels-first
@@ -34,10 +34,7 @@ export function planDirect(req: ForwardRequest): DirectPlan {
   const banded = s.threads === 1;
   const band = banded ? Math.min(oh, Math.max(1, Math.floor((s.cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * conv.outChannels)))) : 0;
   const bandOut = band * ow * conv.outChannels;
-  return Object.freeze({
-    ...s, path: 'direct', band,
-    buffers: Object.freeze({ ...s.buffers, out: bandOut || s.nOut, outT: s.cf ? bandOut || s.nOut : 0, ...rawBuffers(req) }),
-  });
+  return Object.freeze(Object.assign(s, { path: 'direct' as const, band, buffers: stagedBuffers(req, s, bandOut || s.nOut, s.cf ? bandOut || s.nOut : 0) }));
 }
 
 export function runDirect(p: DirectPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {

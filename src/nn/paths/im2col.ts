@@ -6,7 +6,7 @@ import { chunking } from '../../threads';
 import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, rawBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
 
 /**
  * Elements of the forward im2col tile (tileRows × K, one convGemm call): 64 KiB of float32 keeps the tile of A in L2
@@ -31,18 +31,10 @@ export function planIm2col(req: ForwardRequest): Im2colPlan {
   const outVol = product(g3.outSize);
   const s = stagedPlan(req, g3, conv.batch * outVol * conv.outChannels * K);
   const tileRows = Math.min(outVol, Math.max(ROW_STEP, Math.floor(IM2COL_TILE_BUDGET / K / ROW_STEP) * ROW_STEP));
-  return Object.freeze({
-    ...s, path: 'im2col', tileRows, K,
-    buffers: Object.freeze({
-      ...s.buffers,
-      out: s.nOut,
-      outT: s.cf ? s.nOut : 0,
-      // Per thread: the im2col tile (+ 16 bytes convGemm may write past it, inside the slot: the EXTRA pad follows
-      // only the last slot).
-      col: s.threads * (tileRows * K + 4),
-      ...rawBuffers(req),
-    }),
-  });
+  // Per thread: the im2col tile (+ 16 bytes convGemm may write past it, inside the slot: the EXTRA pad follows only
+  // the last slot).
+  const buffers = stagedBuffers(req, s, s.nOut, s.cf ? s.nOut : 0, { col: s.threads * (tileRows * K + 4) });
+  return Object.freeze(Object.assign(s, { path: 'im2col' as const, tileRows, K, buffers }));
 }
 
 export function runIm2col(p: Im2colPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {

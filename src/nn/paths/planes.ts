@@ -8,7 +8,7 @@ import { chunking } from '../../threads';
 import { copyOut, threadsFor, withBuffers } from '../../workspace';
 import { packWeights, prepackedAt, preparedScratch, type Prepacked } from '../pack';
 import { freeze, geometry3, type Geometry3 } from '../plan';
-import type { ForwardBase, ForwardRequest } from './stage';
+import { stepsAside, type ForwardBase, type ForwardRequest } from './stage';
 
 /**
  * Output elements per band of channels-first depthwise planes (one kernel call and one copy-out per band, 64 KiB of
@@ -40,7 +40,7 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
   const threads = threadsFor(conv.op, backend, nOut * taps);
   const bandPlanes = threads > 1 ? N * C : Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
   return freeze({
-    conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: req.finiteOnly,
+    conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
     g3, threads, bandPlanes, nOut,
     buffers: Object.freeze({
       xin: N * C * H * W,

@@ -6,7 +6,7 @@ import { chunking } from '../../threads';
 import { copyOut, threadsFor, withBuffers } from '../../workspace';
 import { packKind, packWeights, prepackedAt, preparedScratch, type Prepacked } from '../pack';
 import { freeze, geometry3 } from '../plan';
-import { finishOutput, rawBuffers, stagedPlan, stageInput, stageWeights, type ForwardBase, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, stepsAside, type ForwardBase, type ForwardRequest, type StagedPlan } from './stage';
 
 export interface PointwisePlan extends StagedPlan {
   readonly path: 'pointwise';
@@ -33,7 +33,7 @@ export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePla
     const K = conv.inPerGroup + (req.bias ? 1 : 0);
     const nOut = conv.batch * conv.outChannels * HW;
     return freeze({
-      conv, dtype, backend, path: 'pointwise', bias: req.bias, prepared: req.prepared, stepsAside: req.finiteOnly,
+      conv, dtype, backend, path: 'pointwise', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
       planes: true, HW, K, nOut, threads: threadsFor(conv.op, backend, nOut * K),
       // x staged per image and group as K rows of HW (the last row ones when there is a bias); A as [Cout][K]; B packed
       // in panels of pixels.
@@ -47,10 +47,7 @@ export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePla
   }
   const g3 = geometry3(conv);
   const s = stagedPlan(req, g3, conv.batch * product(g3.outSize) * conv.outChannels * conv.inPerGroup);
-  return Object.freeze({
-    ...s, path: 'pointwise', planes: false,
-    buffers: Object.freeze({ ...s.buffers, out: s.nOut, outT: s.cf ? s.nOut : 0, ...rawBuffers(req) }),
-  });
+  return Object.freeze(Object.assign(s, { path: 'pointwise' as const, planes: false as const, buffers: stagedBuffers(req, s, s.nOut, s.cf ? s.nOut : 0) }));
 }
 
 export function runPointwise(

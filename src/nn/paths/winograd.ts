@@ -11,7 +11,7 @@ import { chunking } from '../../threads';
 import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, rawBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
 
 /** Elements of V and M per block of Winograd tiles (both in cache at once). */
 const WINOGRAD_BUDGET = 98304;
@@ -47,17 +47,12 @@ export function planWinograd(req: ForwardRequest): WinogradPlan {
   const { inChannels: C, outChannels: Cout } = conv;
   const s = stagedPlan(req, g3, conv.batch * product(g3.outSize) * Cout * product(g3.kernel) * conv.inPerGroup);
   const tileBlock = Math.min(th * tw, Math.max(ROW_STEP, Math.floor(WINOGRAD_BUDGET / (16 * (C + Cout)) / ROW_STEP) * ROW_STEP));
-  return Object.freeze({
-    ...s, path: 'winograd', fold, wOh, wOw, th, tw, tileBlock,
-    buffers: Object.freeze({
-      ...s.buffers,
-      out: s.nOut + (fold ? 2 * Cout : 0), // a folded 1-D Winograd writes up to two rows past each image
-      outT: s.cf ? s.nOut : 0,
-      v: s.threads * (4 + 16 * tileBlock * C), // per thread: V
-      m: s.threads * 16 * tileBlock * Cout, // per thread: M
-      ...rawBuffers(req),
-    }),
+  // A folded 1-D Winograd writes up to two rows past each image; V and M per thread.
+  const buffers = stagedBuffers(req, s, s.nOut + (fold ? 2 * Cout : 0), s.cf ? s.nOut : 0, {
+    v: s.threads * (4 + 16 * tileBlock * C),
+    m: s.threads * 16 * tileBlock * Cout,
   });
+  return Object.freeze(Object.assign(s, { path: 'winograd' as const, fold, wOh, wOw, th, tw, tileBlock, buffers }));
 }
 
 export function runWinograd(p: WinogradPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
