@@ -65,15 +65,16 @@ export function convNd(op: string, rank: number, input: unknown, weight: unknown
   const out = outputOption(op, o.output, o.dtype, conv.outputShape, "the output's shape");
   const dtype = resultDtype(op, out.dtype, ...tensors);
   const plan = planForward(conv, dtype, planBackend(op, o.backend), { bias: bias !== undefined });
-  const data = runForward(plan, x.data as Float, w.data as Float, bias, writable(out, x.data, w.data, bias));
+  // Not finiteOnly: a path that steps aside has its fallback, so there is always a result.
+  const data = runForward(plan, x.data as Float, w.data as Float, bias, writable(out, x.data, w.data, bias)) as Float;
   return { data: delivered(out, data), shape: conv.outputShape.slice() };
 }
 
-/** The plan of one forward path (src/nn/paths/*), frozen. */
-export type PathPlan = PlanesPlan | DepthwisePlan | PointwisePlan | PointwisePlanesPlan | WinogradPlan | DirectPlan | Im2colPlan;
-
-/** A forward plan: its path's, and where that path steps aside on NaN or ±Infinity, the im2col plan run instead. */
-export type ForwardPlan = PathPlan;
+/**
+ * A forward plan, frozen: one path's (src/nn/paths/*), holding where that path steps aside on NaN or ±Infinity
+ * (stepsAside) the im2col plan run instead (fallback).
+ */
+export type ForwardPlan = PlanesPlan | DepthwisePlan | PointwisePlan | PointwisePlanesPlan | WinogradPlan | DirectPlan | Im2colPlan;
 
 export interface ForwardOptions {
   /**
@@ -92,7 +93,7 @@ export interface ForwardOptions {
   finiteOnly?: boolean;
 }
 
-const PLANNERS: { readonly [P in ConvPath]: (req: ForwardRequest) => PathPlan } = {
+const PLANNERS: { readonly [P in ConvPath]: (req: ForwardRequest) => ForwardPlan } = {
   planes: planPlanes, depthwise: planDepthwise, pointwise: planPointwise, winograd: planWinograd, direct: planDirect, im2col: planIm2col,
 };
 
@@ -108,7 +109,7 @@ export function planForward(conv: ConvPlan, dtype: DType, backend: Backend, opts
 }
 
 /** One path's run: the result, or undefined when the path stepped aside (see ForwardBase.stepsAside). */
-function runPath(p: PathPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
+function runPath(p: ForwardPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
   switch (p.path) {
     case 'planes': return runPlanes(p, x, w, bias, into, pre);
     case 'depthwise': return runDepthwise(p, x, w, bias, into, pre);
@@ -124,8 +125,6 @@ function runPath(p: PathPlan, x: Float, w: Float, bias: Float | number[] | undef
  * type that shares no memory with the inputs), else in a fresh array. `w` is the weights as given (what a fallback
  * packs), `pre` a prepared layer's packed block. Undefined only for a finiteOnly plan that stepped aside.
  */
-export function runForward(plan: ForwardPlan, x: Float, w: Float, bias?: Float | number[], into?: Float, pre?: Prepacked): Float;
-export function runForward(plan: ForwardPlan, x: Float, w: Float, bias?: Float | number[], into?: Float, pre?: Prepacked): Float | undefined;
 export function runForward(plan: ForwardPlan, x: Float, w: Float, bias?: Float | number[], into?: Float, pre?: Prepacked): Float | undefined {
   const res = runPath(plan, x, w, bias, into, pre);
   return res === undefined && plan.fallback ? runPath(plan.fallback, x, w, bias, into) : res;

@@ -117,7 +117,7 @@ export class PreparedConv {
     const into = writable(out, x.data as Float);
     // Winograd declines a non-finite input: its plan's fallback runs im2col on the weights as given, as a plain call's.
     const run = planForward(plan, dtype, this.#backend, { path, bias: this.#bias !== undefined, prepared: true });
-    const data = runForward(run, x.data as Float, this.#raw, this.#bias, into, this.#pre);
+    const data = runForward(run, x.data as Float, this.#raw, this.#bias, into, this.#pre) as Float;
     return { data: delivered(out, data), shape: plan.outputShape.slice() };
   }
 
