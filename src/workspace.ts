@@ -143,3 +143,21 @@ export function copyOut(mem: Float, start: number, n: number, into?: Float): Flo
   res.set(mem.subarray(start, start + n));
   return res;
 }
+
+/** Element offsets of named buffers, as withBuffers hands them out. */
+export type Offsets<B> = { readonly [K in keyof B]: number };
+
+/**
+ * withWorkspace over buffers named by a plan (`{ xpad: n, col: n, … }`, laid out in key order): `fn` gets each
+ * buffer's offset by its name, so no driver sizes buffers by position and unpacks them by index.
+ */
+export function withBuffers<B extends Readonly<Record<string, number>>, R>(
+  op: string, backend: Backend, dtype: DType, buffers: B, fn: (ws: Workspace, at: Offsets<B>) => R,
+): R {
+  const names = Object.keys(buffers);
+  return withWorkspace(op, backend, dtype, names.map((n) => buffers[n]), (ws) => {
+    const at: Record<string, number> = {};
+    for (let i = 0; i < names.length; i++) at[names[i]] = ws.off[i];
+    return fn(ws, at as Offsets<B>);
+  });
+}

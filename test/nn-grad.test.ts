@@ -10,10 +10,27 @@ import {
 import fx from './fixtures/nn_grad.json';
 import { backendCases, firstDiff, fromFixture, randomArray, rng, shared, useBackend, type FixtureArray } from './helpers';
 import { convGradTol, expectWithin, maybeWinograd } from './tolerance';
-import { runGradWeight, viaCol2im, viaForward, winogradWeight } from '../src/nn/grad';
-import { planConv } from '../src/nn/plan';
+import { planGradInput, runGradInput, runGradInputPath } from '../src/nn/grad-input';
+import { planGradWeight, runGradWeight, winogradWeight } from '../src/nn/grad-weight';
+import { planConv, type ConvPlan } from '../src/nn/plan';
+import { planBackend } from '../src/workspace';
 import { loadedModule } from '../src/wasm';
 import { permute, refConvBackward, type RefConvOptions } from './reference/conv-grad';
+
+type Dtype = 'float32' | 'float64';
+/** The input gradient through the forward layer (undefined where that path does not apply or steps aside). */
+function viaForward(plan: ConvPlan, dtype: Dtype, w: Float32Array | Float64Array, dy: Float32Array | Float64Array) {
+  const p = planGradInput(plan, dtype, planBackend('test', undefined));
+  return p.path === 'forward' ? runGradInputPath(p, w, dy) : undefined;
+}
+/** The input gradient through col2im. */
+function viaCol2im(plan: ConvPlan, dtype: Dtype, w: Float32Array | Float64Array, dy: Float32Array | Float64Array) {
+  return runGradInput(planGradInput(plan, dtype, planBackend('test', undefined), true), w, dy);
+}
+/** The weight gradient, Winograd or not. */
+function gradWeightVia(plan: ConvPlan, dtype: Dtype, x: Float32Array | Float64Array, dy: Float32Array | Float64Array, winograd: boolean) {
+  return runGradWeight(planGradWeight(plan, dtype, planBackend('test', undefined), winograd), x, dy);
+}
 
 interface GradCase {
   name: string;
@@ -39,8 +56,8 @@ const fromLast = (r: number) => [0, r + 1, ...range(r).map((i) => i + 1)];
 const wToLast = (r: number) => [...range(r).map((i) => i + 2), 1, 0];
 const wFromLast = (r: number) => [r + 1, r, ...range(r)];
 
-const rand = (shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float64'): NDArray =>
-  ({ data: randomArray(shape.reduce((a, b) => a * b, 1), seed, dtype), shape });
+const rand = (shape: readonly number[], seed: number, dtype: 'float32' | 'float64' = 'float64'): NDArray =>
+  ({ data: randomArray(shape.reduce((a, b) => a * b, 1), seed, dtype), shape: shape.slice() });
 
 function optsOf(c: GradCase): ConvOptions {
   const { stride, padding, dilation, groups, paddingMode } = c.args;
@@ -292,7 +309,7 @@ describe.each(backendCases())('the two input-gradient paths agree on %s', (be) =
         const w = rand(ws, 61, dtype);
         const plan = planConv('test', r, xs, ws, o);
         const dy = rand(plan.outputShape, 62, dtype);
-        const a = viaForward(plan, dtype, undefined, w.data, dy.data);
+        const a = viaForward(plan, dtype, w.data, dy.data);
         expect(a).toBeDefined();
         // Both within their bound of the exact gradient (channels-first for the bound: permuted when channels-last).
         const cl = o.layout === 'channels-last';
@@ -302,7 +319,7 @@ describe.each(backendCases())('the two input-gradient paths agree on %s', (be) =
         const ro = { ...o, layout: undefined } as RefConvOptions;
         let t = convGradTol(dtype, { data: new Float64Array(xsF.reduce((p, q) => p * q, 1)), shape: xsF }, wf, dyf, ro, maybeWinograd(wf.shape)).gradInput;
         if (cl) t = permute({ data: t, shape: xsF }, toLast(r)).data;
-        expectWithin(a!, viaCol2im(plan, dtype, undefined, w.data, dy.data), Float64Array.from(t, (v) => 2 * v));
+        expectWithin(a!, viaCol2im(plan, dtype, w.data, dy.data), Float64Array.from(t, (v) => 2 * v));
       });
     }
   }
@@ -311,7 +328,7 @@ describe.each(backendCases())('the two input-gradient paths agree on %s', (be) =
     const strided = planConv('test', 2, [1, 2, 6, 6], [2, 2, 3, 3], { stride: 2 });
     const reflect = planConv('test', 2, [1, 2, 6, 6], [2, 2, 3, 3], { padding: 1, paddingMode: 'reflect' });
     const wide = planConv('test', 2, [1, 2, 6, 6], [2, 2, 3, 3], { padding: 3 });
-    for (const p of [strided, reflect, wide]) expect(viaForward(p, 'float64', undefined, w.data, rand(p.outputShape, 64).data)).toBeUndefined();
+    for (const p of [strided, reflect, wide]) expect(viaForward(p, 'float64', w.data, rand(p.outputShape, 64).data)).toBeUndefined();
   });
 });
 
@@ -379,7 +396,7 @@ describe.each(backendCases())('Winograd and im2col weight gradients agree on %s'
         const plan = planConv('test', r, xs, ws, o);
         expect(winogradWeight(plan)).toBe(true);
         const dy = rand(plan.outputShape, 72, dtype);
-        const a = runGradWeight(plan, dtype, undefined, x.data, dy.data, true);
+        const a = gradWeightVia(plan, dtype, x.data, dy.data, true);
         const cl = o.layout === 'channels-last';
         const xf = cl ? permute(x, fromLast(r)) : x;
         const dyf = cl ? permute(dy, fromLast(r)) : dy;
@@ -387,17 +404,17 @@ describe.each(backendCases())('Winograd and im2col weight gradients agree on %s'
         const ro = { ...o, layout: undefined } as RefConvOptions;
         let t = shared(`winograd x=[${xs}] w=[${ws}] ${JSON.stringify(o)} ${dtype}`, () => convGradTol(dtype, xf, { data: new Float64Array(wsF.reduce((p, q) => p * q, 1)), shape: wsF }, dyf, ro, true).gradWeight);
         if (cl) t = permute({ data: t, shape: wsF }, wToLast(r)).data;
-        expectWithin(a, runGradWeight(plan, dtype, undefined, x.data, dy.data, false), Float64Array.from(t, (v) => 2 * v));
+        expectWithin(a, gradWeightVia(plan, dtype, x.data, dy.data, false), Float64Array.from(t, (v) => 2 * v));
       });
     }
   }
   it('on small integers the Winograd weight gradient, the input gradient through the forward layer and im2col are exact', () => {
     // Every transformed value is a multiple of ¼ far below 2²⁴: any fault in a kernel shows as a difference.
-    const ints = (shape: number[], seed: number, dtype: 'float32' | 'float64'): NDArray => {
+    const ints = (shape: readonly number[], seed: number, dtype: 'float32' | 'float64'): NDArray => {
       const r = rng(seed);
       const a = dtype === 'float32' ? new Float32Array(shape.reduce((p, q) => p * q, 1)) : new Float64Array(shape.reduce((p, q) => p * q, 1));
       for (let i = 0; i < a.length; i++) a[i] = Math.floor(r() * 9) - 4;
-      return { data: a, shape };
+      return { data: a, shape: shape.slice() };
     };
     for (const [xs, ws, o] of shapes.slice(0, 5)) {
       for (const dtype of ['float32', 'float64'] as const) {
@@ -412,9 +429,9 @@ describe.each(backendCases())('Winograd and im2col weight gradients agree on %s'
           { ...o, layout: undefined } as RefConvOptions);
         expectWithin(cl ? permute(g.gradInput, fromLast(r)).data : g.gradInput.data, ref.gradInput, 0, `gradInput [${xs}] ${dtype}`);
         expectWithin(cl ? permute(g.gradWeight, wFromLast(r)).data : g.gradWeight.data, ref.gradWeight, 0, `gradWeight [${xs}] ${dtype}`);
-        expectWithin(runGradWeight(plan, dtype, undefined, x.data, dy.data, true), g.gradWeight.data, 0, `Winograd gradWeight [${xs}] ${dtype}`);
-        expectWithin(runGradWeight(plan, dtype, undefined, x.data, dy.data, false), g.gradWeight.data, 0, `im2col gradWeight [${xs}] ${dtype}`);
-        expectWithin(viaCol2im(plan, dtype, undefined, w.data, dy.data), g.gradInput.data, 0, `col2im gradInput [${xs}] ${dtype}`);
+        expectWithin(gradWeightVia(plan, dtype, x.data, dy.data, true), g.gradWeight.data, 0, `Winograd gradWeight [${xs}] ${dtype}`);
+        expectWithin(gradWeightVia(plan, dtype, x.data, dy.data, false), g.gradWeight.data, 0, `im2col gradWeight [${xs}] ${dtype}`);
+        expectWithin(viaCol2im(plan, dtype, w.data, dy.data), g.gradInput.data, 0, `col2im gradInput [${xs}] ${dtype}`);
       }
     }
   });

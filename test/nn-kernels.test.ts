@@ -7,9 +7,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
 import { panelWidth } from '../src/kernels/gemm';
-import { convPath, runConv, type ConvPath } from '../src/nn/conv';
-import { planConv } from '../src/nn/plan';
-import { withWorkspace } from '../src/workspace';
+import { convPath, planForward, runConv, type ConvPath } from '../src/nn/conv';
+import { planGradInput } from '../src/nn/grad-input';
+import { planGradWeight } from '../src/nn/grad-weight';
+import { planConv, planConvTranspose } from '../src/nn/plan';
+import { planBackend, withWorkspace } from '../src/workspace';
 import { backendCases, firstDiff, randomArray, rng, shared, useBackend } from './helpers';
 import { convLayerTol, expectWithin, sumTol, winogradMag } from './tolerance';
 import { flipSpatial, permute, refConv, toChannelsLast, weightToChannelsLast, type RefPaddingMode } from './reference/conv';
@@ -227,7 +229,7 @@ function square3x3(rank: number, stride: fc.Arbitrary<number[]>) {
 
 function arbCase(path: Path): fc.Arbitrary<Case> {
   if (path === 'winograd') {
-    // 3×3, unit stride and dilation, one group, ≥ 8 channels each way (src/nn/conv.ts convPath); 3-D with kD = 1;
+    // 3×3, unit stride and dilation, one group, ≥ 8 channels each way (src/nn/plan.ts convPath); 3-D with kD = 1;
     // 1-D with 9 taps (folded into 3×3).
     const chans = fc.constantFrom(8, 9, 12, 17);
     const oneD = fc.record({
@@ -302,7 +304,7 @@ function arbCase(path: Path): fc.Arbitrary<Case> {
   }).filter((c) => valid(c) && pathOf(c) === path);
 }
 
-/** The kernel the op will pick for this case (src/nn/conv.ts convPath). */
+/** The kernel the op will pick for this case (src/nn/plan.ts convPath). */
 function pathOf(c: Case): Path {
   const cl = c.layout === 'channels-last';
   const x = cl ? [c.N, ...c.size, c.groups * c.cinG] : [c.N, c.groups * c.cinG, ...c.size];
@@ -364,7 +366,7 @@ function check(c: Case, dtype: 'float32' | 'float64', layout: Case['layout'], fl
   expect(firstDiff(given, out.data)).toBe(-1);
   const plan = planConv('test', c.rank, x.shape, w.shape, opts);
   const into = new (dtype === 'float32' ? Float32Array : Float64Array)(out.data.length).fill(NaN);
-  expect(runConv(plan, dtype, undefined, x.data, w.data, bias, convPath(plan), into)).toBe(into);
+  expect(runConv(plan, dtype, planBackend('test', undefined), x.data, w.data, bias, convPath(plan), into)).toBe(into);
   expect(firstDiff(into, out.data)).toBe(-1);
 }
 
@@ -433,7 +435,7 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
   });
 
   it('depthwise channels-last: several bands of output rows (a ragged last one), in 2-D and 3-D, stride 2 on H', () => {
-    // ow·C = 100·17 = 1700 per row → bands of 9 rows (src/nn/conv.ts DIRECT_BAND); 20 output rows: 9, 9, 2.
+    // ow·C = 100·17 = 1700 per row → bands of 9 rows (src/nn/paths/direct.ts DIRECT_BAND); 20 output rows: 9, 9, 2.
     const c: Case = {
       rank: 2, N: 2, groups: 17, cinG: 1, coutG: 1, size: [20, 100], kernel: [3, 3], stride: [1, 1], dilation: [1, 1],
       padding: [1, 1], paddingMode: 'reflect', bias: true, layout: 'channels-last', seed: 41,
@@ -485,5 +487,66 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
       padding: [0, 0], paddingMode: 'zeros', bias: true, layout: 'channels-first', seed: 99,
     };
     for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-first', false);
+  });
+});
+
+describe('plans are frozen and complete', () => {
+  const be = planBackend('test', 'js');
+  it('planConv: the plan is frozen (its arrays readonly in the types); replacing a field throws', () => {
+    const plan = planConv('test', 2, [1, 8, 9, 9], [8, 8, 3, 3], { padding: 1 });
+    expect(Object.isFrozen(plan)).toBe(true);
+    expect(() => { (plan as unknown as { outSize: number[] }).outSize = [1, 1]; }).toThrow(TypeError);
+    expect(() => { (plan as unknown as { padBefore: number[] }).padBefore = [5, 5]; }).toThrow(TypeError);
+  });
+  it('planForward: backend, dtype, path, threads and named buffers; Winograd records that it steps aside, with its im2col fallback', () => {
+    const conv = planConv('test', 2, [1, 8, 9, 9], [8, 8, 3, 3], { padding: 1 });
+    const p = planForward(conv, 'float32', be, { bias: true });
+    expect(Object.isFrozen(p)).toBe(true);
+    expect(Object.isFrozen(p.buffers)).toBe(true);
+    expect(p.backend).toBe(be);
+    expect(p.path).toBe('winograd');
+    expect(p.stepsAside).toBe(true);
+    expect(p.fallback?.path).toBe('im2col');
+    expect(p.fallback?.stepsAside).toBe(false);
+    expect(Object.keys(p.buffers)).toEqual(['xin', 'xpad', 'wk', 'out', 'outT', 'v', 'm', 'wraw', 'braw']);
+    expect((p.buffers as Record<string, number>).braw).toBe(8);
+    const im = planForward(conv, 'float32', be, { path: 'im2col' });
+    expect(im.stepsAside).toBe(false);
+    expect(im.fallback).toBeUndefined();
+    expect(planForward(conv, 'float32', be, { finiteOnly: true }).fallback).toBeUndefined();
+  });
+  it('the input gradient plans its forward convolution with explicit padding, leaving the layer\'s plan as it was', () => {
+    const conv = planConv('test', 2, [1, 8, 9, 12], [6, 8, 3, 5], { padding: [1, 0], dilation: [1, 2] });
+    const before = JSON.stringify(conv);
+    const p = planGradInput(conv, 'float64', be);
+    expect(p.path).toBe('forward');
+    if (p.path !== 'forward') return;
+    // dy [1, 6, 9, 12 − 8] padded by d·(k − 1) − p in front and up to the input's size after.
+    expect(p.forward.conv.padBefore).toEqual([1, 8]);
+    expect(p.forward.conv.padAfter).toEqual([1, 8]);
+    expect(p.forward.conv.outputShape).toEqual(conv.inputShape);
+    expect(p.forward.stepsAside).toBe(true);
+    expect(p.fallback.path).toBe('col2im');
+    expect(JSON.stringify(conv)).toBe(before);
+    expect(planGradInput(conv, 'float64', be, true).path).toBe('col2im');
+  });
+  it('a transposed convolution plans the output size it is given (outputPadding ≥ stride with a larger dilation)', () => {
+    // in 5, stride 1, dilation 3, k 2, outputPadding 2: out = 4·1 + 3 + 2 + 1 = 10; the forward output of 10 is 7.
+    const plan = planConvTranspose('test', 1, [1, 2, 5], [2, 3, 2], { dilation: 3, outputPadding: 2 });
+    expect(plan.inputShape).toEqual([1, 3, 10]);
+    expect(plan.outSize).toEqual([5]);
+    expect(plan.outputShape).toEqual([1, 2, 5]);
+    expect(Object.isFrozen(plan)).toBe(true);
+  });
+  it('the weight gradient: Winograd with its im2col fallback, depthwise, im2col; buffers by name', () => {
+    const w3 = planGradWeight(planConv('test', 2, [1, 8, 9, 9], [8, 8, 3, 3], { padding: 1 }), 'float32', be);
+    expect(w3.path).toBe('winograd');
+    expect(w3.stepsAside).toBe(true);
+    if (w3.path === 'winograd') expect(w3.fallback.path).toBe('im2col');
+    expect(planGradWeight(planConv('test', 2, [1, 4, 9, 9], [4, 1, 3, 3], { groups: 4 }), 'float32', be).path).toBe('depthwise');
+    const im = planGradWeight(planConv('test', 2, [1, 4, 9, 9], [6, 4, 3, 3], { stride: 2 }), 'float32', be);
+    expect(im.path).toBe('im2col');
+    expect(Object.keys(im.buffers)).toEqual(['xRaw', 'xCf', 'xp', 'dyRaw', 'dyCf', 'bp', 'col', 'tmp', 'acc', 'out']);
+    expect(Object.isFrozen(im.buffers)).toBe(true);
   });
 });

@@ -157,6 +157,18 @@ describe.each(backendCases())('prepared conv layers on %s', (be) => {
     layer.dispose();
   });
 
+  it('Float64 weights finite in float64 but not in a float32 layer (1e300 → Infinity) take im2col, as the plain call does', () => {
+    // The scan runs on the weights as staged in the layer's dtype (the nonFinite kernel), as the plain call's does.
+    const c = CASES[3];
+    const t = tensors(c, 'channels-first', 'float64', 10);
+    t.w.data[7] = 1e300;
+    const layer = prepareConv2d(t.w, { ...c.opts, dtype: 'float32' });
+    expect(layer.path).toBe('im2col');
+    const x32: NDArray = { data: Float32Array.from(t.x.data), shape: t.x.shape };
+    expect(firstDiff(layer.run(x32).data, conv2d(x32, t.w, { ...c.opts, dtype: 'float32' }).data)).toBe(-1);
+    layer.dispose();
+  });
+
   it('the packed weights are a copy: changing the caller\'s arrays after prepare changes nothing until update', () => {
     const c = CASES[3];
     const t = tensors(c, 'channels-last', 'float64', 4);

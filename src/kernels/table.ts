@@ -94,7 +94,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('gradPack', 'src* rs cs rows cols dst*! nr'),
   kernel('gradAdd', 'dst*! src* n'),
   kernel('gradWinoU', 'dy* oh ow cs C t0 nt tw u*! us'),
-  // Each panel of nr channels is read whole: up to nr − 1 channels past the last pixel's C (src/nn/grad.ts).
+  // Each panel of nr channels is read whole: up to nr − 1 channels past the last pixel's C (src/nn/grad-weight.ts).
   kernel('gradWinoV', 'x* pw C t0 nt tw v*! nr', { reads: { x: 32 } }),
   kernel('gradWinoOut', 'm* ms n d*! ds flip'),
   kernel('gradDwWeight', 'x* ph pw dy* od oh ow kd kh kw dd dh dw out*!'),

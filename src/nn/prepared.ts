@@ -10,13 +10,13 @@
 // The layer keeps its module: switching the default backend or wasm build later does not move it. On the js backend
 // the block is a plain typed array (collected with the layer), copied into each call's scratch.
 import { asTensor, resultDtype, type DType, type Float, type NDArray, type Tensor } from '../arrays';
-import { resolveBackend } from '../backend';
 import { options, rangeError, typeError } from '../errors';
 import { delivered, outputOption, writable } from '../output';
 import type { Arena } from '../wasm';
-import { pinnedBackend, withWorkspace } from '../workspace';
-import { CONV_OPTIONS, convOnce, convPath, packKind, packWeights, preparedSize, stagingSize, type ConvOptions, type ConvPath, type PackKind, type Prepacked } from './conv';
-import { planConv, type ConvPlan, type GeometryOptions } from './plan';
+import { planBackend, withBuffers, type Backend } from '../workspace';
+import { CONV_OPTIONS, planForward, runForward, type ConvOptions } from './conv';
+import { packKind, packWeights, preparedSize, stagingSize, type PackKind, type Prepacked } from './pack';
+import { convPath, planConv, type ConvPath, type ConvPlan, type GeometryOptions } from './plan';
 
 /** The options of prepareConv1d/2d/3d: those of conv1d/2d/3d but `output` (a per-call option: see run). */
 export type PrepareOptions = Omit<ConvOptions, 'output'>;
@@ -44,12 +44,6 @@ const registry = typeof FinalizationRegistry === 'function'
   })
   : undefined;
 
-/** Whether every value is finite (Winograd declines non-finite weights: plain calls then take im2col, so do we). */
-function allFinite(a: Float): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
 /**
  * A convolution layer whose weights (and bias) are packed once: `run(input)` computes what conv1d/2d/3d computes
  * with the same weight and options, bit for bit, without the packing. Made by prepareConv1d/2d/3d.
@@ -70,7 +64,8 @@ export class PreparedConv {
   /** The weights as given, kept only where a run may fall back to unpacked weights (Winograd on NaN/±Infinity input). */
   #raw: Float;
   #pre: Prepacked = {};
-  #runBackend: unknown;
+  /** The backend the layer was prepared on (a wasm one names its module: the packed block lives in its memory). */
+  #backend: Backend;
   #held: Held = { pointer: 0, bytes: 0 };
   #disposed = false;
 
@@ -88,9 +83,9 @@ export class PreparedConv {
     this.#dtypeOption = o.dtype;
     this.dtype = resultDtype(op, o.dtype, ...(b ? [w, b] : [w]));
     this.weightShape = w.shape.slice();
-    const be = resolveBackend(op, o.backend);
+    const be = planBackend(op, o.backend);
     this.backend = be.name;
-    this.#runBackend = be.name === 'wasm' ? pinnedBackend(be.module) : 'js';
+    this.#backend = be;
     if (be.name === 'wasm') this.#held.arena = be.module.arena;
     this.#raw = new Float64Array(0);
     this.#pack(plan, w.data as Float, b?.data);
@@ -120,9 +115,9 @@ export class PreparedConv {
         out.dtype !== undefined ? o.output : x.data);
     }
     const into = writable(out, x.data as Float);
-    const data = convOnce(plan, dtype, this.#runBackend, x.data as Float, this.#raw, this.#bias, path, false, into, this.#pre)
-      // Winograd declined a non-finite input: im2col on the weights as given, as a plain call does (runConv).
-      ?? (convOnce(plan, dtype, this.#runBackend, x.data as Float, this.#raw, this.#bias, 'im2col', false, into) as Float);
+    // Winograd declines a non-finite input: its plan's fallback runs im2col on the weights as given, as a plain call's.
+    const run = planForward(plan, dtype, this.#backend, { path, bias: this.#bias !== undefined, prepared: true });
+    const data = runForward(run, x.data as Float, this.#raw, this.#bias, into, this.#pre) as Float;
     return { data: delivered(out, data), shape: plan.outputShape.slice() };
   }
 
@@ -207,17 +202,17 @@ export class PreparedConv {
 
   #pack(plan: ConvPlan, w: Float, bias: Float | number[] | undefined): void {
     let path = convPath(plan);
-    if (path === 'winograd' && !allFinite(w)) path = 'im2col';
+    // Winograd declines non-finite weights (as staged in the layer's dtype): plain calls then take im2col, so do we.
+    if (path === 'winograd' && this.#nonFinite(w)) path = 'im2col';
     const dtype = this.dtype;
     const size = preparedSize(plan, dtype, path, bias !== undefined);
     const bpe = dtype === 'float32' ? 4 : 8;
     const Cout = plan.outChannels;
     const biasCopy = bias === undefined ? undefined : Array.isArray(bias) ? bias.slice() : bias.slice();
     if (this.backend === 'js') {
-      const data = withWorkspace(this.op, 'js', dtype, [size, stagingSize(plan, path, w.length), Cout], (ws) => {
-        const [blk, wraw, braw] = ws.off;
-        packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, blk, true, ws);
-        return ws.mem.slice(blk, blk + size);
+      const data = withBuffers(this.op, this.#backend, dtype, { blk: size, wraw: stagingSize(plan, path, w.length), braw: Cout }, (ws, at) => {
+        packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, at.wraw, at.braw, at.blk, true, ws);
+        return ws.mem.slice(at.blk, at.blk + size);
       });
       this.#pre = { data };
     } else {
@@ -229,9 +224,8 @@ export class PreparedConv {
       // The new block first (the old one stays valid if this throws), then the old one goes.
       const pointer = arena.persist(bytes);
       try {
-        withWorkspace(this.op, this.#runBackend, dtype, [0, stagingSize(plan, path, w.length), Cout], (ws) => {
-          const [, wraw, braw] = ws.off;
-          packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, wraw, braw, pointer / bpe, true, ws);
+        withBuffers(this.op, this.#backend, dtype, { wraw: stagingSize(plan, path, w.length), braw: Cout }, (ws, at) => {
+          packWeights(ws.mem, ws.k, plan, dtype, path, w, biasCopy, at.wraw, at.braw, pointer / bpe, true, ws);
         });
       } catch (e) {
         arena.unpersist(pointer, bytes);
@@ -247,6 +241,14 @@ export class PreparedConv {
     this.#bias = biasCopy;
     // Winograd falls back to the unpacked weights on a non-finite input: only it keeps them (a private copy).
     this.#raw = path === 'winograd' ? w.slice() : new Float64Array(0);
+  }
+
+  /** Whether the weights hold NaN or ±Infinity once in the layer's dtype: the scan kernel, on the layer's backend. */
+  #nonFinite(w: Float): boolean {
+    return withBuffers(this.op, this.#backend, this.dtype, { w: w.length }, (ws, at) => {
+      ws.mem.set(w, at.w);
+      return ws.k.nonFinite(ws.mem, at.w, w.length) !== 0;
+    });
   }
 
   #free(): void {

@@ -4,9 +4,10 @@
 //   size per axis: (in − 1)·s − 2p + d·(k − 1) + outputPadding + 1, outputPadding < max(s, d)
 import type { Exact, NDResult } from '../types';
 import { asTensor, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
-import { integer, options, rangeError, typeError } from '../errors';
-import { runGradInput } from './grad';
-import { LAYOUTS, perAxis, planConv, type Layout } from './plan';
+import { options, rangeError } from '../errors';
+import { planBackend } from '../workspace';
+import { planGradInput, runGradInput } from './grad-input';
+import { planConvTranspose, type Layout } from './plan';
 
 export interface ConvTransposeOptions {
   stride?: number | readonly number[];
@@ -31,40 +32,11 @@ export function convTransposeNd(op: string, rank: number, input: unknown, weight
   ]);
   const x = asTensor(op, 'input', input);
   const w = asTensor(op, 'weight', weight);
-  const layout = o.layout ?? 'channels-first';
-  if (!LAYOUTS.includes(layout)) throw typeError(op, 'layout', "'channels-first' or 'channels-last'", layout);
-  const cl = layout === 'channels-last';
-  if (x.shape.length !== rank + 2) {
-    throw rangeError(op, `input must have rank ${rank + 2} (${cl ? '[N, ...spatial, Cin]' : '[N, Cin, ...spatial]'}), got shape [${x.shape.join(', ')}]`);
-  }
-  if (w.shape.length !== rank + 2) {
-    throw rangeError(op, `weight must have rank ${rank + 2} (${cl ? '[...k, Cout/groups, Cin]' : '[Cin, Cout/groups, ...k]'}), got shape [${w.shape.join(', ')}]`);
-  }
-  const N = x.shape[0];
-  const Cin = cl ? x.shape[rank + 1] : x.shape[1];
-  const inSize = cl ? x.shape.slice(1, rank + 1) : x.shape.slice(2);
-  const wIn = cl ? w.shape[rank + 1] : w.shape[0];
-  const coutG = cl ? w.shape[rank] : w.shape[1];
-  const kernel = cl ? w.shape.slice(0, rank) : w.shape.slice(2);
-  const groups = o.groups === undefined ? 1 : integer(op, 'groups', o.groups, 1);
-  if (wIn !== Cin) throw rangeError(op, `weight has ${wIn} input channels but input has ${Cin} channels`);
-  if (Cin % groups !== 0) throw rangeError(op, `groups=${groups} does not divide the input's ${Cin} channels`);
-  if (typeof o.padding === 'string') throw typeError(op, 'padding', 'a number or an array of numbers', o.padding);
-  const stride = perAxis(op, 'stride', o.stride, rank, 1, 1);
-  const dilation = perAxis(op, 'dilation', o.dilation, rank, 1, 1);
-  const padding = perAxis(op, 'padding', o.padding, rank, 0, 0);
-  const outPad = perAxis(op, 'outputPadding', o.outputPadding, rank, 0, 0);
-  const outSize: number[] = [];
-  for (let a = 0; a < rank; a++) {
-    if (outPad[a] >= Math.max(stride[a], dilation[a])) {
-      throw rangeError(op, `outputPadding ${outPad[a]} on spatial axis ${a} must be smaller than the stride ${stride[a]} or the dilation ${dilation[a]}`);
-    }
-    const n = (inSize[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (kernel[a] - 1) + outPad[a] + 1;
-    if (n < 1) throw rangeError(op, `output size on spatial axis ${a} would be ${n}: padding ${padding[a]} removes more than the output holds`);
-    outSize.push(n);
-  }
-  const Cout = coutG * groups;
-  const outShape = cl ? [N, ...outSize, Cout] : [N, Cout, ...outSize];
+  // The forward convolution whose input gradient this is: its input is our output, its output our input.
+  const plan = planConvTranspose(op, rank, x.shape, w.shape, o);
+  const cl = plan.layout === 'channels-last';
+  const N = plan.batch;
+  const Cout = plan.inChannels;
   let bias: Float | number[] | undefined;
   const tensors = [x, w];
   if (o.bias !== undefined) {
@@ -75,17 +47,12 @@ export function convTransposeNd(op: string, rank: number, input: unknown, weight
     tensors.push(b);
   }
   const dtype = resultDtype(op, o.dtype, ...tensors);
-  // The forward convolution whose input gradient this is; its output is our input (outputPadding ≥ stride leaves
-  // the forward one longer, so the size of dy is set to the input's).
-  const plan = planConv(op, rank, outShape, w.shape, { stride, dilation, padding, groups, layout });
-  plan.outSize = inSize.slice();
-  plan.outputShape = x.shape.slice();
-  const data = runGradInput(plan, dtype, o.backend, w.data as Float, x.data as Float);
+  const data = runGradInput(planGradInput(plan, dtype, planBackend(op, o.backend)), w.data as Float, x.data as Float);
   if (bias) {
     const vol = data.length / (N * Cout);
     for (let i = 0; i < data.length; i++) data[i] += bias[cl ? i % Cout : Math.floor(i / vol) % Cout];
   }
-  return { data, shape: outShape };
+  return { data, shape: plan.inputShape.slice() };
 }
 
 /**

@@ -1,0 +1,90 @@
+// The planes path (kernels `padPlanes`, `dwPlanes`): channels-first depthwise convolution at unit stride and dilation
+// (ranks 1 and 2). Each channel's padded plane is correlated with its own kernel by the 2-D correlation kernel of
+// scipy.signal, starting from the bias. No layout change at all, which is what channels-first depthwise layers need.
+// One kernel call per band of planes (PLANES_BAND outputs), not one per channel.
+import { uninitialized, type Float } from '../../arrays';
+import { EXTENSION_CODE, TORCH_PADDING } from '../../boundary';
+import { chunking } from '../../threads';
+import { copyOut, threadsFor, withBuffers } from '../../workspace';
+import { packWeights, prepackedAt, preparedScratch, type Prepacked } from '../pack';
+import { freeze, geometry3, type Geometry3 } from '../plan';
+import { stepsAside, type ForwardBase, type ForwardRequest } from './stage';
+
+/**
+ * Output elements per band of channels-first depthwise planes (one kernel call and one copy-out per band, 64 KiB of
+ * float32): it was one call, one fill and one copy per plane, which cost more than the arithmetic on 7 × 7 maps.
+ */
+const PLANES_BAND = 16384;
+
+export interface PlanesPlan extends ForwardBase {
+  readonly path: 'planes';
+  readonly g3: Geometry3;
+  readonly threads: number;
+  /** Planes per kernel call (all of them with a pool: one full-size output shared among the threads). */
+  readonly bandPlanes: number;
+  readonly nOut: number;
+  readonly buffers: Readonly<{ xin: number; xpad: number; h: number; out: number; braw: number }>;
+}
+
+export function planPlanes(req: ForwardRequest): PlanesPlan {
+  const { conv, dtype, backend } = req;
+  const g3 = geometry3(conv);
+  const { batch: N, inChannels: C } = conv;
+  const [, H, W] = g3.inSize;
+  const [, Ph, Pw] = g3.padded;
+  const [, kh, kw] = g3.kernel;
+  const [, oh, ow] = g3.outSize;
+  const taps = kh * kw;
+  const nOut = N * C * oh * ow;
+  const n = oh * ow;
+  const threads = threadsFor(conv.op, backend, nOut * taps);
+  const bandPlanes = threads > 1 ? N * C : Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
+  return freeze({
+    conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
+    g3, threads, bandPlanes, nOut,
+    buffers: Object.freeze({
+      xin: N * C * H * W,
+      xpad: N * C * Ph * Pw,
+      h: req.prepared ? preparedScratch(conv, dtype, 'planes', req.bias, backend) : C * taps,
+      out: bandPlanes * n,
+      braw: req.bias ? C : 0,
+    }),
+  });
+}
+
+export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
+  const { batch: N, inChannels: C } = p.conv;
+  const [, H, W] = p.g3.inSize;
+  const [, Ph, Pw] = p.g3.padded;
+  const [, kh, kw] = p.g3.kernel;
+  const [, oh, ow] = p.g3.outSize;
+  const taps = kh * kw;
+  const n = oh * ow;
+  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at) => {
+    const { mem, k } = ws;
+    const { xin, xpad, out, braw } = at;
+    mem.set(x, xin);
+    k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, p.g3.padBefore[1], p.g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[p.conv.paddingMode]]);
+    const h = pre ? prepackedAt(mem, pre, at.h) : at.h;
+    if (!pre) packWeights(mem, k, p.conv, p.dtype, 'planes', w, bias, 0, 0, h, false);
+    if (p.stepsAside && (k.nonFinite(mem, xin, N * C * H * W) || k.nonFinite(mem, h, C * taps))) return undefined;
+    if (bias) mem.set(bias, braw);
+    if (p.threads > 1) {
+      const sp = chunking(N * C, p.nOut * taps, 1);
+      ws.parallel(p.threads, sp.chunks, (c0, c1) => {
+        for (let c = c0; c < c1; c++) {
+          const p0 = sp.at(c);
+          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow);
+        }
+      });
+      return copyOut(mem, out, p.nOut, into);
+    }
+    const res = into ?? uninitialized(p.dtype, p.nOut);
+    for (let p0 = 0; p0 < N * C; p0 += p.bandPlanes) {
+      const np = Math.min(p.bandPlanes, N * C - p0);
+      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow);
+      res.set(mem.subarray(out, out + np * n), p0 * n);
+    }
+    return res;
+  });
+}
