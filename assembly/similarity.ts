@@ -77,8 +77,8 @@ const FLT_EPSILON: f64 = 1.1920928955078125e-7; // 2^-23
  * Window sums of output row r (rows must be visited 0, 1, 2, … in order: the state lives in scratch). p: the plane
  * (row stride W elements of T). sc: f64 scratch of 2·h·W + 8·W + 4 elements. S, Q: ow = W − w + 1 f64 each.
  */
-// @ts-ignore: decorator
-@inline function windowSums<T>(p: usize, W: i32, h: i32, w: i32, r: i32, sc: usize, S: usize, Q: usize): void {
+// Not inlined: matchRows and the exports share one body per type (inlined, each was compiled twice: +3 kB gzip).
+function windowSums<T>(p: usize, W: i32, h: i32, w: i32, r: i32, sc: usize, S: usize, Q: usize): void {
   const size = <usize>sizeof<T>();
   const Wb = <usize>W << 3;
   const sufS = sc;
@@ -256,9 +256,8 @@ const F32_HI: f64 = 1.2089258196146292e24; // 2^80
   return an < t ? num / t : an < t * 1.125 ? (num > 0 ? 1.0 : -1.0) : num != num ? num : fallback;
 }
 
-/** One window's score (the scalar path; see scoreRow). */
-// @ts-ignore: decorator
-@inline function scoreOne<T>(cv: f64, s: f64, q: f64, mode: i32, K: f64, invK: f64, m0: f64, g: f64, Kg2: f64, tn: f64, usedSq: f64, eps: f64, f32ok: bool): f64 {
+/** One window's score (the scalar path of scoreRow: its tail, and windows the float32x4 finish leaves; not inlined). */
+function scoreOne<T>(cv: f64, s: f64, q: f64, mode: i32, K: f64, invK: f64, m0: f64, g: f64, Kg2: f64, tn: f64, usedSq: f64, eps: f64, f32ok: bool): f64 {
   const coeff = mode >= 4;
   const normed = mode == 1 || mode == 3 || mode == 5;
   let num: f64;
@@ -329,8 +328,8 @@ const F32_HI: f64 = 1.2089258196146292e24; // 2^80
  * |num| < 1.125·t gives ±1, anything else 0 (1 for sqdiff-normed), NaN stays NaN; a float32 result finishes in float32
  * where finishOne says so (the SIMD path takes four windows at once when all four do, else finishes them one by one).
  */
-// @ts-ignore: decorator
-@inline function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32, K: f64, m0: f64, g: f64, Kg2: f64, tn: f64, usedSq: f64, eps: f64): void {
+// Not inlined: matchRows and the exports share one body per type (inlined, each was compiled twice: +3 kB gzip).
+function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32, K: f64, m0: f64, g: f64, Kg2: f64, tn: f64, usedSq: f64, eps: f64): void {
   const size = <usize>sizeof<T>();
   const normed = mode == 1 || mode == 3 || mode == 5;
   const fallback: f64 = mode == 1 ? 1.0 : 0.0;

@@ -119,9 +119,15 @@ const warmed = new WeakSet<WebAssembly.Module>();
 /** Bytes of wasm memory touched ahead by an explicit init(): a first call up to this size grows nothing. */
 const PREFAULT_BYTES = 4 << 20;
 
-/** Register a warm-up: a tiny call of an op, run by an explicit init()/initSync() once the wasm build is ready. */
-export function onWarmUp(fn: () => void): void {
-  warmUps.push(fn);
+/**
+ * `run` (an op module's shared entry) with a warm-up registered: a tiny call of the op, run by an explicit
+ * init()/initSync() once the wasm build is ready. Call sites mark the call pure (`/* @__PURE__ *\/ withWarmUp(…)`), so an
+ * app's bundler keeps it, and the module the warm-up reaches, only where one of the module's ops is imported: a
+ * top-level registration would hold every op module in every bundle (3–13 kB gzip of the one-op budget).
+ */
+export function withWarmUp<F>(run: F, warmUp: () => void): F {
+  warmUps.push(warmUp);
+  return run;
 }
 
 /**

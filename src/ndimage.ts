@@ -13,7 +13,12 @@ import { NDIMAGE_MODES } from './boundary';
 import { NONFINITE } from './nonfinite';
 import { frozenPlan, toFloat } from './plan';
 import { planBackend } from './workspace';
-import { onWarmUp } from './backend';
+import { withWarmUp } from './backend';
+
+// init() runs a small float32 3×3 filter ahead, so the first real one pays no lazy compile (backend.ts `withWarmUp`).
+const filter = /* @__PURE__ */ withWarmUp(filterOp, () => {
+  correlate({ data: new Float32Array(32 * 32), shape: [32, 32] }, { data: new Float32Array(9), shape: [3, 3] });
+});
 
 export type NdimageMode = 'reflect' | 'constant' | 'nearest' | 'mirror' | 'wrap' | 'grid-mirror' | 'grid-constant' | 'grid-wrap';
 
@@ -136,7 +141,7 @@ function origins(op: string, origin: unknown, wShape: readonly number[]): number
 export function correlate<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function correlate(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
-  return filterOp('ndimage.correlate', false, input, weights, opts);
+  return filter('ndimage.correlate', false, input, weights, opts);
 }
 
 /**
@@ -146,10 +151,6 @@ export function correlate(input: Input, weights: Input, opts?: NdimageOptions): 
 export function convolve<A extends Input, B extends Input, O extends NdimageOptions = {}>(input: A, weights: B, opts?: Exact<O, NdimageOptions>): Result<A, B, O>;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray;
 export function convolve(input: Input, weights: Input, opts?: NdimageOptions): Float | NDArray {
-  return filterOp('ndimage.convolve', true, input, weights, opts);
+  return filter('ndimage.convolve', true, input, weights, opts);
 }
 
-// init() runs a small float32 3×3 filter ahead, so the first real one pays no lazy compile (backend.ts).
-onWarmUp(() => {
-  correlate({ data: new Float32Array(32 * 32), shape: [32, 32] }, { data: new Float32Array(9), shape: [3, 3] });
-});

@@ -15,7 +15,13 @@ import { covers, frozenPlan, MODES, modeRanges, toFloat, twoInputs, type Mode } 
 import { planBackend, type Backend } from './workspace';
 import type { Exact, Result } from './types';
 import { delivered, outputOption, writable } from './output';
-import { onWarmUp } from './backend';
+import { withWarmUp } from './backend';
+
+// init() runs a small direct correlation per float type ahead, so the first real one pays no lazy compile (backend.ts
+// `withWarmUp`).
+const signal = /* @__PURE__ */ withWarmUp(signalOp, () => {
+  for (const T of [Float32Array, Float64Array]) correlate(new T(256), new T(15), { mode: 'full', method: 'direct' });
+});
 
 export type { Mode } from './plan';
 export type Method = 'auto' | 'direct' | 'fft';
@@ -94,7 +100,7 @@ export function correlate(in1: Input, in2: Input, opts?: CorrelateOptions): Floa
 export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
 export function correlate(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
   if (isComplex(in1) || isComplex(in2)) return complexSignalOp('correlate', false, in1, in2, opts);
-  return signalOp('correlate', false, in1, in2, opts);
+  return signal('correlate', false, in1, in2, opts);
 }
 
 /**
@@ -106,7 +112,7 @@ export function convolve(in1: Input, in2: Input, opts?: CorrelateOptions): Float
 export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): ComplexArray;
 export function convolve(in1: Complex | Input, in2: Complex | Input, opts?: CorrelateOptions): Float | NDArray | ComplexArray {
   if (isComplex(in1) || isComplex(in2)) return complexSignalOp('convolve', true, in1, in2, opts);
-  return signalOp('convolve', true, in1, in2, opts);
+  return signal('convolve', true, in1, in2, opts);
 }
 
 /**
@@ -228,7 +234,3 @@ export function chooseConvMethod(in1: Input | Complex, in2: Input | Complex, opt
   return scanNonFinite(op, backend, t1.data, t2.data) ? 'direct' : 'fft';
 }
 
-// init() runs a small direct correlation per float type ahead, so the first real one pays no lazy compile (backend.ts).
-onWarmUp(() => {
-  for (const T of [Float32Array, Float64Array]) correlate(new T(256), new T(15), { mode: 'full', method: 'direct' });
-});

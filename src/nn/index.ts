@@ -3,7 +3,12 @@ import type { Exact, NDResult } from '../types';
 import type { NDArray, Numeric } from '../arrays';
 import { convNd, type ConvOptions } from './conv';
 import { prepareConvNd, type PreparedConv, type PrepareOptions } from './prepared';
-import { onWarmUp } from '../backend';
+import { withWarmUp } from '../backend';
+
+// init() runs a small float32 conv layer ahead, so the first real one pays no lazy compile (backend.ts `withWarmUp`).
+const convLayer = /* @__PURE__ */ withWarmUp(convNd, () => {
+  conv2d({ data: new Float32Array(8 * 16 * 16), shape: [1, 8, 16, 16] }, { data: new Float32Array(8 * 8 * 9), shape: [8, 8, 3, 3] }, { padding: 1 });
+});
 
 export type { ConvOptions } from './conv';
 export type { ConvPlan, GeometryOptions, Layout, Padding, PaddingMode } from './plan';
@@ -19,7 +24,7 @@ export { PreparedConv, type PrepareOptions, type RunOptions } from './prepared';
 export function conv1d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
 export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
-  return convNd('conv1d', 1, input, weight, opts);
+  return convLayer('conv1d', 1, input, weight, opts);
 }
 
 /**
@@ -30,7 +35,7 @@ export function conv1d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?:
 export function conv2d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
 export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
-  return convNd('conv2d', 2, input, weight, opts);
+  return convLayer('conv2d', 2, input, weight, opts);
 }
 
 /**
@@ -41,7 +46,7 @@ export function conv2d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?:
 export function conv3d<A extends NDArray<Numeric>, B extends NDArray<Numeric>, O extends ConvOptions = {}>(input: A, weight: B, opts?: Exact<O, ConvOptions>): NDResult<A, B, O>;
 export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray;
 export function conv3d(input: NDArray<Numeric>, weight: NDArray<Numeric>, opts?: ConvOptions): NDArray {
-  return convNd('conv3d', 3, input, weight, opts);
+  return convLayer('conv3d', 3, input, weight, opts);
 }
 
 /**
@@ -71,7 +76,3 @@ export function prepareConv3d(weight: NDArray, opts?: PrepareOptions): PreparedC
   return prepareConvNd('prepareConv3d', 3, weight, opts);
 }
 
-// init() runs a small float32 conv layer ahead, so the first real one pays no lazy compile (backend.ts).
-onWarmUp(() => {
-  conv2d({ data: new Float32Array(8 * 16 * 16), shape: [1, 8, 16, 16] }, { data: new Float32Array(8 * 8 * 9), shape: [8, 8, 3, 3] }, { padding: 1 });
-});
