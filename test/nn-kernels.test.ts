@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv1d, conv2d, conv3d, type NDArray } from '../src/index';
 import { panelWidth } from '../src/kernels/gemm';
-import { convPath, planForward, runConv, type ConvPath } from '../src/nn/conv';
+import { convPath, planForward, runConv, runForward, type ConvPath } from '../src/nn/conv';
 import { planGradInput } from '../src/nn/grad-input';
 import { planGradWeight } from '../src/nn/grad-weight';
 import { planConv, planConvTranspose } from '../src/nn/plan';
@@ -488,6 +488,59 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     };
     for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-first', false);
   });
+});
+
+// The input gradient's forward convolution reads its layer's weights at swapped strides (one group): the same bits as
+// that convolution run on the weights copied transposed, per path and layout, on every backend.
+describe.each(backendCases())('input gradient: weights read at swapped strides on %s', (be) => {
+  beforeAll(() => useBackend(be));
+  /** W' of one group: [C, Cout, ...k] from [Cout, C, ...k] (channels-last [...k, Cout, C] from [...k, C, Cout]). */
+  const swapped = (w: Float64Array | Float32Array, Cout: number, C: number, taps: number, cl: boolean) => {
+    const t = w.slice();
+    for (let co = 0; co < Cout; co++) {
+      for (let ci = 0; ci < C; ci++) {
+        for (let j = 0; j < taps; j++) {
+          if (cl) t[j * Cout * C + co * C + ci] = w[j * C * Cout + ci * Cout + co];
+          else t[(ci * Cout + co) * taps + j] = w[(co * C + ci) * taps + j];
+        }
+      }
+    }
+    return t;
+  };
+  const cases: [string, number[], number[], Record<string, unknown>][] = [
+    ['winograd', [2, 9, 7, 6], [10, 9, 3, 3], { padding: 1 }],
+    ['im2col 5×3', [1, 5, 8, 9], [7, 5, 5, 3], { padding: [2, 0] }],
+    ['im2col dilated', [1, 3, 9, 9], [4, 3, 3, 3], { dilation: 2, padding: 1 }],
+    ['direct (3 outputs: 3 channels of dX\'s input)', [1, 8, 10, 10], [3, 8, 3, 3], { padding: 1 }],
+    ['1-D', [2, 6, 20], [5, 6, 4], { padding: 3 }],
+  ];
+  for (const layout of ['channels-first', 'channels-last'] as const) {
+    for (const [name, xs, ws, opts] of cases) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        it(`${name}, ${layout}, ${dtype}`, () => {
+          const rank = xs.length - 2;
+          const cl = layout === 'channels-last';
+          const xShape = cl ? [xs[0], ...xs.slice(2), xs[1]] : xs;
+          const wShape = cl ? [...ws.slice(2), ws[1], ws[0]] : ws;
+          const conv = planConv('test', rank, xShape, wShape, { ...opts, layout });
+          const backend = planBackend('test', be === 'js' ? 'js' : 'wasm');
+          const p = planGradInput(conv, dtype, backend);
+          expect(p.path).toBe('forward');
+          if (p.path !== 'forward') return;
+          expect(p.forward.weightStrides).toBeDefined();
+          const taps = ws.slice(2).reduce((a, b) => a * b, 1);
+          const w = randomArray(ws.reduce((a, b) => a * b, 1), 31 + taps, dtype);
+          const dyLen = conv.outputShape.reduce((a, b) => a * b, 1);
+          const dy = randomArray(dyLen, 37, dtype);
+          const plain = planForward(p.forward.conv, dtype, backend, { path: p.forward.path, finiteOnly: true });
+          expect(plain.weightStrides).toBeUndefined();
+          const want = runForward(plain, dy, swapped(w, ws[0], ws[1], taps, cl))!;
+          const got = runForward(p.forward, dy, w)!;
+          expect(firstDiff(got, want)).toBe(-1);
+        });
+      }
+    }
+  }
 });
 
 describe('plans are frozen and complete', () => {

@@ -13,7 +13,7 @@ import { asTensor, resultDtype, type DType, type Float, type NDArray, type Numer
 import { options, rangeError } from '../errors';
 import { delivered, outputOption, writable } from '../output';
 import { planBackend, type Backend } from '../workspace';
-import type { Prepacked } from './pack';
+import { packsStrided, type Prepacked, type WeightStrides } from './pack';
 import { convPath, planConv, type ConvPath, type ConvPlan, type GeometryOptions } from './plan';
 import { planDepthwise, runDepthwise, type DepthwisePlan } from './paths/depthwise';
 import { planDirect, runDirect, type DirectPlan } from './paths/direct';
@@ -91,6 +91,11 @@ export interface ForwardOptions {
    * whose own fallback sums different products: the input gradient's col2im).
    */
   finiteOnly?: boolean;
+  /**
+   * Read the weights as given at these strides instead of the layout's (one group; a path that packs them through
+   * packWeights' main branch: packsStrided). The input gradient's forward convolution reads its layer's weights so.
+   */
+  weightStrides?: WeightStrides;
 }
 
 const PLANNERS: { readonly [P in ConvPath]: (req: ForwardRequest) => ForwardPlan } = {
@@ -102,9 +107,13 @@ export function planForward(conv: ConvPlan, dtype: DType, backend: Backend, opts
   const path = opts.path ?? convPath(conv);
   const bias = opts.bias ?? false;
   const finiteOnly = opts.finiteOnly ?? false;
-  const req: ForwardRequest = { conv, dtype, backend, path, bias, prepared: opts.prepared ?? false, finiteOnly };
+  const { weightStrides } = opts;
+  if (weightStrides && (conv.groups !== 1 || opts.prepared || !packsStrided(conv, path))) {
+    throw new Error(`planForward: weightStrides on a ${path} path (groups ${conv.groups}) the packing would not read them on`);
+  }
+  const req: ForwardRequest = { conv, dtype, backend, path, bias, prepared: opts.prepared ?? false, finiteOnly, weightStrides };
   // Winograd declines NaN and ±Infinity before writing anything; im2col, on the weights as given, takes every input.
-  if (stepsAside(req) && !finiteOnly) req.fallback = planIm2col({ conv, dtype, backend, path: 'im2col', bias, prepared: false, finiteOnly });
+  if (stepsAside(req) && !finiteOnly) req.fallback = planIm2col({ conv, dtype, backend, path: 'im2col', bias, prepared: false, finiteOnly, weightStrides });
   return PLANNERS[path](req);
 }
 

@@ -12,7 +12,8 @@ import { ctorOf, product, type DType, type Float } from '../arrays';
 import { foldBorders, TORCH_PADDING } from '../boundary';
 import { panelWidth } from '../kernels/gemm';
 import { copyOut, withBuffers, type Backend } from '../workspace';
-import { planForward, runForward, type ForwardPlan } from './conv';
+import { convPath, planForward, runForward, type ForwardPlan } from './conv';
+import { packsStrided, type WeightStrides } from './pack';
 import { chunkPixels, toChannelsFirst } from './grad-weight';
 import { freeze, geometry3, planConvExplicit, type ConvPlan, type Geometry3 } from './plan';
 
@@ -50,10 +51,25 @@ export function planGradInput(conv: ConvPlan, dtype: DType, backend: Backend, co
   const fallback = planCol2im(conv, dtype, backend);
   const fwd = col2im ? undefined : forwardOf(conv);
   if (!fwd) return fallback;
+  // One group on a path that packs through packWeights: the packing reads W' from the layer's own weights at swapped
+  // strides; otherwise gradInputForward copies them transposed first (a JS loop over every weight, and a fresh array:
+  // on a 512-channel 3×3 layer at 7 × 7 that copy took most of dX's time).
+  const path = convPath(fwd);
+  const weightStrides = conv.groups === 1 && packsStrided(fwd, path) ? swappedStrides(conv) : undefined;
   return freeze({
     conv, dtype, backend, path: 'forward', stepsAside: true, fallback,
-    forward: planForward(fwd, dtype, backend, { finiteOnly: true }),
+    forward: planForward(fwd, dtype, backend, { path, finiteOnly: true, weightStrides }),
   });
+}
+
+/**
+ * Strides at which W'[ci, co, j] = W[co, ci, j] (the forward convolution's output channel ci, input channel co, tap
+ * j) is read in the layer's weights, one group: channels-first W [Cout, C, ...k], channels-last W [...k, C, Cout].
+ */
+function swappedStrides(conv: ConvPlan): WeightStrides {
+  const taps = product(conv.kernel);
+  const { inChannels: C, outChannels: Cout } = conv;
+  return conv.layout === 'channels-first' ? [taps, C * taps, 1] : [Cout, 1, C * Cout];
 }
 
 /** The input gradient, in the plan's input layout (a 'forward' plan that steps aside runs its fallback). */
@@ -94,6 +110,7 @@ function forwardOf(conv: ConvPlan): ConvPlan | undefined {
 
 /** dX as a forward convolution (see forwardOf); undefined on NaN or ±Infinity in w or dy. */
 function gradInputForward(p: GradInputForwardPlan, w: Float, dy: Float): Float | undefined {
+  if (p.forward.weightStrides) return runForward(p.forward, dy, w);
   const { conv } = p;
   const { kernel, groups: G, inPerGroup: cinG, outPerGroup: coutG } = conv;
   const cl = conv.layout === 'channels-last';

@@ -53,13 +53,27 @@ export function stagingSize(plan: ConvPlan, path: ConvPath, wLength: number): nu
 }
 
 /**
+ * Element strides (output channel, input channel, tap) at which the main paths' packing reads the weights as given,
+ * in place of the layout's: the input gradient passes its layer's weights with the channel axes swapped this way
+ * instead of copying them transposed (src/nn/grad-input.ts). One group only (a group's block is not a stride apart).
+ */
+export type WeightStrides = readonly [coS: number, ciS: number, tapS: number];
+
+/** Whether the path packs the weights as given through packWeights' main branch (which reads WeightStrides). */
+export function packsStrided(plan: ConvPlan, path: ConvPath): boolean {
+  return path !== 'depthwise' && packKind(plan, path) === 'main';
+}
+
+/**
  * Pack a layer's weights (w, bias: the caller's arrays) into mem at `dst`, as the plan's path reads them; the main
- * paths other than depthwise stage w at `wraw` (stagingSize elements) and the bias at `braw` (Cout) first, and with
- * `biasAfter` also copy the bias after the packed block (where a prepared Winograd layer reads it).
+ * paths other than depthwise stage w at `wraw` (stagingSize elements) and the bias at `braw` (Cout) first (unless
+ * `staged`: the caller has), read w there at `strides` (default: the layout's), and with `biasAfter` also copy the
+ * bias after the packed block (where a prepared Winograd layer reads it).
  */
 export function packWeights(
   mem: Float, k: Kernels, plan: ConvPlan, dtype: DType, path: ConvPath, w: Float, bias: Float | number[] | undefined,
   wraw: number, braw: number, dst: number, biasAfter: boolean, ws?: Pick<Workspace, 'parallel' | 'threadsFor'>,
+  strides?: WeightStrides, staged = false,
 ): void {
   const kind = packKind(plan, path);
   const taps = product(plan.kernel);
@@ -90,10 +104,12 @@ export function packWeights(
   }
   const nr = panelWidth(dtype);
   const cf = plan.layout === 'channels-first';
-  const [coS, ciS, tapS] = cf ? [cinG * taps, taps, 1] : [1, Cout, cinG * Cout];
+  const [coS, ciS, tapS] = strides ?? (cf ? [cinG * taps, taps, 1] : [1, Cout, cinG * Cout]);
   const flip = plan.flip ? 1 : 0;
-  mem.set(w, wraw);
-  if (bias) mem.set(bias, braw);
+  if (!staged) {
+    mem.set(w, wraw);
+    if (bias) mem.set(bias, braw);
+  }
   if (path === 'winograd') {
     // Chunks of output-channel panels, each into its panels of the 16 planes.
     const uS = Math.ceil(Cout / nr) * (nr + C * nr);

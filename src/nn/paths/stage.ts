@@ -6,7 +6,7 @@ import { product, type DType, type Float } from '../../arrays';
 import { fillBorders, TORCH_PADDING } from '../../boundary';
 import { chunking, pieces } from '../../threads';
 import { copyOut, threadsFor, type Backend, type Offsets, type Workspace } from '../../workspace';
-import { packDepthwise, packedWeightSize, packWeights, prepackedAt, preparedScratch, stagingSize, type Prepacked } from '../pack';
+import { packDepthwise, packedWeightSize, packWeights, prepackedAt, preparedScratch, stagingSize, type Prepacked, type WeightStrides } from '../pack';
 import type { ConvPath, ConvPlan, Geometry3 } from '../plan';
 import type { Im2colPlan } from './im2col';
 
@@ -28,6 +28,8 @@ export interface ForwardBase {
   readonly stepsAside: boolean;
   /** Where the path steps aside and a result is wanted anyway: the im2col plan run instead. */
   readonly fallback?: Im2colPlan;
+  /** The main paths' packing reads the weights as given at these strides, not the layout's (pack.ts WeightStrides). */
+  readonly weightStrides?: WeightStrides;
   /** Scratch buffers by name: element counts, laid out in this order (withBuffers). */
   readonly buffers: Readonly<Record<string, number>>;
 }
@@ -44,6 +46,8 @@ export interface ForwardRequest {
   finiteOnly: boolean;
   /** The plan run when this one steps aside (planForward makes it). */
   fallback?: Im2colPlan;
+  /** The weights as given are read at these strides (ForwardOptions.weightStrides). */
+  weightStrides?: WeightStrides;
 }
 
 /** The plan of a channels-last path. */
@@ -93,6 +97,7 @@ export function stagedPlan(req: ForwardRequest, g3: Geometry3, work: number): Om
   const transposeWork = cf ? 8 * conv.batch * conv.inChannels * inVol : 0;
   return {
     conv, dtype, backend, path, bias: req.bias, prepared, stepsAside: stepsAside(req), fallback: req.fallback,
+    weightStrides: req.weightStrides,
     g3, cf,
     threads: threadsFor(conv.op, backend, work),
     transposeThreads: cf ? threadsFor(conv.op, backend, transposeWork) : 1,
@@ -192,7 +197,7 @@ export function stageWeights(
   mem.set(w, at.wraw);
   if (bias) mem.set(bias, at.braw);
   if (p.stepsAside && (k.nonFinite(mem, at.xpad, xpadLength) || k.nonFinite(mem, at.wraw, w.length))) return undefined;
-  packWeights(mem, k, conv, p.dtype, path, w, bias, at.wraw, at.braw, at.wk, false, ws);
+  packWeights(mem, k, conv, p.dtype, path, w, bias, at.wraw, at.braw, at.wk, false, ws, p.weightStrides, true);
   return { wk: at.wk, braw: at.braw };
 }
 
