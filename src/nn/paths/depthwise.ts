@@ -4,10 +4,9 @@
 // share one full-size output in chunks of rows instead.
 import { product, uninitialized, type Float } from '../../arrays';
 import { chunking } from '../../threads';
-import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
 import { DIRECT_BAND } from './direct';
 
 export interface DepthwisePlan extends StagedPlan {
@@ -29,12 +28,8 @@ export function planDepthwise(req: ForwardRequest): DepthwisePlan {
 }
 
 export function runDepthwise(p: DepthwisePlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
-  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at): Float | undefined => {
+  return runStaged(p, x, w, bias, pre, (ws, at, wk) => {
     const { mem, k } = ws;
-    stageInput(ws, p, at, x);
-    const weights = stageWeights(ws, p, at, w, bias, pre);
-    if (!weights) return undefined;
-    const { wk } = weights;
     const { batch: N, outChannels: Cout } = p.conv;
     const C = p.conv.inChannels;
     const [, Ph, Pw] = p.g3.padded;

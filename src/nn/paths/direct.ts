@@ -6,10 +6,9 @@
 import { product, uninitialized, type Float } from '../../arrays';
 import { panelWidth } from '../../kernels/gemm';
 import { chunking } from '../../threads';
-import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
 
 /**
  * Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). Channels-first
@@ -38,12 +37,8 @@ export function planDirect(req: ForwardRequest): DirectPlan {
 }
 
 export function runDirect(p: DirectPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
-  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at): Float | undefined => {
+  return runStaged(p, x, w, bias, pre, (ws, at, wk) => {
     const { mem, k } = ws;
-    stageInput(ws, p, at, x);
-    const weights = stageWeights(ws, p, at, w, bias, pre);
-    if (!weights) return undefined;
-    const { wk } = weights;
     const { batch: N, inChannels: C, outChannels: Cout } = p.conv;
     const nr = panelWidth(p.dtype);
     const [, Ph, Pw] = p.g3.padded;

@@ -3,10 +3,9 @@
 import { product, type Float } from '../../arrays';
 import { panelWidth } from '../../kernels/gemm';
 import { chunking } from '../../threads';
-import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
 
 /**
  * Elements of the forward im2col tile (tileRows × K, one convGemm call): 64 KiB of float32 keeps the tile of A in L2
@@ -38,12 +37,8 @@ export function planIm2col(req: ForwardRequest): Im2colPlan {
 }
 
 export function runIm2col(p: Im2colPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
-  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at): Float | undefined => {
+  return runStaged(p, x, w, bias, pre, (ws, at, wk) => {
     const { mem, k } = ws;
-    stageInput(ws, p, at, x);
-    const weights = stageWeights(ws, p, at, w, bias, pre);
-    if (!weights) return undefined;
-    const { wk } = weights;
     const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = p.conv;
     const { K, tileRows } = p;
     const nr = panelWidth(p.dtype);

@@ -6,7 +6,7 @@ import { chunking } from '../../threads';
 import { copyOut, threadsFor, withBuffers } from '../../workspace';
 import { packKind, packWeights, prepackedAt, preparedScratch, type Prepacked } from '../pack';
 import { freeze, geometry3 } from '../plan';
-import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, stepsAside, type ForwardBase, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, runStaged, stagedBuffers, stagedPlan, stepsAside, type ForwardBase, type ForwardRequest, type StagedPlan } from './stage';
 
 export interface PointwisePlan extends StagedPlan {
   readonly path: 'pointwise';
@@ -54,12 +54,8 @@ export function runPointwise(
   p: PointwisePlan | PointwisePlanesPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked,
 ): Float | undefined {
   if (p.planes) return runPointwisePlanes(p, x, w, bias, into, pre);
-  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at): Float | undefined => {
+  return runStaged(p, x, w, bias, pre, (ws, at, wk) => {
     const { mem, k } = ws;
-    stageInput(ws, p, at, x);
-    const weights = stageWeights(ws, p, at, w, bias, pre);
-    if (!weights) return undefined;
-    const { wk } = weights;
     const { batch: N, inChannels: C, outChannels: Cout, groups: G, inPerGroup: cinG, outPerGroup: coutG } = p.conv;
     const nr = panelWidth(p.dtype);
     const groupStride = Math.ceil(coutG / nr) * (nr + cinG * nr);

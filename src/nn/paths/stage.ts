@@ -5,7 +5,7 @@
 import { product, type DType, type Float } from '../../arrays';
 import { fillBorders, TORCH_PADDING } from '../../boundary';
 import { chunking, pieces } from '../../threads';
-import { copyOut, threadsFor, type Backend, type Offsets, type Workspace } from '../../workspace';
+import { copyOut, threadsFor, withBuffers, type Backend, type Offsets, type Workspace } from '../../workspace';
 import { packDepthwise, packedWeightSize, packWeights, prepackedAt, preparedScratch, stagingSize, type Prepacked, type WeightStrides } from '../pack';
 import type { ConvPath, ConvPlan, Geometry3 } from '../plan';
 import type { Im2colPlan } from './im2col';
@@ -175,6 +175,22 @@ export function stageInput(ws: Workspace, p: StagedPlan, at: Offsets<StagedBuffe
  * them. Returns where the packed weights and the bias are, or undefined when the plan steps aside on a NaN or
  * ±Infinity in the input or the weights (nothing written to the result).
  */
+/**
+ * Run a channels-last path: its buffers laid out by name (withBuffers), the input staged (stageInput), the weights
+ * staged and packed (stageWeights), then `body` with the packed weights at `wk` and the bias at `braw`; undefined where
+ * the path stepped aside on NaN or ±Infinity.
+ */
+export function runStaged<P extends StagedPlan>(
+  p: P, x: Float, w: Float, bias: Float | number[] | undefined, pre: Prepacked | undefined,
+  body: (ws: Workspace, at: Offsets<P['buffers']>, wk: number, braw: number) => Float,
+): Float | undefined {
+  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers as P['buffers'], (ws, at): Float | undefined => {
+    stageInput(ws, p, at as Offsets<StagedBuffers>, x);
+    const weights = stageWeights(ws, p, at as Offsets<StagedBuffers>, w, bias, pre);
+    return weights && body(ws, at, weights.wk, weights.braw);
+  });
+}
+
 export function stageWeights(
   ws: Workspace, p: StagedPlan, at: Offsets<StagedBuffers>, w: Float, bias: Float | number[] | undefined, pre?: Prepacked,
 ): { wk: number; braw: number } | undefined {

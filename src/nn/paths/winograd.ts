@@ -8,10 +8,9 @@
 import { product, type Float } from '../../arrays';
 import { panelWidth } from '../../kernels/gemm';
 import { chunking } from '../../threads';
-import { withBuffers } from '../../workspace';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, stagedBuffers, stagedPlan, stageInput, stageWeights, type ForwardRequest, type StagedPlan } from './stage';
+import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
 
 /** Elements of V and M per block of Winograd tiles (both in cache at once). */
 const WINOGRAD_BUDGET = 98304;
@@ -56,12 +55,8 @@ export function planWinograd(req: ForwardRequest): WinogradPlan {
 }
 
 export function runWinograd(p: WinogradPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked): Float | undefined {
-  return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at): Float | undefined => {
+  return runStaged(p, x, w, bias, pre, (ws, at, wk, braw) => {
     const { mem, k } = ws;
-    stageInput(ws, p, at, x);
-    const weights = stageWeights(ws, p, at, w, bias, pre);
-    if (!weights) return undefined;
-    const { wk, braw } = weights;
     const { batch: N, inChannels: C, outChannels: Cout } = p.conv;
     const nr = panelWidth(p.dtype);
     const { fold, wOh, wOw, th, tw, tileBlock } = p;
