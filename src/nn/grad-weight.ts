@@ -340,10 +340,12 @@ function winogradLoop(ws: Workspace, p: GradWeightWinogradPlan, at: Offsets<Grad
     }
   }
   // Chunks of output channels (at least 16 each), each summing over every image and tile in the same order: the
-  // weight gradient is split by its outputs, never by the reduction.
+  // weight gradient is split by its outputs, never by the reduction, so each output's sums are the same whatever the
+  // chunks (the threads tests compare one chunk with several). Each chunk transforms the input tiles again, so one
+  // thread runs one chunk (four on shape A cost 6–16 % of dW).
   const uSlot = 16 * (Cout * Tt + PLANE_SKEW);
   const vSlot = 16 * panels * (nr + Tt * nr);
-  const sp = chunking(Cout, 16 * N * Pd * th * tw * C * Cout, 4);
+  const sp = chunking(Cout, p.threads > 1 ? 16 * N * Pd * th * tw * C * Cout : 0, 4);
   const chunks = Math.min(sp.chunks, Math.max(1, Math.floor(Cout / 16)));
   const co = chunks === sp.chunks ? sp : chunking(Cout, chunks * (1 << 20), 4);
   ws.parallel(p.threads, co.chunks, (c0, c1, slot) => {
