@@ -1,6 +1,7 @@
 // Shared test helpers: which backends this project runs on, switching to one, and closeness checks.
-import { inject } from 'vitest';
-import { initSync, type NDArray } from '../src/index';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { initSync, terminate, type NDArray } from '../src/index';
+import { tuning } from '../src/threads';
 
 export type BackendCase = 'js' | 'scalar' | 'simd' | 'relaxed';
 
@@ -19,6 +20,24 @@ export function backendCases(): BackendCase[] {
 export function useBackend(c: BackendCase): void {
   const info = initSync(c === 'js' ? { backend: 'js' } : { backend: 'wasm', variant: c });
   if (c !== 'js' && info.variant !== c) throw new Error(`expected the ${c} wasm build, got ${info.variant}`);
+}
+
+/**
+ * For a describe block of thread tests on the `variant` build: split everything (a chunk of 64 multiply-adds, no
+ * minimum), and after the block end the pool and restore the tuning.
+ */
+export function splitEverything(variant: BackendCase): void {
+  const saved = { ...tuning };
+  beforeAll(() => {
+    useBackend(variant);
+    tuning.chunkWork = 64;
+    tuning.minWork = 0;
+  });
+  afterAll(() => {
+    terminate();
+    tuning.chunkWork = saved.chunkWork;
+    tuning.minWork = saved.minWork;
+  });
 }
 
 /**

@@ -2,10 +2,10 @@
 // matchRows) give the same bits at 1, 2 and 3 threads (3: an odd split), with the split forced on small images
 // (tuning lowered), for every method, both dtypes and both correlation paths; and the split results still match
 // the plain reference.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, matchTemplate, terminate } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { init, matchTemplate } from '../src/index';
 import { tuning } from '../src/threads';
-import { backendCases, firstDiff, rng, useBackend } from './helpers';
+import { backendCases, firstDiff, rng, splitEverything } from './helpers';
 import { matchTemplateRef, type Method } from './reference/similarity';
 
 const variant = backendCases().find((b) => b === 'relaxed' || b === 'simd');
@@ -42,17 +42,7 @@ function cases(): Case[] {
 }
 
 describe.skipIf(!variant)(`matchTemplate on the thread pool (${variant ?? 'no SIMD build in this project'})`, () => {
-  const saved = { ...tuning };
-  beforeAll(() => {
-    useBackend(variant!);
-    tuning.chunkWork = 64;
-    tuning.minWork = 0;
-  });
-  afterAll(() => {
-    terminate();
-    tuning.chunkWork = saved.chunkWork;
-    tuning.minWork = saved.minWork;
-  });
+  splitEverything(variant!);
 
   it('the same bits at 1, 2 and 3 threads, every method, dtype and path; the split results match the reference', async () => {
     const list = cases();

@@ -3,7 +3,7 @@
 // parallel path runs; the pool's lifecycle; bad thread counts. Where the engine cannot share memory (a page without
 // cross-origin isolation) init resolves with threads: 1 and a reason, and the same bits.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   conv1d, conv2d, conv3d, conv2dBackward, conv3dBackward, convTranspose2d, correlate, convolve, fftconvolve, oaconvolve,
   getBackend, init, matchTemplate, ndimage, terminate, correlate2d, type NDArray,
@@ -11,7 +11,7 @@ import {
 import { tuning } from '../src/threads';
 import { loadedThreadsModule } from '../src/wasm';
 import nnFx from './fixtures/nn.json';
-import { backendCases, firstDiff, fromFixture, relErr, TOL, useBackend, type FixtureArray } from './helpers';
+import { backendCases, firstDiff, fromFixture, relErr, splitEverything, TOL, useBackend, type FixtureArray } from './helpers';
 
 const variant = backendCases().find((b) => b === 'relaxed' || b === 'simd');
 
@@ -129,18 +129,7 @@ function cases(): Case[] {
 }
 
 describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this project'})`, () => {
-  const saved = { ...tuning };
-  beforeAll(() => {
-    useBackend(variant!);
-    // Split everything: a chunk of 64 multiply-adds, no minimum.
-    tuning.chunkWork = 64;
-    tuning.minWork = 0;
-  });
-  afterAll(() => {
-    terminate();
-    tuning.chunkWork = saved.chunkWork;
-    tuning.minWork = saved.minWork;
-  });
+  splitEverything(variant!);
 
   it('gives the same bits at 1, 2 and 3 threads on every op (fixtures and random shapes, split into small chunks)', async () => {
     const list = cases();
