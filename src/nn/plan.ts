@@ -231,10 +231,13 @@ export function freeze<T extends object>(plan: T): Readonly<T> {
 /** The geometry options of convTranspose1d/2d/3d (padding is removed from the output; see src/nn/transposed.ts). */
 export interface TransposeGeometryOptions {
   stride?: number | readonly number[];
+  /** Implicit zero padding removed from each side of the output: a number or one per spatial axis. */
   padding?: number | readonly number[];
+  /** Extra size added to one side of each output axis (must be < max(stride, dilation) on that axis). */
   outputPadding?: number | readonly number[];
   dilation?: number | readonly number[];
   groups?: number;
+  /** 'channels-last': input [N, ...spatial, Cin] and weight [...k, Cout/groups, Cin] (TensorFlow's conv2dTranspose). */
   layout?: Layout;
 }
 

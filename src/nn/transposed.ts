@@ -7,20 +7,11 @@ import { asTensor, resultDtype, type DType, type Float, type NDArray, type Numer
 import { options, rangeError } from '../errors';
 import { planBackend } from '../workspace';
 import { planGradInput, runGradInput } from './grad-input';
-import { planConvTranspose, type Layout } from './plan';
+import { planConvTranspose, type TransposeGeometryOptions } from './plan';
 
-export interface ConvTransposeOptions {
-  stride?: number | readonly number[];
-  /** Implicit zero padding removed from each side of the output: a number or one per spatial axis. */
-  padding?: number | readonly number[];
-  /** Extra size added to one side of each output axis (must be < max(stride, dilation) on that axis). */
-  outputPadding?: number | readonly number[];
-  dilation?: number | readonly number[];
-  groups?: number;
+export interface ConvTransposeOptions extends TransposeGeometryOptions {
   /** One value per output channel. */
   bias?: Numeric | number[];
-  /** 'channels-last': input [N, ...spatial, Cin] and weight [...k, Cout/groups, Cin] (TensorFlow's conv2dTranspose). */
-  layout?: Layout;
   dtype?: DType;
   backend?: 'wasm' | 'js';
 }
