@@ -196,6 +196,13 @@ export interface Chunks {
    * one, and the items [start, end) of its chunk.
    */
   of(c: number): [outer: number, start: number, end: number];
+  /**
+   * Chunks [c0, c1) of such a region merged into runs: one fn(outer, start, end) per outer index they touch, over
+   * all of its chunks among them. For kernels that compute every output the same way wherever their range is cut
+   * (a GEMM's rows or weight panels): a thread then makes one call where it made one per chunk, each re-reading the
+   * packed weights (a 256-channel 1×1 layer ran 12 GEMMs of 16 columns on one thread, 8 % slower than one).
+   */
+  runs(c0: number, c1: number, fn: (outer: number, start: number, end: number) => void): void;
 }
 
 /**
@@ -207,7 +214,15 @@ export function chunking(total: number, work: number, align = 1): Chunks {
   const units = Math.ceil(total / align);
   const chunks = Math.max(1, Math.min(MAX_CHUNKS, units, Math.floor(work / tuning.chunkWork)));
   const at = (c: number) => Math.min(total, Math.round((c * units) / chunks) * align);
-  return { chunks, at, of: (c) => [Math.floor(c / chunks), at(c % chunks), at((c % chunks) + 1)] };
+  const runs = (c0: number, c1: number, fn: (outer: number, start: number, end: number) => void) => {
+    for (let c = c0; c < c1;) {
+      const outer = Math.floor(c / chunks);
+      const end = Math.min(c1, (outer + 1) * chunks);
+      fn(outer, at(c - outer * chunks), at(end - outer * chunks));
+      c = end;
+    }
+  };
+  return { chunks, at, of: (c) => [Math.floor(c / chunks), at(c % chunks), at((c % chunks) + 1)], runs };
 }
 
 /** Items [from, to) of rows `len` items long, as pieces that never cross a row: fn(row, first item in it, count). */

@@ -53,32 +53,30 @@ export function runIm2col(p: Im2colPlan, x: Float, w: Float, bias: Float | numbe
     const colSlot = tileRows * K + 4;
     const work = N * outVol * Cout * K;
     // Chunks of output rows (planes in 3-D) where there are enough, else of weight panels (every chunk then builds
-    // the whole im2col tile stream, a few per cent of the work).
+    // the whole im2col tile stream, a few per cent of the work). A thread's chunks of one image and group run as one
+    // call (sp.runs).
     const planes = od > 1;
     const byRows = planes || oh >= 16 || coutG < 4 * nr;
     const along = planes ? od : oh;
     const sp = byRows ? chunking(along, work / (N * G), 1) : chunking(coutG, work / (N * G), nr);
-    ws.parallel(p.threads, N * G * sp.chunks, (c0, c1, t) => {
-      for (let c = c0; c < c1; c++) {
-        const [ng, a, b] = sp.of(c);
-        const n = Math.floor(ng / G);
-        const g = ng % G;
-        const x0 = at.xpad + n * padVol * C;
-        const o0 = at.out + n * outVol * Cout + g * coutG;
-        const wg = wk + g * groupStride;
-        const colT = at.col + t * colSlot;
-        if (!byRows) {
-          k.convGemm(mem, x0, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow,
-            wg + (a / nr) * (nr + K * nr), b - a, o0 + a, Cout, colT, tileRows, nr);
-        } else if (planes) {
-          k.convGemm(mem, x0 + a * sd * Ph * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, b - a, oh, ow,
-            wg, coutG, o0 + a * oh * ow * Cout, Cout, colT, tileRows, nr);
-        } else {
-          k.convGemm(mem, x0 + a * sh * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, b - a, ow,
-            wg, coutG, o0 + a * ow * Cout, Cout, colT, tileRows, nr);
-        }
+    ws.parallel(p.threads, N * G * sp.chunks, (c0, c1, t) => sp.runs(c0, c1, (ng, a, b) => {
+      const n = Math.floor(ng / G);
+      const g = ng % G;
+      const x0 = at.xpad + n * padVol * C;
+      const o0 = at.out + n * outVol * Cout + g * coutG;
+      const wg = wk + g * groupStride;
+      const colT = at.col + t * colSlot;
+      if (!byRows) {
+        k.convGemm(mem, x0, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow,
+          wg + (a / nr) * (nr + K * nr), b - a, o0 + a, Cout, colT, tileRows, nr);
+      } else if (planes) {
+        k.convGemm(mem, x0 + a * sd * Ph * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, b - a, oh, ow,
+          wg, coutG, o0 + a * oh * ow * Cout, Cout, colT, tileRows, nr);
+      } else {
+        k.convGemm(mem, x0 + a * sh * Pw * C, Ph, Pw, C, g * cinG, cinG, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, b - a, ow,
+          wg, coutG, o0 + a * ow * Cout, Cout, colT, tileRows, nr);
       }
-    });
+    }));
     return finishOutput(ws, p, at, into);
   });
 }

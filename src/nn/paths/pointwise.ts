@@ -62,19 +62,16 @@ export function runPointwise(
     const work = p.nOut * cinG;
     // A 1×1 kernel at unit stride reads every padded pixel once: the padded input is the GEMM's A as it is. Chunks
     // of rows (pixels) where there are many, else of weight panels (columns), so no chunk re-reads all weights for
-    // a few rows.
+    // a few rows; a thread's chunks of one group in one GEMM (sp.runs).
     const M = N * product(p.g3.padded);
     const byRows = M >= 128 && M >= coutG;
     const sp = byRows ? chunking(M, work / G, 24) : chunking(coutG, work / G, nr);
     const { xpad, out } = at;
-    ws.parallel(p.threads, G * sp.chunks, (c0, c1) => {
-      for (let c = c0; c < c1; c++) {
-        const [g, a, b] = sp.of(c);
-        const wg = wk + g * groupStride;
-        if (byRows) k.gemm(mem, b - a, coutG, cinG, xpad + g * cinG + a * C, C, wg, out + g * coutG + a * Cout, Cout, nr);
-        else k.gemm(mem, M, b - a, cinG, xpad + g * cinG, C, wg + (a / nr) * (nr + cinG * nr), out + g * coutG + a, Cout, nr);
-      }
-    });
+    ws.parallel(p.threads, G * sp.chunks, (c0, c1) => sp.runs(c0, c1, (g, a, b) => {
+      const wg = wk + g * groupStride;
+      if (byRows) k.gemm(mem, b - a, coutG, cinG, xpad + g * cinG + a * C, C, wg, out + g * coutG + a * Cout, Cout, nr);
+      else k.gemm(mem, M, b - a, cinG, xpad + g * cinG, C, wg + (a / nr) * (nr + cinG * nr), out + g * coutG + a, Cout, nr);
+    }));
     return finishOutput(ws, p, at, into);
   });
 }
@@ -106,19 +103,16 @@ function runPointwisePlanes(
         if (p.stepsAside && k.nonFinite(mem, xs, cinG * HW)) return undefined;
         // Panels of nr pixels: "output channel" p of the packer is pixel p, its "input channel" ci is row ci.
         k.packGemm(mem, xs, 1, HW, 0, K, 1, HW, 0, xs, 0, bp, nr);
-        // Chunks of pixel panels (columns) where there are many, else of output channels (rows).
+        // Chunks of pixel panels (columns) where there are many, else of output channels (rows); a thread's chunks
+        // in one GEMM (sp.runs).
         const byCols = HW >= 16 * nr;
         const sp = byCols ? chunking(HW, coutG * HW * K, nr) : chunking(coutG, coutG * HW * K, 4);
         const ag = a + g * coutG * K;
         const og = out + (n * Cout + g * coutG) * HW;
-        ws.parallel(p.threads, sp.chunks, (c0, c1) => {
-          for (let c = c0; c < c1; c++) {
-            const lo = sp.at(c);
-            const hi = sp.at(c + 1);
-            if (byCols) k.gemm(mem, coutG, hi - lo, K, ag, K, bp + (lo / nr) * (nr + K * nr), og + lo, HW, nr);
-            else k.gemm(mem, hi - lo, HW, K, ag + lo * K, K, bp, og + lo * HW, HW, nr);
-          }
-        });
+        ws.parallel(p.threads, sp.chunks, (c0, c1) => sp.runs(c0, c1, (_, lo, hi) => {
+          if (byCols) k.gemm(mem, coutG, hi - lo, K, ag, K, bp + (lo / nr) * (nr + K * nr), og + lo, HW, nr);
+          else k.gemm(mem, hi - lo, HW, K, ag + lo * K, K, bp, og + lo * HW, HW, nr);
+        }));
       }
     }
     return copyOut(mem, out, p.nOut, into);
