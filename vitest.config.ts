@@ -35,7 +35,9 @@ const projects: TestProjectInlineConfiguration[] = [
     extends: true,
     test: {
       // CONVCORR_VARIANTS narrows the backends (the mutation run, scripts/mutation.mjs, tests one side at a time).
-      name: 'node', include, setupFiles: [...setupFiles, 'test/mutation.setup.ts'], provide: { variants: (process.env.CONVCORR_VARIANTS?.split(',') ?? ['js', 'scalar', 'simd']) as ('js' | 'scalar' | 'simd')[] },
+      // Not isolated: the files of a worker share one import of src/ and the binaries (CONTRIBUTING, "What runs
+      // where": each file must restore what it changes).
+      name: 'node', include, isolate: false, setupFiles: [...setupFiles, 'test/mutation.setup.ts'], provide: { variants: (process.env.CONVCORR_VARIANTS?.split(',') ?? ['js', 'scalar', 'simd']) as ('js' | 'scalar' | 'simd')[] },
       // Type tests (test/*.test-d.ts: the result types of the overloads), once, in this project; scripts/test.mjs runs
       // them in a vitest of their own (CONVCORR_NO_TYPECHECK in the other), beside the rest instead of after it.
       typecheck: { enabled: !process.env.CONVCORR_NO_TYPECHECK, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
@@ -44,7 +46,7 @@ const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
-      name: 'node-relaxed', include, setupFiles, execArgv: ['--experimental-wasm-relaxed-simd'],
+      name: 'node-relaxed', include, isolate: false, setupFiles, execArgv: ['--experimental-wasm-relaxed-simd'],
       provide: { variants: ['relaxed'] },
     },
   },
