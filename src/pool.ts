@@ -26,11 +26,19 @@ function start(d, post) {
     seen = e;
     if (Atomics.load(ctrl, 1) !== 0) return;
     if (Atomics.compareExchange(ctrl, at, 0, 1) !== 0) continue;
+    // Pieces from the front of [front, back) (the calling thread takes them from the back), each a list of calls.
+    const table = ctrl[at + 1];
     try {
-      for (let i = ctrl[at + 1], end = ctrl[at + 2]; i < end;) {
-        const argc = calls[i + 1];
-        fns[calls[i]].apply(null, calls.subarray(i + 2, i + 2 + argc));
-        i += 2 + argc;
+      for (;;) {
+        const v = Atomics.load(ctrl, at + 3);
+        const front = v >>> 16;
+        if (front >= (v & 0xffff)) break;
+        if (Atomics.compareExchange(ctrl, at + 3, v, v + 65536) !== v) continue;
+        for (let i = calls[table + front], end = calls[table + front + 1]; i < end;) {
+          const argc = calls[i + 1];
+          fns[calls[i]].apply(null, calls.subarray(i + 2, i + 2 + argc));
+          i += 2 + argc;
+        }
       }
     } catch (err) {
       Atomics.store(ctrl, 2, 1);
@@ -91,12 +99,11 @@ export function hardwareThreads(): number {
 export function startPool(
   m: WasmModule, n: number, packBytes: number, persist: (bytes: number) => number, onDeath: (why: string) => void,
 ): { pool: Pool; ready: Promise<void> } {
-  const ex = m.exports as unknown as Record<string, unknown>;
   const names = [...exportIndex(m).keys()];
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * slot(n)));
   const calls = new Float64Array(new SharedArrayBuffer(8 * CALLS_CAPACITY));
   const pool: Pool = {
-    size: n, workers: [], ctrl, calls, fns: names.map((k) => ex[k] as (...a: number[]) => unknown), blocks: [],
+    size: n, workers: [], ctrl, calls, blocks: [],
   };
   for (let t = 1; t < n; t++) Atomics.store(ctrl, slot(t), DONE);
   const readies: Promise<void>[] = [];
