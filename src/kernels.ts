@@ -34,15 +34,17 @@ export function wasmKernels(m: WasmModule, dtype: DType): Kernels {
     const bpe = dtype === 'float32' ? 4 : 8;
     const sfx = dtype === 'float32' ? 'f32' : 'f64';
     const exp = (name: string) => {
-      const f = m.exports[`${name}_${sfx}`] as (...args: number[]) => void;
+      const f = m.exports[`${name}_${sfx}`] as (...args: number[]) => number | undefined;
       if (!m.threaded) return f;
       const i = exportIndex(m).get(`${name}_${sfx}`)!;
       // A threads build: inside a parallel region's recording (src/threads.ts), a call becomes an entry of a
-      // worker's list: export index, argument count, arguments.
-      return (...args: number[]): void => {
+      // worker's list: export index, argument count, arguments. Outside one it is the export, result included
+      // (nonFinite's and shiftPlane's flags: dropped, a pool made every input look finite to the non-finite policy).
+      return (...args: number[]): number | undefined => {
         const list = recording.list;
-        if (list) list.push(i, args.length, ...args);
-        else f(...args);
+        if (!list) return f(...args);
+        list.push(i, args.length, ...args);
+        return undefined;
       };
     };
     k = bindWasm(exp, bpe) as unknown as Kernels;

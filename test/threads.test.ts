@@ -166,6 +166,36 @@ describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this proj
     if (typeof process === 'object' && process.versions?.node) expect(threaded).toBe(true);
   });
 
+  it('NaN and ±Infinity in the inputs: the same bits as one thread (the kernels that scan for them answer through the pool)', async () => {
+    // Paths that step aside for non-finite data (Winograd, FFT) and matchTemplate's shifted-plane scan read a flag that
+    // a kernel returns; the threads build's binders once dropped it, so every input looked finite with a pool.
+    const x = { data: data(8 * 20 * 20, 31, 'float32'), shape: [1, 8, 20, 20] };
+    const w = { data: data(8 * 8 * 9, 32, 'float32'), shape: [8, 8, 3, 3] };
+    x.data[5 * 20 + 7] = NaN;
+    x.data[400 + 3 * 20 + 11] = Infinity;
+    const sig = data(3000, 33, 'float64');
+    sig[1234] = NaN;
+    const h = data(200, 34, 'float64');
+    const img = { data: data(60 * 70, 35, 'float32'), shape: [60, 70] };
+    img.data[30 * 70 + 33] = -Infinity;
+    const tpl = { data: data(9 * 8, 36, 'float32'), shape: [9, 8] };
+    const ops: [string, () => ArrayLike<number>][] = [
+      ['conv2d (Winograd)', () => conv2d(x, w, { padding: 1 }).data],
+      ['correlate (auto: FFT)', () => correlate(sig, h) as Float64Array],
+      ['fftconvolve', () => fftconvolve(sig, h) as Float64Array],
+      ['matchTemplate', () => matchTemplate(img, tpl, { convMethod: 'fft' }).data],
+    ];
+    useBackend(variant!);
+    const one = ops.map(([, f]) => f());
+    for (const n of [2, 3]) {
+      const info = await init({ backend: 'wasm', variant, threads: n });
+      if (info.threads === 1) continue;
+      ops.forEach(([name, f], i) => expect(firstDiff(f(), one[i]), `${name} at ${n} threads`).toBe(-1));
+    }
+    terminate();
+    useBackend(variant!);
+  });
+
   it('init/terminate/init again; a count that changes grows or shrinks the pool', async () => {
     const info = await init({ backend: 'wasm', variant, threads: 2 });
     if (info.threads === 1) return; // no shared memory here: the first test checked the reason
