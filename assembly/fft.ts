@@ -383,7 +383,7 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
 }
 
 // @ts-ignore: decorator
-@inline function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
+@inline function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
   const size = <usize>sizeof<T>();
   const C = 32; // FFT_CHUNK in src/kernels/fft.ts
   const plane = <usize>n * C * size;
@@ -391,8 +391,8 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
   for (let c = 0; c < count; c++) {
     const base = <usize>c * <usize>dist * size;
-    for (let i0 = 0; i0 < inner; i0 += C) {
-      const w = min(C, inner - i0);
+    for (let i0 = 0; i0 < width; i0 += C) {
+      const w = min(C, width - i0);
       const wp = (w + L - 1) / L * L; // padded with zero sequences so every stage runs whole vectors
       for (let j = 0; j < n; j++) {
         const src = base + (<usize>j * <usize>inner + <usize>i0) * size;
@@ -436,11 +436,11 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
   }
 }
 
-export function fft_cols_f32(re: usize, im: usize, n: i32, inner: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
-  fftCols<f32>(re, im, n, inner, count, dist, work, tw, twStride);
+export function fft_cols_f32(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
+  fftCols<f32>(re, im, n, inner, width, count, dist, work, tw, twStride);
 }
-export function fft_cols_f64(re: usize, im: usize, n: i32, inner: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
-  fftCols<f64>(re, im, n, inner, count, dist, work, tw, twStride);
+export function fft_cols_f64(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
+  fftCols<f64>(re, im, n, inner, width, count, dist, work, tw, twStride);
 }
 export function cmul_f32(ar: usize, ai: usize, br: usize, bi: usize, n: i32, scale: f64): void {
   cmul<f32>(ar, ai, br, bi, n, <f32>scale);

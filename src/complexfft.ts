@@ -167,14 +167,14 @@ export function runComplexFft(op: string, backend: Backend, P: ComplexFftProblem
       const twOf = (n: number) => tw[dims.indexOf(n)];
       for (let t = 0; t < Dn - 1; t++) {
         const inner = product(D.slice(t + 1));
-        k.fftCols(mem, ar, ai, D[t], inner, product(D.slice(0, t)), D[t] * inner, work, twOf(D[t]), 1);
+        k.fftCols(mem, ar, ai, D[t], inner, inner, product(D.slice(0, t)), D[t] * inner, work, twOf(D[t]), 1);
       }
       if (fourStep) k.cmul(mem, ar, ai, fs, fs + S, S, 1);
       const last = D[Dn - 1];
       const R = S / last;
       k.transposePlane(mem, ar, br, R, last);
       k.transposePlane(mem, ai, bi, R, last);
-      k.fftCols(mem, br, bi, last, R, 1, S, work, twOf(last), 1);
+      k.fftCols(mem, br, bi, last, R, R, 1, S, work, twOf(last), 1);
     };
 
     // Stage the batch element of x (shape s, strides st) at the given batch offset into (ar, ai), zero-padded to f.

@@ -310,7 +310,7 @@ function fftOn(op: string, backend: Backend, P: FftProblem): Float | undefined {
         box(pre.map(() => 0), pre, (idx) => {
           const sp = dot(idx, specStrides);
           const count = t >= 1 ? len[t - 1] : 1;
-          k.fftCols(mem, re + sp, im + sp, f[t], inner, count, f[t] * inner, work, tw[t], 1);
+          k.fftCols(mem, re + sp, im + sp, f[t], inner, inner, count, f[t] * inner, work, tw[t], 1);
         });
       }
     };
@@ -326,7 +326,7 @@ function fftOn(op: string, backend: Backend, P: FftProblem): Float | undefined {
           const count = t >= 1 ? jhi[t - 1] - jlo[t - 1] : 1;
           const sp = dot(idx, specStrides) + (t >= 1 ? jlo[t - 1] * specStrides[t - 1] : 0);
           // Planes swapped: the forward transform of swap(X) is swap(IDFT(X)).
-          k.fftCols(mem, im + sp, re + sp, f[t], inner, count, f[t] * inner, work, tw[t], 1);
+          k.fftCols(mem, im + sp, re + sp, f[t], inner, inner, count, f[t] * inner, work, tw[t], 1);
         });
       }
       const preLo = jlo.slice(0, Math.max(0, T - 2));

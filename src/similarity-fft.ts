@@ -101,12 +101,23 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
     if (rows > 0) k.rfftRows(mem, src, len, stride, rows, re + first * R, re + S + first * R, R, wk, tw1, m);
   };
   const cols = (re: number, im: number, wk: number) => {
-    if (L0 > 1) k.fftCols(mem, re, im, L0, R, 1, S, wk, tw0, 1);
+    if (L0 > 1) k.fftCols(mem, re, im, L0, R, R, 1, S, wk, tw0, 1);
   };
-  // The template's spectrum, once, on the calling thread.
+  // The column transforms of a single block, split among the threads by columns, 8 at a time (a column's transform is
+  // the same whichever batch and lane hold it, so the bits are those of one call).
+  const colChunks = chunking(R, Math.round(plan.work / 4), 8);
+  const colsSplit = (re: number, im: number) => {
+    if (L0 > 1) {
+      ws.parallel(threads, colChunks.chunks, (c0, c1, t) => colChunks.runs(c0, c1, (_, a, b) => {
+        k.fftCols(mem, re + a, im + a, L0, R, b - a, 1, S, work + t * scratch, tw0, 1);
+      }));
+    }
+  };
+  // The template's spectrum, once.
   rowsForward(spec2, tr, w, w, 0, h, work);
   rowsForward(spec2, tr, 0, w, h, L0 - h, work);
-  cols(spec2, spec2 + S, work);
+  if (tiles0 * tiles1 > 1) cols(spec2, spec2 + S, work);
+  else colsSplit(spec2, spec2 + S);
   if (tiles0 * tiles1 > 1) {
     // Blocks in chunks fixed by the work alone; thread t uses block spectrum and scratch slot t.
     const sp = chunking(tiles0 * tiles1, plan.work);
@@ -129,17 +140,17 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
     });
     return;
   }
-  // One block: its row transforms in chunks of rows (multiples of 4, fixed by the work alone), the column transforms
-  // and the product on the calling thread.
+  // One block: its row transforms in chunks of rows (multiples of 4, fixed by the work alone) and its column
+  // transforms in batches of columns, on the pool; the product on the calling thread.
   const rowWorkOf = (rows: number) => Math.round(plan.work / 4 / L0) * rows;
   const fw = chunking(H, rowWorkOf(H), 4);
   ws.parallel(threads, fw.chunks, (c0, c1, t) => {
     for (let c = c0; c < c1; c++) rowsForward(spec1, x + fw.at(c) * W, W, W, fw.at(c), fw.at(c + 1) - fw.at(c), work + t * scratch);
   });
   rowsForward(spec1, x, 0, W, H, L0 - H, work);
-  cols(spec1, spec1 + S, work);
+  colsSplit(spec1, spec1 + S);
   k.cmul(mem, spec1, spec1 + S, spec2, spec2 + S, S, scale);
-  cols(spec1 + S, spec1, work);
+  colsSplit(spec1 + S, spec1);
   const iv = chunking(oh, rowWorkOf(oh), 4);
   ws.parallel(threads, iv.chunks, (c0, c1, t) => {
     for (let c = c0; c < c1; c++) {

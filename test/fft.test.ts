@@ -54,7 +54,7 @@ describe.each(backendCases())('FFT kernels on %s', (be) => {
             ws.mem.set(re, r);
             ws.mem.set(im, i);
             ws.mem.set(tw, t);
-            ws.k.fftCols(ws.mem, r, i, n, inner, count, n * inner, w, t, 1);
+            ws.k.fftCols(ws.mem, r, i, n, inner, inner, count, n * inner, w, t, 1);
             return { re: ws.mem.slice(r, r + re.length), im: ws.mem.slice(i, i + im.length) };
           });
           for (let c = 0; c < count; c++) {

@@ -175,7 +175,8 @@ const CASES: Record<keyof Kernels, Maker> = {
     const ext = (count - 1) * dist + n * inner;
     return {
       sizes: { re: ext, im: ext, work: 4 * n * FFT_CHUNK, tw: 2 * n },
-      args: { n, inner, count, dist, twStride: 1 },
+      // The last variant transforms the first inner − 2 sequences of each block only (a thread's share).
+      args: { n, inner, width: v === 2 ? inner - 2 : inner, count, dist, twStride: 1 },
       init: (mem, at) => twiddles(mem, at.tw, n),
     };
   },

@@ -12,9 +12,11 @@ import type { Float } from '../arrays';
 export interface Family {
   /**
    * Forward complex FFT of length n along the middle axis of `count` blocks [n][inner] (block c at element c·dist of
-   * both planes), in place. work: 4·n·chunk scratch elements (chunk = fftChunk(dtype)); tw: table of w_{n·twStride}.
+   * both planes), in place, of the sequences 0 … width − 1 of each block (width ≤ inner: a caller splitting the
+   * sequences among threads passes re + first, im + first and their count). work: 4·n·chunk scratch elements
+   * (chunk = fftChunk(dtype)); tw: table of w_{n·twStride}.
    */
-  fftCols(mem: Float, re: number, im: number, n: number, inner: number, count: number, dist: number,
+  fftCols(mem: Float, re: number, im: number, n: number, inner: number, width: number, count: number, dist: number,
     work: number, tw: number, twStride: number): void;
   /**
    * Spectra of `rows` real rows: row r holds xLen ≤ 2m samples at x + r·xStride (zero-padded to 2m); bins 0…m go to
@@ -145,14 +147,14 @@ function stockham(mem: Float, xr: number, xi: number, yr: number, yi: number, n:
   return inY;
 }
 
-function fftCols(mem: Float, re: number, im: number, n: number, inner: number, count: number, dist: number,
+function fftCols(mem: Float, re: number, im: number, n: number, inner: number, width: number, count: number, dist: number,
   work: number, tw: number, twStride: number): void {
   const C = FFT_CHUNK;
   const ar = work, ai = work + n * C, br = work + 2 * n * C, bi = work + 3 * n * C;
   for (let c = 0; c < count; c++) {
     const base = c * dist;
-    for (let i0 = 0; i0 < inner; i0 += C) {
-      const w = Math.min(C, inner - i0);
+    for (let i0 = 0; i0 < width; i0 += C) {
+      const w = Math.min(C, width - i0);
       for (let j = 0; j < n; j++) {
         const src = base + j * inner + i0;
         for (let i = 0; i < w; i++) {

@@ -82,7 +82,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('direct3', 'x* wp sh sw oh ow w* Cout out*! ldo nr~'),
   kernel('dwPlanes', 'x* P C c0 plane xStride h* kh kw bias* hasBias out*! oh ow'),
   // fft: assembly/fft.ts
-  kernel('fftCols', 're*! im*! n inner count dist work*! tw* twStride'),
+  kernel('fftCols', 're*! im*! n inner width count dist work*! tw* twStride'),
   kernel('rfftRows', 'x* xLen xStride rows re*! im*! specStride work*! tw* m'),
   kernel('irfftRows', 're*! im*! specStride rows out*! lo len outStride accumulate work*! tw* m'),
   kernel('cmul', 'ar*! ai*! br* bi* n scale'),
