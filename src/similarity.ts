@@ -7,7 +7,8 @@
 // method 'auto'); S and Q are running sums in float64, O(H·W) whatever the template size. Image and template are
 // first shifted by the image's mean where the method is translation invariant (sqdiff, ccoeff), so that a bright,
 // low-contrast image does not cancel its digits away (OpenCV correlates the raw values in float32).
-import { anyNonFinite, asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Tensor } from './arrays';
+import { anyNonFinite, asTensor, product, resultDtype, uninitialized, wrap, type DType, type Float, type Input, type NDArray, type Numeric, type Tensor } from './arrays';
+import { delivered, outputOption, writable } from './output';
 import { correlateValid, fullSlicePlan, runDirect, runDirectOverlap, type DirectPlan } from './direct';
 import { integer, oneOf, options, rangeError, typeError } from './errors';
 import { autoMethod } from './auto';
@@ -39,6 +40,12 @@ export interface MatchTemplateOptions {
   convMethod?: Method;
   dtype?: DType;
   backend?: 'wasm' | 'js';
+  /**
+   * Where the scores go, as the signal ops' `output`: an array (or NDArray) of the result's shape, written and
+   * returned (float arrays take the computed dtype; integer arrays the rounded, saturated scores), or 'float32' |
+   * 'float64' for the dtype. A loop that reuses one skips a fresh result's allocation and page faults.
+   */
+  output?: Numeric | NDArray<Numeric> | DType;
 }
 
 /**
@@ -257,7 +264,7 @@ function readMask(op: string, v: unknown, h: number, w: number, C: number): Floa
  */
 export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTemplateOptions): NDArray {
   const op = 'matchTemplate';
-  const o = options<MatchTemplateOptions>(op, opts, ['method', 'mask', 'padInput', 'convMethod', 'dtype', 'backend']);
+  const o = options<MatchTemplateOptions>(op, opts, ['method', 'mask', 'padInput', 'convMethod', 'dtype', 'backend', 'output']);
   const method = oneOf(op, 'method', o.method, TEMPLATE_METHODS, 'ccoeff-normed');
   const convMethod = oneOf(op, 'convMethod', o.convMethod, CONV_METHODS, 'auto');
   if (o.padInput !== undefined && typeof o.padInput !== 'boolean') throw typeError(op, 'padInput', 'a boolean', o.padInput);
@@ -278,8 +285,9 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   // A Float64Array mask makes the result float64, as any float64 input; a uint8 or float32 mask counts as float32, and
   // a number[] mask has no dtype of its own (API.md).
   const md = o.mask !== null && typeof o.mask === 'object' && 'data' in o.mask ? o.mask.data : o.mask;
-  const dtype = resultDtype(op, o.dtype, it, tt, ...(md instanceof Float64Array ? [{ data: md, shape: [], nd: false, kind: 'float64' as const }] : []));
   const pad = o.padInput === true;
+  const target = outputOption(op, o.output, o.dtype, pad ? [H0, W0] : [H0 - h + 1, W0 - w + 1], 'the result\'s shape');
+  const dtype = resultDtype(op, target.dtype, it, tt, ...(md instanceof Float64Array ? [{ data: md, shape: [], nd: false, kind: 'float64' as const }] : []));
 
   // padInput: zeros before and after, so that the result has the image's size and window r starts at r − top.
   const top = pad ? h - 1 - ((h - 1) >> 1) : 0;
@@ -292,8 +300,8 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   const nOut = oh * ow;
   const K = h * w;
   const T = tt.data;
-  const res = uninitialized(dtype, nOut);
-  if (!T.every((v) => Number.isFinite(v))) return { data: res.fill(NaN), shape: [oh, ow] };
+  const res = writable(target, it.data, tt.data, md) ?? uninitialized(dtype, nOut);
+  if (!T.every((v) => Number.isFinite(v))) return { data: delivered(target, res.fill(NaN)), shape: [oh, ow] };
 
   const args = { op, backend: o.backend, convMethod, dtype, src, H, W, C, h, w, T, K, nOut, finite: true };
   const skimage = pad && method === 'ccoeff-normed';
@@ -307,7 +315,7 @@ export function matchTemplate(image: NDArray, templ: NDArray, opts?: MatchTempla
   }
   const bad = nonFinite ? badWindows(src, H, W, C, h, w) : undefined;
   if (bad) for (let i = 0; i < nOut; i++) if (bad[i] > 0) res[i] = NaN;
-  return { data: res, shape: [oh, ow] };
+  return { data: delivered(target, res), shape: [oh, ow] };
 }
 
 interface MatchArgs {

@@ -369,6 +369,50 @@ describe.each(backendCases())('similarity on %s', (backend) => {
     expect(matchTemplate(image, templ, { dtype: 'float64' }).data).toBeInstanceOf(Float64Array);
   });
 
+  it('output: the scores written into a given array (every method, mask or not, channels, padInput), the same bits as a fresh result', () => {
+    const r = rng(2026);
+    const image = { data: Float32Array.from({ length: 30 * 27 * 3 }, () => r() * 4 - 1), shape: [30, 27, 3] };
+    const templ = { data: Float32Array.from({ length: 7 * 5 * 3 }, () => r() * 2 - 1), shape: [7, 5, 3] };
+    const gray = { data: image.data.filter((_, i) => i % 3 === 0), shape: [30, 27] };
+    const gt = { data: templ.data.filter((_, i) => i % 3 === 0), shape: [7, 5] };
+    for (const method of ['sqdiff', 'sqdiff-normed', 'ccorr', 'ccorr-normed', 'ccoeff', 'ccoeff-normed'] as const) {
+      for (const [im, tp, extra] of [[gray, gt, {}], [image, templ, {}], [gray, gt, { mask: Uint8Array.from({ length: 35 }, (_, i) => i % 4) }],
+        [gray, gt, { padInput: true }], [gray, gt, { convMethod: 'fft' as const }]] as const) {
+        const fresh = matchTemplate(im, tp, { method, ...extra });
+        const out = new Float32Array(fresh.data.length);
+        const got = matchTemplate(im, tp, { method, ...extra, output: out });
+        expect(got.data).toBe(out);
+        expect(got.shape).toEqual(fresh.shape);
+        expect(Array.from(out)).toEqual(Array.from(fresh.data));
+        // An NDArray output, and a float64 one (the dtype it asks for).
+        const o64 = { data: new Float64Array(fresh.data.length), shape: fresh.shape };
+        const g64 = matchTemplate(im, tp, { method, ...extra, output: o64 });
+        expect(g64.data).toBe(o64.data);
+        expect(Array.from(g64.data)).toEqual(Array.from(matchTemplate(im, tp, { method, ...extra, dtype: 'float64' }).data));
+      }
+    }
+    // An integer output takes the rounded, saturated scores; 'float64' names the dtype.
+    const sq = matchTemplate(gray, gt, { method: 'sqdiff' });
+    const u8 = new Uint8Array(sq.data.length);
+    expect(matchTemplate(gray, gt, { method: 'sqdiff', output: u8 }).data).toBe(u8);
+    const halfEven = (v: number) => {
+      const q = Math.round(v);
+      return q - v === 0.5 && q % 2 !== 0 ? q - 1 : q;
+    };
+    expect(Array.from(u8)).toEqual(Array.from(sq.data, (v) => Math.min(255, Math.max(0, halfEven(v)))));
+    expect(matchTemplate(gray, gt, { output: 'float64' }).data).toBeInstanceOf(Float64Array);
+    // An output over the image's own memory: the image is read in full before the scores land.
+    const img2 = { data: Float32Array.from(gray.data), shape: gray.shape };
+    const want = matchTemplate(img2, gt).data;
+    const alias = img2.data.subarray(0, want.length);
+    expect(Array.from(matchTemplate(img2, gt, { output: alias }).data)).toEqual(Array.from(want));
+    // Wrong shapes and types are refused before any work, naming output.
+    expect(() => matchTemplate(gray, gt, { output: new Float32Array(3) })).toThrow(/matchTemplate: output has length 3/);
+    expect(() => matchTemplate(gray, gt, { output: { data: new Float32Array(24 * 23), shape: [23, 24] } })).toThrow(RangeError);
+    expect(() => matchTemplate(gray, gt, { output: 'int8' as never })).toThrow(/matchTemplate: output must be/);
+    expect(() => matchTemplate(gray, gt, { output: new Float64Array(24 * 23), dtype: 'float32' })).toThrow(/output is float64 but dtype is 'float32'/);
+  });
+
   it('no wasm memory is kept by any call', () => {
     const top = arenaTop(backend);
     const r = rng(1);
