@@ -103,8 +103,9 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
   const cols = (re: number, im: number, wk: number) => {
     if (L0 > 1) k.fftCols(mem, re, im, L0, R, R, 1, S, wk, tw0, 1);
   };
-  // The column transforms of a single block, split among the threads by columns, 8 at a time (a column's transform is
-  // the same whichever batch and lane hold it, so the bits are those of one call).
+  // The column transforms of one whole spectrum (the template's, or a single block's), split among the threads by
+  // columns, 8 at a time (a column's transform is the same whichever batch and lane hold it, so the bits are those of
+  // one call).
   const colChunks = chunking(R, Math.round(plan.work / 4), 8);
   const colsSplit = (re: number, im: number) => {
     if (L0 > 1) {
@@ -116,8 +117,7 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
   // The template's spectrum, once.
   rowsForward(spec2, tr, w, w, 0, h, work);
   rowsForward(spec2, tr, 0, w, h, L0 - h, work);
-  if (tiles0 * tiles1 > 1) cols(spec2, spec2 + S, work);
-  else colsSplit(spec2, spec2 + S);
+  colsSplit(spec2, spec2 + S);
   if (tiles0 * tiles1 > 1) {
     // Blocks in chunks fixed by the work alone; thread t uses block spectrum and scratch slot t.
     const sp = chunking(tiles0 * tiles1, plan.work);
