@@ -3,11 +3,10 @@
 // with `output` given, 1.08× with a fresh result, whose page faults stay); with a pool (threads > 1) the threads
 // share one full-size output in chunks of rows instead.
 import { product, uninitialized, type Float } from '../../arrays';
-import { chunking } from '../../threads';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
-import { DIRECT_BAND } from './direct';
+import { eachRowChunk, finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
+import { bandRows, DIRECT_BAND } from './direct';
 
 export interface DepthwisePlan extends StagedPlan {
   readonly path: 'depthwise';
@@ -22,7 +21,7 @@ export function planDepthwise(req: ForwardRequest): DepthwisePlan {
   const s = stagedPlan(req, g3, conv.batch * product(g3.outSize) * conv.outChannels * taps);
   const [, oh, ow] = g3.outSize;
   const banded = s.threads === 1 && !s.cf;
-  const band = banded ? Math.min(oh, Math.max(1, Math.floor(DIRECT_BAND / (ow * conv.outChannels)))) : 0;
+  const band = banded ? bandRows(oh, ow * conv.outChannels, DIRECT_BAND) : 0;
   const bandOut = band * ow * conv.outChannels;
   return Object.freeze(Object.assign(s, { path: 'depthwise' as const, band, buffers: stagedBuffers(req, s, bandOut || s.nOut, s.cf ? s.nOut : 0) }));
 }
@@ -54,17 +53,9 @@ export function runDepthwise(p: DepthwisePlan, x: Float, w: Float, bias: Float |
       }
       return res;
     }
-    // Chunks of output rows of each plane (n, z).
-    const work = N * outVol * Cout * product(p.g3.kernel);
-    const sp = chunking(oh, work / (N * od), 1);
-    ws.parallel(p.threads, N * od * sp.chunks, (c0, c1) => {
-      for (let c = c0; c < c1; c++) {
-        const [nz, y, y1] = sp.of(c);
-        const n = Math.floor(nz / od);
-        const z = nz % od;
-        const xr = at.xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
-        k.dwconv(mem, xr, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, 1, y1 - y, ow, wk, out + (n * outVol + (z * oh + y) * ow) * Cout);
-      }
+    eachRowChunk(ws, p.threads, N, od, oh, N * outVol * Cout * product(p.g3.kernel), (n, z, y, y1) => {
+      const xr = at.xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
+      k.dwconv(mem, xr, Ph, Pw, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, 1, y1 - y, ow, wk, out + (n * outVol + (z * oh + y) * ow) * Cout);
     });
     return finishOutput(ws, p, at, into);
   });

@@ -5,10 +5,9 @@
 // the threads share one full-size output in chunks of rows instead.
 import { product, uninitialized, type Float } from '../../arrays';
 import { panelWidth } from '../../kernels/gemm';
-import { chunking } from '../../threads';
 import type { Prepacked } from '../pack';
 import { geometry3 } from '../plan';
-import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
+import { eachRowChunk, finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest, type StagedPlan } from './stage';
 
 /**
  * Output elements per band of the direct path (64–128 KiB: the band is copied out while in L2). Channels-first
@@ -17,6 +16,11 @@ import { finishOutput, runStaged, stagedBuffers, stagedPlan, type ForwardRequest
  */
 export const DIRECT_BAND = 16384;
 const DIRECT_BAND_CF = 4 * DIRECT_BAND;
+
+/** Rows of `rowElems` output elements each that fit a band of `budget` elements (at least 1, at most `rows`). */
+export function bandRows(rows: number, rowElems: number, budget: number): number {
+  return Math.min(rows, Math.max(1, Math.floor(budget / rowElems)));
+}
 
 export interface DirectPlan extends StagedPlan {
   readonly path: 'direct';
@@ -31,7 +35,7 @@ export function planDirect(req: ForwardRequest): DirectPlan {
   const s = stagedPlan(req, g3, conv.batch * product(g3.outSize) * conv.outChannels * K);
   const [, oh, ow] = g3.outSize;
   const banded = s.threads === 1;
-  const band = banded ? Math.min(oh, Math.max(1, Math.floor((s.cf ? DIRECT_BAND_CF : DIRECT_BAND) / (ow * conv.outChannels)))) : 0;
+  const band = banded ? bandRows(oh, ow * conv.outChannels, s.cf ? DIRECT_BAND_CF : DIRECT_BAND) : 0;
   const bandOut = band * ow * conv.outChannels;
   return Object.freeze(Object.assign(s, { path: 'direct' as const, band, buffers: stagedBuffers(req, s, bandOut || s.nOut, s.cf ? bandOut || s.nOut : 0) }));
 }
@@ -68,17 +72,9 @@ export function runDirect(p: DirectPlan, x: Float, w: Float, bias: Float | numbe
       }
       return res;
     }
-    // Chunks of output rows of each plane (n, z).
-    const work = N * outVol * Cout * product(p.g3.kernel) * p.conv.inPerGroup;
-    const sp = chunking(oh, work / (N * od), 1);
-    ws.parallel(p.threads, N * od * sp.chunks, (c0, c1) => {
-      for (let c = c0; c < c1; c++) {
-        const [nz, y, y1] = sp.of(c);
-        const n = Math.floor(nz / od);
-        const z = nz % od;
-        const xr = at.xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
-        k.direct3(mem, xr, Pw, sh, sw, y1 - y, ow, wk, Cout, out + (n * outVol + (z * oh + y) * ow) * Cout, Cout, nr);
-      }
+    eachRowChunk(ws, p.threads, N, od, oh, N * outVol * Cout * product(p.g3.kernel) * p.conv.inPerGroup, (n, z, y, y1) => {
+      const xr = at.xpad + (n * padVol + (z * sd * Ph + y * sh) * Pw) * C;
+      k.direct3(mem, xr, Pw, sh, sw, y1 - y, ow, wk, Cout, out + (n * outVol + (z * oh + y) * ow) * Cout, Cout, nr);
     });
     return finishOutput(ws, p, at, into);
   });

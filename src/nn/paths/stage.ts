@@ -180,6 +180,22 @@ export function stageInput(ws: Workspace, p: StagedPlan, at: Offsets<StagedBuffe
  * staged and packed (stageWeights), then `body` with the packed weights at `wk` and the bias at `braw`; undefined where
  * the path stepped aside on NaN or ±Infinity.
  */
+/**
+ * A pool region over the output rows of every plane (n, z) of a kernel that runs row by row (direct, depthwise):
+ * chunks of rows fixed by `work` alone, fn(n, z, y0, y1) for each.
+ */
+export function eachRowChunk(
+  ws: Workspace, threads: number, N: number, od: number, oh: number, work: number, fn: (n: number, z: number, y0: number, y1: number) => void,
+): void {
+  const sp = chunking(oh, work / (N * od), 1);
+  ws.parallel(threads, N * od * sp.chunks, (c0, c1) => {
+    for (let c = c0; c < c1; c++) {
+      const [nz, y0, y1] = sp.of(c);
+      fn(Math.floor(nz / od), nz % od, y0, y1);
+    }
+  });
+}
+
 export function runStaged<P extends StagedPlan>(
   p: P, x: Float, w: Float, bias: Float | number[] | undefined, pre: Prepacked | undefined,
   body: (ws: Workspace, at: Offsets<P['buffers']>, wk: number, braw: number) => Float,
