@@ -176,43 +176,68 @@ export function dwconv_f64(
  * (planes `plane` elements apart, rows xStride apart) correlated with its kernel h + c·kh·kw (valid, corr2d.ts),
  * starting from bias[c] (or 0), into out + p·oh·ow. Each plane is exactly what corr2d computes from an output
  * filled with the bias and accumulate = 1.
+ * Rows whose width is not a multiple of the lanes (7 and 14 in MobileNetV2) are computed wide, in whole vectors, into
+ * tmp (oh rows of ow rounded up to the lanes), then copied out without their extra columns: each output is still
+ * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
+ * did). The extra columns read past a row's end, into the next row, and past the last plane by fewer than the lanes.
  */
 // @ts-ignore: decorator
 @inline function dwPlanes<T>(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32,
+  out: usize, oh: i32, ow: i32, tmp: usize,
 ): void {
   const size = <usize>sizeof<T>();
+  const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
+  const owR = (ow + L - 1) / L * L;
+  const wide = owR != ow;
   const n = <usize>(oh * ow);
   const bytes = n * size;
+  const wideBytes = <usize>(oh * owR) * size;
   let c = c0;
   for (let p = 0; p < P; p++) {
     const o = out + <usize>p * bytes;
+    const dst = wide ? tmp : o;
+    const end = wide ? wideBytes : bytes;
     const b: T = hasBias ? load<T>(bias + <usize>c * size) : <T>0;
     let i: usize = 0;
     if (ASC_FEATURE_SIMD) {
       const v = v128.splat<T>(b);
-      for (; i + 16 <= bytes; i += 16) v128.store(o + i, v);
+      for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
     }
-    for (; i < bytes; i += size) store<T>(o + i, b);
+    for (; i < end; i += size) store<T>(dst + i, b);
     const xp = x + <usize>p * <usize>plane * size;
     const hp = h + <usize>(c * kh * kw) * size;
-    if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, o, oh, ow, ow, 1);
-    else corr2d_f64(xp, xStride, hp, kh, kw, o, oh, ow, ow, 1);
+    const cols = wide ? owR : ow;
+    if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
+    else corr2d_f64(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
+    if (ASC_FEATURE_SIMD && wide) {
+      // Rows in order, whole vectors: a row's last vector spills into the next row, which is written after it; the
+      // last row ends in scalars so that nothing past the plane is touched.
+      const rowBytes = <usize>ow * size;
+      const wideRow = <usize>owR * size;
+      for (let y = 0; y < oh; y++) {
+        const s = dst + <usize>y * wideRow;
+        const d = o + <usize>y * rowBytes;
+        const stop: usize = y + 1 < oh ? rowBytes + 15 : rowBytes;
+        let j: usize = 0;
+        for (; j + 16 <= stop; j += 16) v128.store(d + j, v128.load(s + j));
+        for (; j < rowBytes; j += size) store<T>(d + j, load<T>(s + j));
+      }
+    }
     if (++c == C) c = 0;
   }
 }
 
 export function dw_planes_f32(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32,
+  out: usize, oh: i32, ow: i32, tmp: usize,
 ): void {
-  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow);
+  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp);
 }
 
 export function dw_planes_f64(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32,
+  out: usize, oh: i32, ow: i32, tmp: usize,
 ): void {
-  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow);
+  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp);
 }

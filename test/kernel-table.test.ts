@@ -165,7 +165,7 @@ const CASES: Record<keyof Kernels, Maker> = {
     const xStride = ow + kw - 1 + v;
     const plane = (oh + kh - 1) * xStride;
     return {
-      sizes: { x: P * plane, h: C * kh * kw, bias: C, out: P * oh * ow },
+      sizes: { x: P * plane, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4 },
       args: { P, C, c0, plane, xStride, kh, kw, hasBias: v % 2, oh, ow },
     };
   },

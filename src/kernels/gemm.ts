@@ -49,7 +49,7 @@ export interface Family {
   direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void;
   dwPlanes(
     mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-    bias: number, hasBias: number, out: number, oh: number, ow: number,
+    bias: number, hasBias: number, out: number, oh: number, ow: number, tmp: number,
   ): void;
 }
 
@@ -259,11 +259,11 @@ function direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: 
 
 /**
  * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) correlated (valid) with its kernel
- * h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts).
+ * h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts; its scratch tmp is unused here).
  */
 function dwPlanes(
   mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-  bias: number, hasBias: number, out: number, oh: number, ow: number,
+  bias: number, hasBias: number, out: number, oh: number, ow: number, _tmp: number,
 ): void {
   const n = oh * ow;
   for (let p = 0, c = c0; p < P; p++, c = c + 1 === C ? 0 : c + 1) {

@@ -23,7 +23,7 @@ export interface PlanesPlan extends ForwardBase {
   /** Planes per kernel call (all of them with a pool: one full-size output shared among the threads). */
   readonly bandPlanes: number;
   readonly nOut: number;
-  readonly buffers: Readonly<{ xin: number; xpad: number; h: number; out: number; braw: number }>;
+  readonly buffers: Readonly<{ xin: number; xpad: number; h: number; out: number; braw: number; tmp: number }>;
 }
 
 export function planPlanes(req: ForwardRequest): PlanesPlan {
@@ -48,6 +48,8 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
       h: req.prepared ? preparedScratch(conv, dtype, 'planes', req.bias, backend) : C * taps,
       out: bandPlanes * n,
       braw: req.bias ? C : 0,
+      // dwPlanes' wide rows (ow rounded up to 4), one plane per thread.
+      tmp: threads * oh * Math.ceil(ow / 4) * 4,
     }),
   });
 }
@@ -62,7 +64,8 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
   const n = oh * ow;
   return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at) => {
     const { mem, k } = ws;
-    const { xin, xpad, out, braw } = at;
+    const { xin, xpad, out, braw, tmp } = at;
+    const tmpSize = oh * Math.ceil(ow / 4) * 4;
     mem.set(x, xin);
     k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, p.g3.padBefore[1], p.g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[p.conv.paddingMode]]);
     const h = pre ? prepackedAt(mem, pre, at.h) : at.h;
@@ -71,10 +74,10 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
     if (bias) mem.set(bias, braw);
     if (p.threads > 1) {
       const sp = chunking(N * C, p.nOut * taps, 1);
-      ws.parallel(p.threads, sp.chunks, (c0, c1) => {
+      ws.parallel(p.threads, sp.chunks, (c0, c1, t) => {
         for (let c = c0; c < c1; c++) {
           const p0 = sp.at(c);
-          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow);
+          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow, tmp + t * tmpSize);
         }
       });
       return copyOut(mem, out, p.nOut, into);
@@ -82,7 +85,7 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
     const res = into ?? uninitialized(p.dtype, p.nOut);
     for (let p0 = 0; p0 < N * C; p0 += p.bandPlanes) {
       const np = Math.min(p.bandPlanes, N * C - p0);
-      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow);
+      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow, tmp);
       res.set(mem.subarray(out, out + np * n), p0 * n);
     }
     return res;
