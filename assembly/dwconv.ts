@@ -170,6 +170,95 @@ export function dwconv_f64(
   dwconv<f64>(x, hp, wp, C, kd, kh, kw, sd, sh, sw, dd, dh, dw, od, oh, ow, w, out);
 }
 
+/** The even lanes of a then b (lanes 0, 2 of a, then of b). */
+// @ts-ignore: decorator
+@inline function evens<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.shuffle(a, b, 0, 2, 4, 6);
+  return i64x2.shuffle(a, b, 0, 2);
+}
+
+/** The odd lanes of a then b. */
+// @ts-ignore: decorator
+@inline function odds<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.shuffle(a, b, 1, 3, 5, 7);
+  return i64x2.shuffle(a, b, 1, 3);
+}
+
+/** a's lanes from 1 on, then lane 0 of b (the even samples one step on). */
+// @ts-ignore: decorator
+@inline function nextEvens<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return i32x4.shuffle(a, b, 1, 2, 3, 4);
+  return i64x2.shuffle(a, b, 1, 2);
+}
+
+/**
+ * One plane of a 3×3 depthwise layer at stride 2, SIMD across output columns: dst (oh rows of cols, a multiple of the
+ * lanes, row stride cols, holding the bias) += Σ_{i,j<3} x[2r + i, 2c + j]·h[i, j], taps in row-major order as
+ * corr2d. A vector of L outputs reads the 2L samples from 2c (two loads, split into even and odd lanes for taps 0 and
+ * 1) and one more for tap 2. cols ≤ ow + L − 1 and rows of at least 2·ow + 1 samples: the last vector reads at most
+ * 2·(L − 1) samples past its row's end.
+ */
+// @ts-ignore: decorator
+@inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32): void {
+  const size = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const w00 = v128.load_splat<T>(h), w01 = v128.load_splat<T>(h + size), w02 = v128.load_splat<T>(h + 2 * size);
+  const w10 = v128.load_splat<T>(h + 3 * size), w11 = v128.load_splat<T>(h + 4 * size), w12 = v128.load_splat<T>(h + 5 * size);
+  const w20 = v128.load_splat<T>(h + 6 * size), w21 = v128.load_splat<T>(h + 7 * size), w22 = v128.load_splat<T>(h + 8 * size);
+  const step = <usize>(2 * L) * size;
+  for (let r = 0; r < oh; r++) {
+    const p0 = x + <usize>(2 * r) * xRow;
+    const p1 = p0 + xRow;
+    const p2 = p1 + xRow;
+    let o = dst + <usize>r * <usize>cols * size;
+    const oEnd = o + <usize>cols * size;
+    let q0 = p0, q1 = p1, q2 = p2;
+    for (; o < oEnd; o += 16) {
+      let a = v128.load(o);
+      let u = v128.load(q0), v = v128.load(q0, 16);
+      let e = evens<T>(u, v);
+      a = madd<T>(a, e, w00);
+      a = madd<T>(a, odds<T>(u, v), w01);
+      a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q0 + step)), w02);
+      u = v128.load(q1); v = v128.load(q1, 16);
+      e = evens<T>(u, v);
+      a = madd<T>(a, e, w10);
+      a = madd<T>(a, odds<T>(u, v), w11);
+      a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q1 + step)), w12);
+      u = v128.load(q2); v = v128.load(q2, 16);
+      e = evens<T>(u, v);
+      a = madd<T>(a, e, w20);
+      a = madd<T>(a, odds<T>(u, v), w21);
+      a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q2 + step)), w22);
+      v128.store(o, a);
+      q0 += step;
+      q1 += step;
+      q2 += step;
+    }
+  }
+}
+
+/**
+ * One plane at stride s, any kernel, scalar (the scalar build's stride-2 planes): dst[r, c] (row stride cols, holding
+ * the bias) += Σ_{i<kh, j<kw} x[s·r + i, s·c + j]·h[i, j] in row-major tap order, for c < ow.
+ */
+// @ts-ignore: decorator
+@inline function planeStrided<T>(x: usize, xStride: i32, h: usize, kh: i32, kw: i32, s: i32, dst: usize, oh: i32, ow: i32, cols: i32): void {
+  const size = <usize>sizeof<T>();
+  for (let r = 0; r < oh; r++) {
+    for (let c = 0; c < ow; c++) {
+      const o = dst + <usize>(r * cols + c) * size;
+      let acc = load<T>(o);
+      for (let i = 0; i < kh; i++) {
+        const xr = x + <usize>((s * r + i) * xStride + s * c) * size;
+        const hr = h + <usize>(i * kw) * size;
+        for (let j = 0; j < kw; j++) acc += load<T>(xr + <usize>j * size) * load<T>(hr + <usize>j * size);
+      }
+      store<T>(o, acc);
+    }
+  }
+}
+
 /**
  * Channels-first depthwise at unit stride and dilation, P planes in one call (issue 16: one JS-to-wasm call per
  * channel cost more than the arithmetic on 7 × 7 maps): plane p (channel c = (c0 + p) mod C) of the padded input x
@@ -180,11 +269,12 @@ export function dwconv_f64(
  * tmp (oh rows of ow rounded up to the lanes), then copied out without their extra columns: each output is still
  * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
  * did). The extra columns read past a row's end, into the next row, and past the last plane by fewer than the lanes.
+ * stride 2 (3×3 kernels only): plane3x3s2, wide in the same way, reading up to 2·(lanes − 1) samples past a row.
  */
 // @ts-ignore: decorator
 @inline function dwPlanes<T>(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize,
+  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
 ): void {
   const size = <usize>sizeof<T>();
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
@@ -208,7 +298,10 @@ export function dwconv_f64(
     const xp = x + <usize>p * <usize>plane * size;
     const hp = h + <usize>(c * kh * kw) * size;
     const cols = wide ? owR : ow;
-    if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
+    if (stride != 1) {
+      if (ASC_FEATURE_SIMD) plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols);
+      else planeStrided<T>(xp, xStride, hp, kh, kw, stride, dst, oh, ow, cols);
+    } else if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
     else corr2d_f64(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
     if (ASC_FEATURE_SIMD && wide) {
       // Rows in order, whole vectors: a row's last vector spills into the next row, which is written after it; the
@@ -230,14 +323,14 @@ export function dwconv_f64(
 
 export function dw_planes_f32(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize,
+  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
 ): void {
-  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp);
+  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp, stride);
 }
 
 export function dw_planes_f64(
   x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize,
+  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
 ): void {
-  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp);
+  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp, stride);
 }

@@ -161,12 +161,13 @@ const CASES: Record<keyof Kernels, Maker> = {
     };
   },
   dwPlanes: (_b, _nr, v) => {
-    const [P, C, c0, oh, ow, kh, kw] = [[1, 1, 0, 1, 1, 1, 1], [3, 2, 1, 4, 7, 3, 3], [5, 3, 2, 5, 13, 3, 5]][v];
-    const xStride = ow + kw - 1 + v;
-    const plane = (oh + kh - 1) * xStride;
+    // v = 1: stride 2 (3×3 only), an odd width whose last vector reads past its row.
+    const [P, C, c0, oh, ow, kh, kw, stride] = [[1, 1, 0, 1, 1, 1, 1, 1], [3, 2, 1, 4, 7, 3, 3, 2], [5, 3, 2, 5, 13, 3, 5, 1]][v];
+    const xStride = (ow - 1) * stride + kw + v;
+    const plane = ((oh - 1) * stride + kh) * xStride;
     return {
       sizes: { x: P * plane, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4 },
-      args: { P, C, c0, plane, xStride, kh, kw, hasBias: v % 2, oh, ow },
+      args: { P, C, c0, plane, xStride, kh, kw, hasBias: v % 2, oh, ow, stride },
     };
   },
   fftCols: (_b, _nr, v) => {

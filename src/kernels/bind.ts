@@ -61,7 +61,9 @@ export const SITES: Record<number, ((f: Export, s: readonly number[]) => Bound)[
   ],
   15: [
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number, a12: number, a13: number, a14: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8, a9 * s9, a10 * s10, a11 * s11, a12 * s12, a13 * s13, a14 * s14); },
-    (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number, a12: number, a13: number, a14: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8, a9 * s9, a10 * s10, a11 * s11, a12 * s12, a13 * s13, a14 * s14); },
+  ],
+  16: [
+    (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number, a12: number, a13: number, a14: number, a15: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8, a9 * s9, a10 * s10, a11 * s11, a12 * s12, a13 * s13, a14 * s14, a15 * s15); },
   ],
   18: [
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number, a12: number, a13: number, a14: number, a15: number, a16: number, a17: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8, a9 * s9, a10 * s10, a11 * s11, a12 * s12, a13 * s13, a14 * s14, a15 * s15, a16 * s16, a17 * s17); },

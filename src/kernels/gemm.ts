@@ -49,7 +49,7 @@ export interface Family {
   direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void;
   dwPlanes(
     mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-    bias: number, hasBias: number, out: number, oh: number, ow: number, tmp: number,
+    bias: number, hasBias: number, out: number, oh: number, ow: number, tmp: number, stride: number,
   ): void;
 }
 
@@ -258,17 +258,34 @@ function direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: 
 }
 
 /**
- * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) correlated (valid) with its kernel
- * h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts; its scratch tmp is unused here).
+ * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) correlated (valid, at `stride` on
+ * both axes) with its kernel h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts; its scratch tmp
+ * is unused here).
  */
 function dwPlanes(
   mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-  bias: number, hasBias: number, out: number, oh: number, ow: number, _tmp: number,
+  bias: number, hasBias: number, out: number, oh: number, ow: number, _tmp: number, stride: number,
 ): void {
   const n = oh * ow;
   for (let p = 0, c = c0; p < P; p++, c = c + 1 === C ? 0 : c + 1) {
-    mem.fill(hasBias ? mem[bias + c] : 0, out + p * n, out + (p + 1) * n);
-    corrJs.corr2d(mem, x + p * plane, xStride, h + c * kh * kw, kh, kw, out + p * n, oh, ow, ow, 1);
+    const o = out + p * n;
+    const xp = x + p * plane;
+    const hp = h + c * kh * kw;
+    mem.fill(hasBias ? mem[bias + c] : 0, o, o + n);
+    if (stride === 1) {
+      corrJs.corr2d(mem, xp, xStride, hp, kh, kw, o, oh, ow, ow, 1);
+      continue;
+    }
+    for (let r = 0; r < oh; r++) {
+      for (let q = 0; q < ow; q++) {
+        let s = mem[o + r * ow + q];
+        for (let i = 0; i < kh; i++) {
+          const xi = xp + (stride * r + i) * xStride + stride * q;
+          for (let j = 0; j < kw; j++) s += mem[xi + j] * mem[hp + i * kw + j];
+        }
+        mem[o + r * ow + q] = s;
+      }
+    }
   }
 }
 

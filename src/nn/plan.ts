@@ -327,16 +327,17 @@ export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'dire
 export const WINOGRAD_MIN_CHANNELS = 8;
 
 /**
- * Which kernel runs a plan: channels-first depthwise at unit stride and dilation as per-channel 2-D correlations
- * of planes (no layout change), other depthwise channels-last with channels in lanes, 1×1 GEMM, Winograd
- * F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
+ * Which kernel runs a plan: channels-first depthwise at unit stride and dilation (or 3×3 at stride 2 on 2-D maps) as
+ * per-channel 2-D correlations of planes (no layout change), other depthwise channels-last with channels in lanes,
+ * 1×1 GEMM, Winograd F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
  */
 export function convPath(plan: ConvPlan): ConvPath {
   const unit = (a: readonly number[]) => a.every((v) => v === 1);
   // Axis i of the three-axis form (geometry3): 1 on the leading axes a lower rank lacks.
   const at3 = (a: readonly number[], i: number) => (i < 3 - plan.rank ? 1 : a[i - 3 + plan.rank]);
   if (plan.inPerGroup === 1 && plan.outPerGroup === 1) {
-    return plan.layout === 'channels-first' && plan.rank <= 2 && unit(plan.stride) && unit(plan.dilation) ? 'planes' : 'depthwise';
+    const s2x3 = plan.rank === 2 && plan.stride.every((v) => v === 2) && plan.kernel.every((v) => v === 3);
+    return plan.layout === 'channels-first' && plan.rank <= 2 && (unit(plan.stride) || s2x3) && unit(plan.dilation) ? 'planes' : 'depthwise';
   }
   if (product(plan.kernel) === 1 && unit(plan.stride)) return 'pointwise';
   const kd = at3(plan.kernel, 0);

@@ -1,5 +1,5 @@
 // The planes path (kernels `padPlanes`, `dwPlanes`): channels-first depthwise convolution at unit stride and dilation
-// (ranks 1 and 2). Each channel's padded plane is correlated with its own kernel by the 2-D correlation kernel of
+// (ranks 1 and 2), and 3×3 at stride 2 (rank 2: MobileNet's downsampling layers, which went through two transposes). Each channel's padded plane is correlated with its own kernel by the 2-D correlation kernel of
 // scipy.signal, starting from the bias. No layout change at all, which is what channels-first depthwise layers need.
 // One kernel call per band of planes (PLANES_BAND outputs), not one per channel.
 import { uninitialized, type Float } from '../../arrays';
@@ -65,6 +65,7 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
   return withBuffers(p.conv.op, p.backend, p.dtype, p.buffers, (ws, at) => {
     const { mem, k } = ws;
     const { xin, xpad, out, braw, tmp } = at;
+    const stride = p.g3.stride[1];
     const tmpSize = oh * Math.ceil(ow / 4) * 4;
     mem.set(x, xin);
     k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, p.g3.padBefore[1], p.g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[p.conv.paddingMode]]);
@@ -77,7 +78,7 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
       ws.parallel(p.threads, sp.chunks, (c0, c1, t) => {
         for (let c = c0; c < c1; c++) {
           const p0 = sp.at(c);
-          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow, tmp + t * tmpSize);
+          k.dwPlanes(mem, xpad + p0 * Ph * Pw, sp.at(c + 1) - p0, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out + p0 * n, oh, ow, tmp + t * tmpSize, stride);
         }
       });
       return copyOut(mem, out, p.nOut, into);
@@ -85,7 +86,7 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
     const res = into ?? uninitialized(p.dtype, p.nOut);
     for (let p0 = 0; p0 < N * C; p0 += p.bandPlanes) {
       const np = Math.min(p.bandPlanes, N * C - p0);
-      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow, tmp);
+      k.dwPlanes(mem, xpad + p0 * Ph * Pw, np, C, p0 % C, Ph * Pw, Pw, h, kh, kw, braw, bias ? 1 : 0, out, oh, ow, tmp, stride);
       res.set(mem.subarray(out, out + np * n), p0 * n);
     }
     return res;
