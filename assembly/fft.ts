@@ -385,7 +385,7 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
 // @ts-ignore: decorator
 @inline function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
   const size = <usize>sizeof<T>();
-  const C = 32; // FFT_CHUNK in src/kernels/fft.ts
+  const C = n >= 512 ? 16 : 32; // FFT_CHUNK in src/kernels/fft.ts
   const plane = <usize>n * C * size;
   const ar = work, ai = work + plane, br = work + 2 * plane, bi = work + 3 * plane;
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
