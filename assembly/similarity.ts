@@ -166,7 +166,29 @@ function windowSums<T>(p: usize, W: i32, h: i32, w: i32, r: i32, sc: usize, S: u
   }
   // Along the row, per block [J, J + len): suffix sums rs (backwards) and exclusive prefix sums ex (forwards) of the
   // (S, Q) pairs, two independent chains in one loop. ex[k] = Σ col[blockStart(k) … k − 1] for k ≤ W.
-  for (let J = 0; J < W; J += w) {
+  let J0 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two whole blocks at a time: four chains in flight instead of two (each chain is one f64x2 add per column, so
+    // its latency, not the adds, set the pace); the same sums in the same order.
+    const wb = <usize>w << 4;
+    for (; J0 + 2 * w <= W; J0 += 2 * w) {
+      let sv = f64x2.splat(0), ev = f64x2.splat(0), sv2 = f64x2.splat(0), ev2 = f64x2.splat(0);
+      for (let t = 0; t < w; t++) {
+        const b = <usize>(J0 + w - 1 - t) << 4;
+        const f = <usize>(J0 + t) << 4;
+        sv = f64x2.add(sv, v128.load(col + b));
+        sv2 = f64x2.add(sv2, v128.load(col + b + wb));
+        v128.store(rs + b, sv);
+        v128.store(rs + b + wb, sv2);
+        v128.store(ex + f, ev);
+        v128.store(ex + f + wb, ev2);
+        ev = f64x2.add(ev, v128.load(col + f));
+        ev2 = f64x2.add(ev2, v128.load(col + f + wb));
+      }
+    }
+    if (J0 == W) v128.store(ex + (<usize>W << 4), f64x2.splat(0));
+  }
+  for (let J = J0; J < W; J += w) {
     const len = min(w, W - J);
     if (ASC_FEATURE_SIMD) {
       let sv = f64x2.splat(0);
@@ -343,10 +365,13 @@ function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32
     const half = f64x2.splat(0.5), fe10 = f64x2.splat(10 * FLT_EPSILON), band = f64x2.splat(1.125);
     const one = f64x2.splat(1), mone = f64x2.splat(-1), fb = f64x2.splat(fallback), epsv = f64x2.splat(eps);
     if (sizeof<T>() == 4 && normed && f32ok) {
-      // Four float32 windows: the terms in float64 pairs, the finish in one float32x4 when all four fit.
-      const lo = f64x2.splat(F32_LO), hi = f64x2.splat(F32_HI);
+      // Four float32 windows: the terms in float64 pairs, the finish in one float32x4 when all four fit. Whether
+      // they fit is read from the exponents of d2 rounded to float32, in [2^-79, 2^80): a range inside the float64
+      // test of finishOne (windows outside it, NaN included, take scoreOne, which makes the exact test).
       const tn4 = f32x4.splat(<f32>tn), band4 = f32x4.splat(<f32>1.125), zero4 = f32x4.splat(0);
       const one4 = f32x4.splat(1), mone4 = f32x4.splat(-1), fb4 = f32x4.splat(<f32>fallback);
+      const expLo = i32x4.splat(127 - 79), expSpan = i32x4.splat(79 + 80);
+      const gz = g == 0; // E = Q + K·g² + 2g·S is Q
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 3;
         const x = v128.load(c + (<usize>i << 2));
@@ -355,8 +380,8 @@ function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32
         const sa = v128.load(S + o), sb = v128.load(S + o + 16), qa = v128.load(Q + o), qb = v128.load(Q + o + 16);
         const d2a = d2of(sa, qa, mode, invKv, Kg2v, g2, guard);
         const d2b = d2of(sb, qb, mode, invKv, Kg2v, g2, guard);
-        const fits = v128.and(v128.and(f64x2.ge(d2a, lo), f64x2.le(d2a, hi)), v128.and(f64x2.ge(d2b, lo), f64x2.le(d2b, hi)));
-        if (!i64x2.all_true(fits)) {
+        const d2 = i64x2.shuffle(f32x4.demote_f64x2_zero(d2a), f32x4.demote_f64x2_zero(d2b), 0, 2);
+        if (!i32x4.all_true(i32x4.lt_u(i32x4.sub(i32x4.shr_u(d2, 23), expLo), expSpan))) {
           for (let j = 0; j < 4; j++) {
             const oj = <usize>(i + j) << 3;
             const r = scoreOne<T>(<f64>load<f32>(c + (<usize>(i + j) << 2)), load<f64>(S + oj), load<f64>(Q + oj), mode, K, invK, m0, g, Kg2, tn, usedSq, eps, f32ok);
@@ -364,16 +389,27 @@ function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32
           }
           continue;
         }
-        const smallA = f64x2.le(d2a, f64x2.min(half, f64x2.mul(fe10, e2of(sa, qa, mode, Kg2v, g2, guard))));
-        const smallB = f64x2.le(d2b, f64x2.min(half, f64x2.mul(fe10, e2of(sb, qb, mode, Kg2v, g2, guard))));
+        let ea = qa, eb = qb;
+        if (mode != 5 || !gz) {
+          ea = e2of(sa, qa, mode, Kg2v, g2, guard);
+          eb = e2of(sb, qb, mode, Kg2v, g2, guard);
+        }
+        const smallA = f64x2.le(d2a, f64x2.min(half, f64x2.mul(fe10, ea)));
+        const smallB = f64x2.le(d2b, f64x2.min(half, f64x2.mul(fe10, eb)));
         const small = i32x4.shuffle(smallA, smallB, 0, 2, 4, 6);
         const num = i64x2.shuffle(f32x4.demote_f64x2_zero(num2(ca, sa, qa, mode, m0v, usq)), f32x4.demote_f64x2_zero(num2(cb, sb, qb, mode, m0v, usq)), 0, 2);
-        const d2 = i64x2.shuffle(f32x4.demote_f64x2_zero(d2a), f32x4.demote_f64x2_zero(d2b), 0, 2);
         const t = v128.andnot(f32x4.mul(f32x4.sqrt(d2), tn4), small);
         const an = f32x4.abs(num);
+        const inside = f32x4.lt(an, t);
+        const q = f32x4.div(num, t);
+        // Nearly every window is inside (|score| < 1); the band of ±1, NaN and the fallback only where one is not.
+        if (i32x4.all_true(inside)) {
+          v128.store(out + (<usize>i << 2), q);
+          continue;
+        }
         const sgn = v128.bitselect(one4, mone4, f32x4.gt(num, zero4));
         const rest = v128.bitselect(num, fb4, f32x4.ne(num, num));
-        v128.store(out + (<usize>i << 2), v128.bitselect(f32x4.div(num, t), v128.bitselect(sgn, rest, f32x4.lt(an, f32x4.mul(t, band4))), f32x4.lt(an, t)));
+        v128.store(out + (<usize>i << 2), v128.bitselect(q, v128.bitselect(sgn, rest, f32x4.lt(an, f32x4.mul(t, band4))), inside));
       }
     } else {
       for (; i + 2 <= n; i += 2) {

@@ -151,7 +151,8 @@ describe.each(backendCases())('similarity kernels on %s', (be) => {
           const r = rng(n * 10 + mode);
           const K = 9;
           const m0 = 0.01;
-          const g = mode === 3 ? 0 : 0.5;
+          // g = 0 (an image the shift leaves as it is) on odd lengths for ccoeff-normed: the kernel skips E's terms in g.
+          const g = mode === 3 || (mode === 5 && n % 2 === 1) ? 0 : 0.5;
           const Kg2 = K * g * g;
           const tn = 3;
           const usedSq = 7;
@@ -165,6 +166,8 @@ describe.each(backendCases())('similarity kernels on %s', (be) => {
             let q = s * s / K + r() * 2;
             if (kind === 1) q = (s * s) / K; // a flat window: the variance guard
             if (kind === 2) { s = 0; q = 0; } // a window of zeros
+            // A variance under the guard of the raw energy E = Q + K·g² + 2g·S but above Q's own: the guard must use E.
+            if (kind === 6) { s = 1; q = 1 / K + 2e-6; }
             const t = Math.sqrt(Math.max(q - (s * s) / K, 0)) * tn;
             let cv = (r() - 0.5) * 2 * t + s * m0;
             if (kind === 3) cv = 1.06 * t + s * m0; // inside the 1.125 band
