@@ -164,80 +164,123 @@ function windowSums<T>(p: usize, W: i32, h: i32, w: i32, r: i32, sc: usize, S: u
       store<f64>(col + (o << 1) + 8, load<f64>(oQ + o) + q);
     }
   }
-  // Along the row, per block [J, J + len): suffix sums rs (backwards) and exclusive prefix sums ex (forwards) of the
-  // (S, Q) pairs, two independent chains in one loop. ex[k] = Σ col[blockStart(k) … k − 1] for k ≤ W.
-  let J0 = 0;
+  // Along the row, per block [J, J + len) of w columns: suffix sums rs (backwards) and exclusive prefix sums (forwards)
+  // of the (S, Q) pairs. Window c = the suffix of its block at c + the next block's prefix up to c + w − 1.
+  const ow = W - w + 1;
+  const wb = <usize>w << 4;
   if (ASC_FEATURE_SIMD) {
-    // Two whole blocks at a time: four chains in flight instead of two (each chain is one f64x2 add per column, so
-    // its latency, not the adds, set the pace); the same sums in the same order.
-    const wb = <usize>w << 4;
-    for (; J0 + 2 * w <= W; J0 += 2 * w) {
-      let sv = f64x2.splat(0), ev = f64x2.splat(0), sv2 = f64x2.splat(0), ev2 = f64x2.splat(0);
+    // Each sum is a chain of one f64x2 add per column, so two blocks run at a time (two chains in flight).
+    let J = 0;
+    for (; J + 2 * w <= W; J += 2 * w) {
+      let sv = f64x2.splat(0), sv2 = f64x2.splat(0);
       for (let t = 0; t < w; t++) {
-        const b = <usize>(J0 + w - 1 - t) << 4;
-        const f = <usize>(J0 + t) << 4;
+        const b = <usize>(J + w - 1 - t) << 4;
         sv = f64x2.add(sv, v128.load(col + b));
         sv2 = f64x2.add(sv2, v128.load(col + b + wb));
         v128.store(rs + b, sv);
         v128.store(rs + b + wb, sv2);
-        v128.store(ex + f, ev);
-        v128.store(ex + f + wb, ev2);
-        ev = f64x2.add(ev, v128.load(col + f));
-        ev2 = f64x2.add(ev2, v128.load(col + f + wb));
       }
     }
-    if (J0 == W) v128.store(ex + (<usize>W << 4), f64x2.splat(0));
-  }
-  for (let J = J0; J < W; J += w) {
-    const len = min(w, W - J);
-    if (ASC_FEATURE_SIMD) {
+    for (; J < W; J += w) {
+      const len = min(w, W - J);
       let sv = f64x2.splat(0);
-      let ev = f64x2.splat(0);
       for (let t = 0; t < len; t++) {
         const b = <usize>(J + len - 1 - t) << 4;
-        const f = <usize>(J + t) << 4;
         sv = f64x2.add(sv, v128.load(col + b));
         v128.store(rs + b, sv);
-        v128.store(ex + f, ev);
-        ev = f64x2.add(ev, v128.load(col + f));
       }
-      if (J + len == W) v128.store(ex + (<usize>W << 4), len == w ? f64x2.splat(0) : ev);
-    } else {
-      let s = 0.0, q = 0.0, es = 0.0, eq = 0.0;
-      for (let t = 0; t < len; t++) {
-        const b = <usize>(J + len - 1 - t) << 4;
+    }
+    // Forwards from block 1: the prefix e of block J before column J + t completes window c = J − w + t, written at
+    // once (S[c], Q[c] = rs[c] + e), two windows per store; the prefixes are never stored.
+    J = w;
+    for (; J + 2 * w <= W; J += 2 * w) {
+      let ev = f64x2.splat(0), ev2 = f64x2.splat(0);
+      let t = 0;
+      for (; t + 2 <= w; t += 2) {
         const f = <usize>(J + t) << 4;
-        s += load<f64>(col + b);
-        q += load<f64>(col + b + 8);
-        store<f64>(rs + b, s);
-        store<f64>(rs + b + 8, q);
-        store<f64>(ex + f, es);
-        store<f64>(ex + f + 8, eq);
-        es += load<f64>(col + f);
-        eq += load<f64>(col + f + 8);
+        const o = f - wb;
+        const a0 = f64x2.add(v128.load(rs + o), ev);
+        const b0 = f64x2.add(v128.load(rs + o + wb), ev2);
+        ev = f64x2.add(ev, v128.load(col + f));
+        ev2 = f64x2.add(ev2, v128.load(col + f + wb));
+        const a1 = f64x2.add(v128.load(rs + o + 16), ev);
+        const b1 = f64x2.add(v128.load(rs + o + wb + 16), ev2);
+        ev = f64x2.add(ev, v128.load(col + f + 16));
+        ev2 = f64x2.add(ev2, v128.load(col + f + wb + 16));
+        const c = <usize>(J - w + t) << 3;
+        const cw = c + (<usize>w << 3);
+        v128.store(S + c, i64x2.shuffle(a0, a1, 0, 2));
+        v128.store(Q + c, i64x2.shuffle(a0, a1, 1, 3));
+        v128.store(S + cw, i64x2.shuffle(b0, b1, 0, 2));
+        v128.store(Q + cw, i64x2.shuffle(b0, b1, 1, 3));
       }
-      if (J + len == W) {
-        // ex[W]: the prefix of the last block up to W − 1 (or 0 when W starts a block).
-        const f = <usize>W << 4;
-        store<f64>(ex + f, len == w ? 0.0 : es);
-        store<f64>(ex + f + 8, len == w ? 0.0 : eq);
+      if (t < w) {
+        const f = <usize>(J + t) << 4;
+        const c = <usize>(J - w + t) << 3;
+        const cw = c + (<usize>w << 3);
+        const a0 = f64x2.add(v128.load(rs + f - wb), ev);
+        const b0 = f64x2.add(v128.load(rs + f), ev2);
+        v128.store64_lane(S + c, a0, 0);
+        v128.store64_lane(Q + c, a0, 1);
+        v128.store64_lane(S + cw, b0, 0);
+        v128.store64_lane(Q + cw, b0, 1);
       }
     }
+    // The last window, W − w: its next block's prefix is the whole last block, or nothing when W ends a whole block.
+    let last = f64x2.splat(0);
+    for (; J < W; J += w) {
+      const len = min(w, W - J);
+      let ev = f64x2.splat(0);
+      let t = 0;
+      for (; t + 2 <= len; t += 2) {
+        const f = <usize>(J + t) << 4;
+        const o = f - wb;
+        const a0 = f64x2.add(v128.load(rs + o), ev);
+        ev = f64x2.add(ev, v128.load(col + f));
+        const a1 = f64x2.add(v128.load(rs + o + 16), ev);
+        ev = f64x2.add(ev, v128.load(col + f + 16));
+        const c = <usize>(J - w + t) << 3;
+        v128.store(S + c, i64x2.shuffle(a0, a1, 0, 2));
+        v128.store(Q + c, i64x2.shuffle(a0, a1, 1, 3));
+      }
+      if (t < len) {
+        const f = <usize>(J + t) << 4;
+        const a0 = f64x2.add(v128.load(rs + f - wb), ev);
+        ev = f64x2.add(ev, v128.load(col + f));
+        const c = <usize>(J - w + t) << 3;
+        v128.store64_lane(S + c, a0, 0);
+        v128.store64_lane(Q + c, a0, 1);
+      }
+      if (len < w) last = ev;
+    }
+    const p = f64x2.add(v128.load(rs + (<usize>(W - w) << 4)), last);
+    v128.store64_lane(S + (<usize>(W - w) << 3), p, 0);
+    v128.store64_lane(Q + (<usize>(W - w) << 3), p, 1);
+    return;
   }
-  // Window c = suffix of its first block at c + the next block's prefix up to c + w − 1 (ex[c + w]).
-  const ow = W - w + 1;
-  const wb = <usize>w << 4;
-  let c = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; c + 2 <= ow; c += 2) {
-      const o = <usize>c << 4;
-      const p0 = f64x2.add(v128.load(rs + o), v128.load(ex + o + wb));
-      const p1 = f64x2.add(v128.load(rs + o + 16), v128.load(ex + o + wb + 16));
-      v128.store(S + (<usize>c << 3), i64x2.shuffle(p0, p1, 0, 2));
-      v128.store(Q + (<usize>c << 3), i64x2.shuffle(p0, p1, 1, 3));
+  for (let J = 0; J < W; J += w) {
+    const len = min(w, W - J);
+    let s = 0.0, q = 0.0, es = 0.0, eq = 0.0;
+    for (let t = 0; t < len; t++) {
+      const b = <usize>(J + len - 1 - t) << 4;
+      const f = <usize>(J + t) << 4;
+      s += load<f64>(col + b);
+      q += load<f64>(col + b + 8);
+      store<f64>(rs + b, s);
+      store<f64>(rs + b + 8, q);
+      store<f64>(ex + f, es);
+      store<f64>(ex + f + 8, eq);
+      es += load<f64>(col + f);
+      eq += load<f64>(col + f + 8);
+    }
+    if (J + len == W) {
+      // ex[W]: the prefix of the last block up to W − 1 (or 0 when W starts a block).
+      const f = <usize>W << 4;
+      store<f64>(ex + f, len == w ? 0.0 : es);
+      store<f64>(ex + f + 8, len == w ? 0.0 : eq);
     }
   }
-  for (; c < ow; c++) {
+  for (let c = 0; c < ow; c++) {
     const o = <usize>c << 4;
     store<f64>(S + (<usize>c << 3), load<f64>(rs + o) + load<f64>(ex + o + wb));
     store<f64>(Q + (<usize>c << 3), load<f64>(rs + o + 8) + load<f64>(ex + o + wb + 8));
