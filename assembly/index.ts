@@ -5,7 +5,7 @@ export * from './corr2d';
 export * from './corr2d_hwc';
 export * from './corr_taps';
 export * from './narrow';
-export { fft_cols_f32, fft_cols_f64, cmul_f32, cmul_f64 } from './fft';
+export { fft_cols_f32, fft_cols_f64, cmul_f32, cmul_f64, fft_cols_mul_f32, fft_cols_mul_f64 } from './fft';
 export * from './fft_rows';
 export * from './nonfinite';
 export * from './gemm';

@@ -100,8 +100,11 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
   const rowsForward = (re: number, src: number, len: number, stride: number, first: number, rows: number, wk: number) => {
     if (rows > 0) k.rfftRows(mem, src, len, stride, rows, re + first * R, re + S + first * R, R, wk, tw1, m);
   };
-  const cols = (re: number, im: number, wk: number) => {
-    if (L0 > 1) k.fftCols(mem, re, im, L0, R, R, 1, S, wk, tw0, 1);
+  // A block's column transforms, its product with the template's spectrum, and the inverse column transforms
+  // (fftColsMul: one pass, batch by batch), on columns [a, b) of the spectrum at re (planes re, re + S).
+  const colsMul = (re: number, a: number, b: number, wk: number) => {
+    if (L0 > 1) k.fftColsMul(mem, re + a, re + S + a, L0, R, b - a, 1, S, wk, tw0, 1, spec2 + a, spec2 + S + a, scale);
+    else k.cmul(mem, re + a, re + S + a, spec2 + a, spec2 + S + a, b - a, scale);
   };
   // The column transforms of one whole spectrum (the template's, or a single block's), split among the threads by
   // columns, 8 at a time (a column's transform is the same whichever batch and lane hold it, so the bits are those of
@@ -130,27 +133,24 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
         const rowsIn = Math.min(L0, H - r0);
         rowsForward(sp1, x + r0 * W + c0_, Math.min(L1, W - c0_), W, 0, rowsIn, wk);
         rowsForward(sp1, x, 0, W, rowsIn, L0 - rowsIn, wk);
-        cols(sp1, sp1 + S, wk);
-        k.cmul(mem, sp1, sp1 + S, spec2, spec2 + S, S, scale);
-        // Inverse: the column transform with the planes swapped, then only the rows and columns of valid windows.
-        cols(sp1 + S, sp1, wk);
+        // The inverse's column transforms run in colsMul; then the row transforms of valid windows only.
+        colsMul(sp1, 0, R, wk);
         const row = (h - 1) * R;
         k.irfftRows(mem, sp1 + row, sp1 + S + row, R, Math.min(step0, oh - r0), out + r0 * ow + c0_, w - 1, Math.min(step1, ow - c0_), ow, 0, wk, tw1, m);
       }
     });
     return;
   }
-  // One block: its row transforms in chunks of rows (multiples of 4, fixed by the work alone) and its column
-  // transforms in batches of columns, on the pool; the product on the calling thread.
+  // One block: its row transforms in chunks of rows (multiples of 4, fixed by the work alone), then its column
+  // transforms, product and inverse column transforms (colsMul) in batches of columns, on the pool.
   const rowWorkOf = (rows: number) => Math.round(plan.work / 4 / L0) * rows;
   const fw = chunking(H, rowWorkOf(H), 4);
   ws.parallel(threads, fw.chunks, (c0, c1, t) => {
     for (let c = c0; c < c1; c++) rowsForward(spec1, x + fw.at(c) * W, W, W, fw.at(c), fw.at(c + 1) - fw.at(c), work + t * scratch);
   });
   rowsForward(spec1, x, 0, W, H, L0 - H, work);
-  colsSplit(spec1, spec1 + S);
-  k.cmul(mem, spec1, spec1 + S, spec2, spec2 + S, S, scale);
-  colsSplit(spec1 + S, spec1);
+  const mulChunks = chunking(R, Math.round(plan.work / 2), 8);
+  ws.parallel(threads, mulChunks.chunks, (c0, c1, t) => mulChunks.runs(c0, c1, (_, a, b) => colsMul(spec1, a, b, work + t * scratch)));
   const iv = chunking(oh, rowWorkOf(oh), 4);
   ws.parallel(threads, iv.chunks, (c0, c1, t) => {
     for (let c = c0; c < c1; c++) {

@@ -202,6 +202,16 @@ const CASES: Record<keyof Kernels, Maker> = {
       init: (mem, at) => twiddles(mem, at.tw, 2 * m),
     };
   },
+  fftColsMul: (_b, _nr, v) => {
+    const [n, inner, count] = [[4, 1, 1], [12, 3, 2], [30, 5, 3]][v];
+    const dist = n * inner + v;
+    const ext = (count - 1) * dist + n * inner;
+    return {
+      sizes: { re: ext, im: ext, work: 4 * n * FFT_CHUNK, tw: 2 * n, br: ext, bi: ext },
+      args: { n, inner, width: v === 2 ? inner - 2 : inner, count, dist, twStride: 1, scale: 0.25 },
+      init: (mem, at) => twiddles(mem, at.tw, n),
+    };
+  },
   cmul: (_b, _nr, v) => {
     const n = [1, 7, 37][v];
     return { sizes: { ar: n, ai: n, br: n, bi: n }, args: { n, scale: 0.5 } };
@@ -318,7 +328,7 @@ const COVERED: Record<keyof Kernels, string> = {
   corr2d: 'corr2d', corr2dHwcU8: 'numeric', u8Widen: 'numeric', corrTaps: 'ndimage-sum', narrow: 'ndimage-sum', widen: 'ndimage-sum',
   gemm: 'nn-kernels', convGemm: 'nn-kernels', dwconv: 'nn-kernels', transpose: 'nn-kernels', packGemm: 'nn-kernels',
   padPlanes: 'nn-kernels', winogradWeights: 'nn-kernels', winograd: 'nn-kernels', direct3: 'nn-kernels', dwPlanes: 'nn-kernels',
-  fftCols: 'fft', rfftRows: 'fft', irfftRows: 'fft', cmul: 'fft', nonFinite: 'nonfinite-policy',
+  fftCols: 'fft', rfftRows: 'fft', irfftRows: 'fft', cmul: 'fft', fftColsMul: 'similarity-fft', nonFinite: 'nonfinite-policy',
   gradIm2col: 'nn-grad', gradCol2im: 'nn-grad', gradPack: 'nn-grad', gradAdd: 'nn-grad', gradWinoU: 'nn-grad', gradWinoV: 'nn-grad',
   gradWinoOut: 'nn-grad', gradDwWeight: 'nn-grad',
   bmul: 'broadcast', ccorr2d: 'complex', transposePlane: 'complex',

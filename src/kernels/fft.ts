@@ -32,6 +32,12 @@ export interface Family {
     outStride: number, accumulate: number, work: number, tw: number, m: number): void;
   /** a ← a · b · scale, complex, n elements in split planes. */
   cmul(mem: Float, ar: number, ai: number, br: number, bi: number, n: number, scale: number): void;
+  /**
+   * fftCols, then a ← a · b · scale at each transformed place (b: planes br, bi laid out as re, im), then fftCols on
+   * (im, re): a column correlation's transform, product and inverse, batch by batch on wasm.
+   */
+  fftColsMul(mem: Float, re: number, im: number, n: number, inner: number, width: number, count: number, dist: number,
+    work: number, tw: number, twStride: number, br: number, bi: number, scale: number): void;
 }
 
 /** Columns gathered per pass of fftCols: the batch stays in cache, and a multiple of every SIMD width. */
@@ -243,4 +249,16 @@ function cmul(mem: Float, ar: number, ai: number, br: number, bi: number, n: num
   }
 }
 
-export const js: Family = { fftCols, rfftRows, irfftRows, cmul };
+function fftColsMul(mem: Float, re: number, im: number, n: number, inner: number, width: number, count: number, dist: number,
+  work: number, tw: number, twStride: number, br: number, bi: number, scale: number): void {
+  fftCols(mem, re, im, n, inner, width, count, dist, work, tw, twStride);
+  for (let c = 0; c < count; c++) {
+    for (let j = 0; j < n; j++) {
+      const row = c * dist + j * inner;
+      cmul(mem, re + row, im + row, br + row, bi + row, width, scale);
+    }
+  }
+  fftCols(mem, im, re, n, inner, width, count, dist, work, tw, twStride);
+}
+
+export const js: Family = { fftCols, rfftRows, irfftRows, cmul, fftColsMul };

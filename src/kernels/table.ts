@@ -88,6 +88,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('rfftRows', 'x* xLen xStride rows re*! im*! specStride work*! tw* m'),
   kernel('irfftRows', 're*! im*! specStride rows out*! lo len outStride accumulate work*! tw* m'),
   kernel('cmul', 'ar*! ai*! br* bi* n scale'),
+  kernel('fftColsMul', 're*! im*! n inner width count dist work*! tw* twStride br* bi* scale'),
   // nonfinite: assembly/nonfinite.ts (the scan of the non-finite policy, src/nonfinite.ts)
   kernel('nonFinite', 'x* n'),
   // grad: assembly/grad.ts
