@@ -437,7 +437,8 @@ function unmaskedOne(a: MatchArgs, method: TemplateMethod, skimage: boolean, res
     const { mem } = ws;
     if (same) {
       mem.set(src as Float, x);
-      bad = ws.k.shiftPlane(mem, x, n, g);
+      // Unshifted (g = 0), only non-finite values change: a read-only scan first, the rewrite only where it finds one.
+      if (g !== 0 || ws.k.nonFinite(mem, x, n)) bad = ws.k.shiftPlane(mem, x, n, g);
       return;
     }
     for (let i = 0; i < n; i++) {
