@@ -382,45 +382,15 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
   for (; i < wp; i++) store<T>(dst + <usize>i * size, <T>0);
 }
 
-// @ts-ignore: decorator
-@inline function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
-  const size = <usize>sizeof<T>();
-  const C = n >= 512 ? 16 : 32; // FFT_CHUNK in src/kernels/fft.ts
-  const plane = <usize>n * C * size;
-  const ar = work, ai = work + plane, br = work + 2 * plane, bi = work + 3 * plane;
-  const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
-  for (let c = 0; c < count; c++) {
-    const base = <usize>c * <usize>dist * size;
-    for (let i0 = 0; i0 < width; i0 += C) {
-      const w = min(C, width - i0);
-      const wp = (w + L - 1) / L * L; // padded with zero sequences so every stage runs whole vectors
-      for (let j = 0; j < n; j++) {
-        const src = base + (<usize>j * <usize>inner + <usize>i0) * size;
-        const dst = <usize>(j * wp) * size;
-        copyPad<T>(ar + dst, re + src, w, wp);
-        copyPad<T>(ai + dst, im + src, w, wp);
-      }
-      const inY = stockham<T>(ar, ai, br, bi, n, wp, tw, twStride);
-      const sr = inY ? br : ar, si = inY ? bi : ai;
-      for (let j = 0; j < n; j++) {
-        const dst = base + (<usize>j * <usize>inner + <usize>i0) * size;
-        const src = <usize>(j * wp) * size;
-        copyPad<T>(re + dst, sr + src, w, w);
-        copyPad<T>(im + dst, si + src, w, w);
-      }
-    }
-  }
-}
-
 /**
- * fftCols, then the product with the spectrum (br, bi)·scale at the same places (cmul's arithmetic), then the
- * inverse (the transform of the planes swapped, stored swapped back), one batch of columns at a time while it is in
- * cache: the values of fftCols, cmul over each row's width and fftCols on (im, re), in one pass over the planes
- * instead of three.
+ * The column transforms (fft_cols), and with `mul` (fft_cols_mul) after each batch's transforms the product with the
+ * spectrum (br, bi)·scale at the same places (cmul's arithmetic) and the inverse (the transform of the planes
+ * swapped, stored swapped back), one batch of columns at a time while it is in cache: the values of fftCols, cmul over
+ * each row's width and fftCols on (im, re), in one pass over the planes instead of three. Not inlined: one body per
+ * type serves both exports.
  */
-// @ts-ignore: decorator
-@inline function fftColsMul<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
-  twStride: i32, br: usize, bi: usize, scale: T): void {
+function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
+  twStride: i32, mul: bool, br: usize, bi: usize, scale: T): void {
   const size = <usize>sizeof<T>();
   const C = n >= 512 ? 16 : 32; // as fftCols
   const plane = <usize>n * C * size;
@@ -439,6 +409,15 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
       }
       const inY = stockham<T>(ar, ai, xr, xi, n, wp, tw, twStride);
       const sr = inY ? xr : ar, si = inY ? xi : ai, ur = inY ? ar : xr, ui = inY ? ai : xi;
+      if (!mul) {
+        for (let j = 0; j < n; j++) {
+          const dst = base + (<usize>j * <usize>inner + <usize>i0) * size;
+          const src = <usize>(j * wp) * size;
+          copyPad<T>(re + dst, sr + src, w, w);
+          copyPad<T>(im + dst, si + src, w, w);
+        }
+        continue;
+      }
       for (let j = 0; j < n; j++) {
         const at = <usize>(j * wp) * size;
         const b = base + (<usize>j * <usize>inner + <usize>i0) * size;
@@ -481,18 +460,18 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
 }
 
 export function fft_cols_f32(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
-  fftCols<f32>(re, im, n, inner, width, count, dist, work, tw, twStride);
+  fftCols<f32>(re, im, n, inner, width, count, dist, work, tw, twStride, false, 0, 0, 0);
 }
 export function fft_cols_f64(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize, twStride: i32): void {
-  fftCols<f64>(re, im, n, inner, width, count, dist, work, tw, twStride);
+  fftCols<f64>(re, im, n, inner, width, count, dist, work, tw, twStride, false, 0, 0, 0);
 }
 export function fft_cols_mul_f32(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
   twStride: i32, br: usize, bi: usize, scale: f64): void {
-  fftColsMul<f32>(re, im, n, inner, width, count, dist, work, tw, twStride, br, bi, <f32>scale);
+  fftCols<f32>(re, im, n, inner, width, count, dist, work, tw, twStride, true, br, bi, <f32>scale);
 }
 export function fft_cols_mul_f64(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
   twStride: i32, br: usize, bi: usize, scale: f64): void {
-  fftColsMul<f64>(re, im, n, inner, width, count, dist, work, tw, twStride, br, bi, scale);
+  fftCols<f64>(re, im, n, inner, width, count, dist, work, tw, twStride, true, br, bi, scale);
 }
 export function cmul_f32(ar: usize, ai: usize, br: usize, bi: usize, n: i32, scale: f64): void {
   cmul<f32>(ar, ai, br, bi, n, <f32>scale);
