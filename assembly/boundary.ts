@@ -31,6 +31,33 @@ export const WRAP: i32 = 4;
   return m < n ? m : p - m;
 }
 
+/**
+ * dst[0 … bytes) = src[0 … bytes) (bytes a multiple of T's size): short rows in vectors and elements, exactly (a
+ * memory.copy call costs more than a row of a 7 × 7 map), long ones by memory.copy.
+ */
+// @ts-ignore: decorator
+@inline function copyRow<T>(dst: usize, src: usize, bytes: usize): void {
+  if (!ASC_FEATURE_SIMD || bytes > 128) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, load<T>(src + i));
+}
+
+/** dst[0 … bytes) = 0, short rows as copyRow. */
+// @ts-ignore: decorator
+@inline function zeroRow<T>(dst: usize, bytes: usize): void {
+  if (!ASC_FEATURE_SIMD || bytes > 128) {
+    memory.fill(dst, 0, bytes);
+    return;
+  }
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, i64x2.splat(0));
+  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, <T>0);
+}
+
 /** Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. */
 // @ts-ignore: decorator
 @inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
@@ -43,7 +70,7 @@ export const WRAP: i32 = 4;
     for (let y = 0; y < h; y++) {
       const dr = d + <usize>(y + pbH) * row;
       const sr = s + <usize>(y * w) * size;
-      memory.copy(dr + <usize>pbW * size, sr, <usize>w * size);
+      copyRow<T>(dr + <usize>pbW * size, sr, <usize>w * size);
       for (let x = 0; x < pbW; x++) store<T>(dr + <usize>x * size, mode == CONSTANT ? <T>0 : load<T>(sr + <usize>sourceIndex(x - pbW, w, mode) * size));
       for (let x = pbW + w; x < pw; x++) store<T>(dr + <usize>x * size, mode == CONSTANT ? <T>0 : load<T>(sr + <usize>sourceIndex(x - pbW, w, mode) * size));
     }
@@ -51,8 +78,8 @@ export const WRAP: i32 = 4;
     for (let y = 0; y < ph; y++) {
       if (y >= pbH && y < pbH + h) continue;
       const dr = d + <usize>y * row;
-      if (mode == CONSTANT) memory.fill(dr, 0, row);
-      else memory.copy(dr, d + <usize>(sourceIndex(y - pbH, h, mode) + pbH) * row, row);
+      if (mode == CONSTANT) zeroRow<T>(dr, row);
+      else copyRow<T>(dr, d + <usize>(sourceIndex(y - pbH, h, mode) + pbH) * row, row);
     }
   }
 }
