@@ -48,18 +48,6 @@ export const WRAP: i32 = 4;
   for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, load<T>(src + i));
 }
 
-/** dst[0 … bytes) = 0, short rows as copyRow. */
-// @ts-ignore: decorator
-@inline function zeroRow<T>(dst: usize, bytes: usize): void {
-  if (!ASC_FEATURE_SIMD || bytes > 128) {
-    memory.fill(dst, 0, bytes);
-    return;
-  }
-  let i: usize = 0;
-  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, i64x2.splat(0));
-  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, <T>0);
-}
-
 /** Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. */
 // @ts-ignore: decorator
 @inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
@@ -103,7 +91,7 @@ export const WRAP: i32 = 4;
     for (let y = 0; y < ph; y++) {
       if (y >= pbH && y < pbH + h) continue;
       const dr = d + <usize>y * row;
-      if (mode == CONSTANT) zeroRow<T>(dr, row);
+      if (mode == CONSTANT) memory.fill(dr, 0, row);
       else copyRow<T>(dr, d + <usize>(sourceIndex(y - pbH, h, mode) + pbH) * row, row);
     }
   }

@@ -392,7 +392,7 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
 function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
   twStride: i32, mul: bool, br: usize, bi: usize, scale: T): void {
   const size = <usize>sizeof<T>();
-  const C = n >= 512 ? 16 : 32; // as fftCols
+  const C = n >= 512 ? 16 : 32; // at most FFT_CHUNK (src/kernels/fft.ts), which sizes the scratch
   const plane = <usize>n * C * size;
   const ar = work, ai = work + plane, xr = work + 2 * plane, xi = work + 3 * plane;
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
@@ -408,28 +408,27 @@ function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count:
         copyPad<T>(ai + dst, im + src, w, wp);
       }
       const inY = stockham<T>(ar, ai, xr, xi, n, wp, tw, twStride);
-      const sr = inY ? xr : ar, si = inY ? xi : ai, ur = inY ? ar : xr, ui = inY ? ai : xi;
-      if (!mul) {
+      // The batch's result planes (fr, fi), copied back below.
+      let fr = inY ? xr : ar, fi = inY ? xi : ai;
+      if (mul) {
         for (let j = 0; j < n; j++) {
-          const dst = base + (<usize>j * <usize>inner + <usize>i0) * size;
-          const src = <usize>(j * wp) * size;
-          copyPad<T>(re + dst, sr + src, w, w);
-          copyPad<T>(im + dst, si + src, w, w);
+          const at = <usize>(j * wp) * size;
+          const b = base + (<usize>j * <usize>inner + <usize>i0) * size;
+          cmul<T>(fr + at, fi + at, br + b, bi + b, w, scale);
         }
-        continue;
+        // The inverse: the transform of (fi, fr) into the other pair; its im plane is the result's re and vice versa.
+        const ur = inY ? ar : xr, ui = inY ? ai : xi;
+        const inY2 = stockham<T>(fi, fr, ui, ur, n, wp, tw, twStride);
+        if (inY2) {
+          fr = ur;
+          fi = ui;
+        }
       }
-      for (let j = 0; j < n; j++) {
-        const at = <usize>(j * wp) * size;
-        const b = base + (<usize>j * <usize>inner + <usize>i0) * size;
-        cmul<T>(sr + at, si + at, br + b, bi + b, w, scale);
-      }
-      const inY2 = stockham<T>(si, sr, ui, ur, n, wp, tw, twStride);
-      const rr = inY2 ? ui : si, ri = inY2 ? ur : sr;
       for (let j = 0; j < n; j++) {
         const dst = base + (<usize>j * <usize>inner + <usize>i0) * size;
         const src = <usize>(j * wp) * size;
-        copyPad<T>(im + dst, rr + src, w, w);
-        copyPad<T>(re + dst, ri + src, w, w);
+        copyPad<T>(re + dst, fr + src, w, w);
+        copyPad<T>(im + dst, fi + src, w, w);
       }
     }
   }

@@ -1,6 +1,8 @@
 // The planes path (kernels `padPlanes`, `dwPlanes`): channels-first depthwise convolution at unit stride and dilation
-// (ranks 1 and 2), and 3×3 at stride 2 (rank 2: MobileNet's downsampling layers, which went through two transposes). Each channel's padded plane is correlated with its own kernel by the 2-D correlation kernel of
-// scipy.signal, starting from the bias. No layout change at all, which is what channels-first depthwise layers need.
+// (ranks 1 and 2), and 3×3 at stride 2 (rank 2: MobileNet's downsampling layers, which went through two transposes).
+// Each channel's padded plane is correlated with its own kernel by the 2-D correlation kernel of
+// scipy.signal (at stride 2, by a stride-2 plane kernel), starting from the bias. No layout change at all, which is
+// what channels-first depthwise layers need.
 // One kernel call per band of planes (PLANES_BAND outputs), not one per channel.
 import { uninitialized, type Float } from '../../arrays';
 import { EXTENSION_CODE, TORCH_PADDING } from '../../boundary';
@@ -15,6 +17,11 @@ import { stepsAside, type ForwardBase, type ForwardRequest } from './stage';
  * float32): it was one call, one fill and one copy per plane, which cost more than the arithmetic on 7 × 7 maps.
  */
 const PLANES_BAND = 16384;
+
+/** dwPlanes' scratch for one plane computed wide: oh rows of ow rounded up to 4 (the float32 lanes; float64 uses less). */
+function wideSize(oh: number, ow: number): number {
+  return oh * Math.ceil(ow / 4) * 4;
+}
 
 export interface PlanesPlan extends ForwardBase {
   readonly path: 'planes';
@@ -48,8 +55,7 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
       h: req.prepared ? preparedScratch(conv, dtype, 'planes', req.bias, backend) : C * taps,
       out: bandPlanes * n,
       braw: req.bias ? C : 0,
-      // dwPlanes' wide rows (ow rounded up to 4), one plane per thread.
-      tmp: threads * oh * Math.ceil(ow / 4) * 4,
+      tmp: threads * wideSize(oh, ow),
     }),
   });
 }
@@ -66,7 +72,7 @@ export function runPlanes(p: PlanesPlan, x: Float, w: Float, bias: Float | numbe
     const { mem, k } = ws;
     const { xin, xpad, out, braw, tmp } = at;
     const stride = p.g3.stride[1];
-    const tmpSize = oh * Math.ceil(ow / 4) * 4;
+    const tmpSize = wideSize(oh, ow);
     mem.set(x, xin);
     k.padPlanes(mem, xin, N * C, H, W, xpad, Ph, Pw, p.g3.padBefore[1], p.g3.padBefore[2], EXTENSION_CODE[TORCH_PADDING[p.conv.paddingMode]]);
     const h = pre ? prepackedAt(mem, pre, at.h) : at.h;
