@@ -212,6 +212,15 @@ function irfftRowsBatched<T>(re: usize, im: usize, specStride: i32, rows: i32, o
   const plane = <usize>m * size;
   const ar = work, ai = work + plane, br = work + 2 * plane, bi = work + 3 * plane;
   const half = <T>0.5;
+  if (xLen == 0) {
+    // Rows of no sample (padding): their spectra are zeros, written without a transform.
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * <usize>specStride * size;
+      memory.fill(re + o, 0, <usize>(m + 1) * size);
+      memory.fill(im + o, 0, <usize>(m + 1) * size);
+    }
+    return;
+  }
   let r0 = 0;
   if (ASC_FEATURE_SIMD) r0 = rfftRowsBatched<T>(x, xLen, xStride, rows, re, im, specStride, work, tw, m);
   for (let r = r0; r < rows; r++) {

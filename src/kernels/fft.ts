@@ -184,6 +184,14 @@ function fftCols(mem: Float, re: number, im: number, n: number, inner: number, w
 function rfftRows(mem: Float, x: number, xLen: number, xStride: number, rows: number, re: number, im: number,
   specStride: number, work: number, tw: number, m: number): void {
   const ar = work, ai = work + m, br = work + 2 * m, bi = work + 3 * m;
+  if (xLen === 0) {
+    // Rows of no sample (padding): their spectra are zeros, written without a transform.
+    for (let r = 0; r < rows; r++) {
+      mem.fill(0, re + r * specStride, re + r * specStride + m + 1);
+      mem.fill(0, im + r * specStride, im + r * specStride + m + 1);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const xo = x + r * xStride;
     for (let j = 0; j < m; j++) {
