@@ -392,8 +392,10 @@ export function stockham<T>(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, 
 function fftCols<T>(re: usize, im: usize, n: i32, inner: i32, width: i32, count: i32, dist: i32, work: usize, tw: usize,
   twStride: i32, mul: bool, br: usize, bi: usize, scale: T): void {
   const size = <usize>sizeof<T>();
-  const C = n >= 512 ? 16 : 32; // at most FFT_CHUNK (src/kernels/fft.ts), which sizes the scratch
-  const plane = <usize>n * C * size;
+  const C = n >= 512 ? 16 : 32; // at most FFT_CHUNK (src/kernels/fft.ts colWork, which sizes the scratch)
+  // Planes a whole number of pages apart put the same rows of all four in the same cache sets (a radix-4 pass reads
+  // and writes 16 streams): each plane is skewed by 17 cache lines (PLANE_SKEW of src/kernels/fft.ts).
+  const plane = <usize>n * C * size + 1088;
   const ar = work, ai = work + plane, xr = work + 2 * plane, xi = work + 3 * plane;
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
   for (let c = 0; c < count; c++) {

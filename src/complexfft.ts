@@ -13,7 +13,7 @@
 import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import type { CPair } from './complex';
 import { nextFastLen } from './fft';
-import { FFT_CHUNK } from './kernels/fft';
+import { colWork } from './kernels/fft';
 import { NONFINITE, scanNonFinite, stagedNonFinite, type NonFiniteRule } from './nonfinite';
 import { withWorkspace, type Backend } from './workspace';
 
@@ -146,10 +146,9 @@ export function runComplexFft(op: string, backend: Backend, P: ComplexFftProblem
   const { f, dims, fourStep, S } = complexFftGeometry(s1, s2, axes);
   const B2 = batch.map((a) => s2[a]);
   const nb2 = product(B2);
-  const C = FFT_CHUNK;
   const maxDim = Math.max(...dims);
   const tws = dims.map((n) => twiddles(n, P.dtype));
-  const sizes = [S, S, S, S, 2 * S * nb2, 4 * maxDim * C, ...tws.map((t) => t.length), fourStep ? 2 * S : 0];
+  const sizes = [S, S, S, S, 2 * S * nb2, colWork(maxDim), ...tws.map((t) => t.length), fourStep ? 2 * S : 0];
   // Dims of the layout after each forward transform: the last moves to the front (see the top of the file).
   const Dn = dims.length;
   const rot = (D: number[]) => (fourStep ? D : [D[Dn - 1], ...D.slice(0, Dn - 1)]);

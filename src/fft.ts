@@ -7,7 +7,7 @@
 // The last transformed axis is real (half-length complex FFT + split), the others complex; see src/kernels/fft.ts.
 import { ctorOf, product, stridesOf, uninitialized, type DType, type Float } from './arrays';
 import { runDirect, type DirectPlan } from './direct';
-import { FFT_CHUNK, rowWork } from './kernels/fft';
+import { colWork, rowWork } from './kernels/fft';
 import { NONFINITE, stagedNonFinite, type NonFiniteRule } from './nonfinite';
 import type { BackendOption } from './plan';
 import { chunking } from './threads';
@@ -257,8 +257,7 @@ function fftOn(op: string, backend: Backend, P: FftProblem): Float | undefined {
   const outStrides = stridesOf(outP);
   const nOut = product(outP);
   const nb2 = product(B2);
-  const C = FFT_CHUNK;
-  const workSize = Math.max(rowWork(m), ...f.slice(0, T - 1).map((n) => 4 * n * C));
+  const workSize = Math.max(rowWork(m), ...f.slice(0, T - 1).map((n) => colWork(n)));
   const twSize = f.map((n) => 2 * n);
   const tiled = geo.some((g) => g.tiles > 1);
   // 1-D blocks are batched as rows of one kernel call, G at a time (their spectra stay in cache).

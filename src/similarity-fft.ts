@@ -7,7 +7,7 @@
 // (L0 − h + 1) × (L1 − w + 1) outputs, blocks step by that much, and a fast length like 1024 needs no padding at all
 // (1024² at 64² or 128²: one 1024² transform instead of one of 1125 × 1152, 1.9× fewer butterflies by Σ F·log F).
 import { nextFastLen, realFastLen, twiddleTable } from './fft';
-import { FFT_CHUNK, rowWork } from './kernels/fft';
+import { colWork, rowWork } from './kernels/fft';
 import { chunking } from './threads';
 import type { Workspace } from './workspace';
 
@@ -64,7 +64,7 @@ export function validFftPlan(H: number, W: number, h: number, w: number, maxLen 
   const { L0, L1 } = best!;
   const m = L1 / 2;
   const S = L0 * (m + 1);
-  const scratch = Math.max(rowWork(m), 4 * L0 * FFT_CHUNK);
+  const scratch = Math.max(rowWork(m), colWork(L0));
   const tiles0 = Math.ceil(oh / (L0 - h + 1));
   const tiles1 = Math.ceil(ow / (L1 - w + 1));
   const work = Math.round(5 * tiles0 * tiles1 * L0 * L1 * Math.log2(Math.max(2, L0 * L1)));
@@ -89,7 +89,7 @@ export function correlateValidFft(ws: Workspace, plan: ValidFftPlan, x: number, 
   const R = m + 1; // spectrum row stride
   const oh = H - h + 1;
   const ow = W - w + 1;
-  const scratch = Math.max(rowWork(m), 4 * L0 * FFT_CHUNK);
+  const scratch = Math.max(rowWork(m), colWork(L0));
   const dtype = mem instanceof Float32Array ? 'float32' : 'float64';
   mem.set(twiddleTable(L0, dtype), tw0);
   mem.set(twiddleTable(L1, dtype), tw1);

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseConvMethod, convolve, correlate, fftconvolve, oaconvolve, type NDArray } from '../src/index';
 import { nextFastLen, oaFftLen } from '../src/fft';
-import { FFT_CHUNK, rowWork } from '../src/kernels/fft';
+import { colWork, FFT_CHUNK, rowWork } from '../src/kernels/fft';
 import { loadedModule } from '../src/wasm';
 import { withWorkspace } from '../src/workspace';
 import fftFx from './fixtures/fft.json';
@@ -49,7 +49,7 @@ describe.each(backendCases())('FFT kernels on %s', (be) => {
           const re = randomArray(n * inner * count, n * 7 + inner, 'float64');
           const im = randomArray(n * inner * count, n * 11 + inner, 'float64');
           const tw = twiddles(n);
-          const got = withWorkspace('test', undefined, dtype, [re.length, im.length, 4 * n * FFT_CHUNK, 2 * n], (ws) => {
+          const got = withWorkspace('test', undefined, dtype, [re.length, im.length, colWork(n), 2 * n], (ws) => {
             const [r, i, w, t] = ws.off;
             ws.mem.set(re, r);
             ws.mem.set(im, i);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Float } from '../src/arrays';
 import { jsKernels, type Kernels } from '../src/kernels';
-import { FFT_CHUNK, rowWork } from '../src/kernels/fft';
+import { colWork, rowWork } from '../src/kernels/fft';
 import { panelWidth } from '../src/kernels/gemm';
 import { windowSumsScratch } from '../src/kernels/similarity';
 import { EXTRA_BYTES, KERNELS, bindWasm, exportName, exportStem, extraElements, wasmArity, type DTypeSuffix, type KernelDecl } from '../src/kernels/table';
@@ -175,7 +175,7 @@ const CASES: Record<keyof Kernels, Maker> = {
     const dist = n * inner + v;
     const ext = (count - 1) * dist + n * inner;
     return {
-      sizes: { re: ext, im: ext, work: 4 * n * FFT_CHUNK, tw: 2 * n },
+      sizes: { re: ext, im: ext, work: colWork(n), tw: 2 * n },
       // The last variant transforms the first inner − 2 sequences of each block only (a thread's share).
       args: { n, inner, width: v === 2 ? inner - 2 : inner, count, dist, twStride: 1 },
       init: (mem, at) => twiddles(mem, at.tw, n),
@@ -207,7 +207,7 @@ const CASES: Record<keyof Kernels, Maker> = {
     const dist = n * inner + v;
     const ext = (count - 1) * dist + n * inner;
     return {
-      sizes: { re: ext, im: ext, work: 4 * n * FFT_CHUNK, tw: 2 * n, br: ext, bi: ext },
+      sizes: { re: ext, im: ext, work: colWork(n), tw: 2 * n, br: ext, bi: ext },
       args: { n, inner, width: v === 2 ? inner - 2 : inner, count, dist, twStride: 1, scale: 0.25 },
       init: (mem, at) => twiddles(mem, at.tw, n),
     };

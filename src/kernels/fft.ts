@@ -43,6 +43,14 @@ export interface Family {
 /** Columns gathered per pass of fftCols: the batch stays in cache, and a multiple of every SIMD width. */
 export const FFT_CHUNK = 32;
 
+/** Bytes each of fftCols's four scratch planes is skewed by in wasm: 17 cache lines, so planes are not pages apart. */
+const PLANE_SKEW = 1088;
+
+/** Scratch elements of fftCols for columns of length n: 4 planes of n·FFT_CHUNK, each skewed (counted as float32). */
+export function colWork(n: number): number {
+  return 4 * (n * FFT_CHUNK + PLANE_SKEW / 4);
+}
+
 /** Scratch elements of rfftRows/irfftRows for half-length m: 4 planes of m + 4 entries for up to 4 rows at once. */
 export function rowWork(m: number): number {
   return 16 * (m + 4);
