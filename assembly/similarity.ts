@@ -352,7 +352,9 @@ function scoreOne<T>(cv: f64, s: f64, q: f64, mode: i32, K: f64, invK: f64, m0: 
 }
 
 // num, d2 (≥ 0) and e2 of two windows (see scoreRow and scoreOne), as f64x2; three pure functions that Binaryen
-// inlines (a returned array would allocate).
+// inlines (a returned array would allocate). Q ≥ 0 (or NaN), so the guard leaves d2 > 0, 0 or NaN: scoreOne's
+// max(d2, 0) is implied (f64x2.min/max, with their NaN rules, cost several instructions each; so does the
+// min in OpenCV's test d2 ≤ min(0.5, 10·FLT_EPSILON·E), taken here as two comparisons).
 // @ts-ignore: decorator
 @inline function num2(cv: v128, s: v128, q: v128, mode: i32, m0v: v128, usq: v128): v128 {
   if (mode >= 4) return f64x2.sub(cv, f64x2.mul(s, m0v));
@@ -377,7 +379,7 @@ function scoreOne<T>(cv: f64, s: f64, q: f64, mode: i32, K: f64, invK: f64, m0: 
   } else if (mode == 1) {
     d2 = e2of(s, q, mode, Kg2v, g2, guard);
   }
-  return f64x2.max(d2, f64x2.splat(0));
+  return d2;
 }
 
 /**
@@ -437,8 +439,8 @@ function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32
           ea = e2of(sa, qa, mode, Kg2v, g2, guard);
           eb = e2of(sb, qb, mode, Kg2v, g2, guard);
         }
-        const smallA = f64x2.le(d2a, f64x2.min(half, f64x2.mul(fe10, ea)));
-        const smallB = f64x2.le(d2b, f64x2.min(half, f64x2.mul(fe10, eb)));
+        const smallA = v128.and(f64x2.le(d2a, half), f64x2.le(d2a, f64x2.mul(fe10, ea)));
+        const smallB = v128.and(f64x2.le(d2b, half), f64x2.le(d2b, f64x2.mul(fe10, eb)));
         const small = i32x4.shuffle(smallA, smallB, 0, 2, 4, 6);
         const num = i64x2.shuffle(f32x4.demote_f64x2_zero(num2(ca, sa, qa, mode, m0v, usq)), f32x4.demote_f64x2_zero(num2(cb, sb, qb, mode, m0v, usq)), 0, 2);
         const t = v128.andnot(f32x4.mul(f32x4.sqrt(d2), tn4), small);
@@ -466,7 +468,7 @@ function scoreRow<T>(c: usize, S: usize, Q: usize, n: i32, out: usize, mode: i32
           const den = f64x2.sqrt(f64x2.mul(d2, tnv));
           r = v128.and(f64x2.div(num, den), f64x2.gt(den, epsv));
         } else if (normed) {
-          const small = f64x2.le(d2, f64x2.min(half, f64x2.mul(fe10, e2of(sv, qv, mode, Kg2v, g2, guard))));
+          const small = v128.and(f64x2.le(d2, half), f64x2.le(d2, f64x2.mul(fe10, e2of(sv, qv, mode, Kg2v, g2, guard))));
           const t = v128.andnot(f64x2.mul(f64x2.sqrt(d2), tnv), small);
           const an = f64x2.abs(num);
           const sgn = v128.bitselect(one, mone, f64x2.gt(num, zero));
