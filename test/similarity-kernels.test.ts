@@ -209,6 +209,45 @@ describe.each(backendCases())('similarity kernels on %s', (be) => {
       }
     });
 
+    it(`scoreRow ${d}: bright windows of small variance, four alike (whole vectors): OpenCV's 0.5 bound and the variance guard`, () => {
+      // ccoeff-normed, four windows of a kind in a row so that the SIMD finish takes them together:
+      //   kind 0: Q = 1e7, variance 1: above 0.5 but under 10·FLT_EPSILON·E, so 0.5 decides (t = √1·tn, not 0);
+      //   kind 1: Q = 1e16, variance 4: under K·DBL_EPSILON·Q, so the guard zeroes it (score 0, not c/t);
+      //   kind 2: an ordinary window.
+      const n = 27;
+      const K = 9;
+      const tn = 3;
+      for (const g of [0, 0.5]) {
+        const S: number[] = [];
+        const Q: number[] = [];
+        const c: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const kind = Math.floor(i / 4) % 3;
+          const [q, v] = [[1e7, 1], [1e16, 4], [50, 2]][kind];
+          const s = Math.sqrt(K * (q - v)) * (i % 2 ? -1 : 1);
+          S.push(s);
+          Q.push(q);
+          c.push(round(d, (0.2 + 0.1 * (i % 4)) * Math.sqrt(v) * tn));
+        }
+        const { got, twin } = both(d, [n, f64n(d, n), f64n(d, n), n], (k, mem, [co, so, qo, oo]) => {
+          mem.set(c, co);
+          write64(mem, so, S);
+          write64(mem, qo, Q);
+          k.scoreRow(mem, co, so, qo, n, oo, 5, K, 0, g, K * g * g, tn, 0, 0);
+          return Array.from(mem.subarray(oo, oo + n));
+        });
+        expect(got, `kernel vs twin g=${g}`).toEqual(twin);
+        const e = d === 'float32' ? 2 ** -24 : 2 ** -53;
+        for (let i = 0; i < n; i++) {
+          const want = naiveScore(5, c[i], S[i], Q[i], K, 0, g, K * g * g, tn, 0, 0);
+          expect(want === 0, `the case [${i}] is what it says`).toBe(Math.floor(i / 4) % 3 === 1);
+          const v = q0(Q[i] - (S[i] * S[i]) / K);
+          const tol = Math.abs(want) * (4 * e + (4 * 2 ** -53 * (Q[i] + (S[i] * S[i]) / K)) / v);
+          expect(Math.abs(got[i] - want), `g=${g} [${i}] got ${got[i]}, want ${want}`).toBeLessThanOrEqual(tol);
+        }
+      }
+    });
+
     it(`scoreRow ${d}: windows of every scale (the float32 finish's range limits), equal to the twin and the formulas`, () => {
       const n = 37;
       for (const mode of [1, 3, 5]) {
