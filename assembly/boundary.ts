@@ -48,9 +48,12 @@ export const WRAP: i32 = 4;
   for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, load<T>(src + i));
 }
 
-/** Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. */
-// @ts-ignore: decorator
-@inline function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
+/**
+ * Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. Not
+ * inlined: pad_planes and dw_planes (which pads large planes one at a time, just before it reads them) share one body
+ * per type.
+ */
+export function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   const size = <usize>sizeof<T>();
   const row = <usize>pw * size;
   if (ASC_FEATURE_SIMD && mode == CONSTANT && w >= lanes<T>() && <usize>w * size <= 128) {

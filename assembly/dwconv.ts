@@ -4,6 +4,7 @@
 // 4 neighbouring output pixels, so a multiply-add costs 1.25 loads instead of 2 (3×3 at unit stride: 0.75, as the
 // 4 outputs share their input columns). w is packed [bias C][taps × C]; padding is already in xpad [dp, hp, wp, C].
 // Channel counts that are not a multiple of the lanes end in scalars.
+import { padPlanes } from './boundary';
 import { corr2d_f32, corr2d_f64 } from './corr2d';
 import { lanes, madd } from './simd';
 
@@ -261,20 +262,23 @@ export function dwconv_f64(
 
 /**
  * Channels-first depthwise at unit stride and dilation, P planes in one call (issue 16: one JS-to-wasm call per
- * channel cost more than the arithmetic on 7 × 7 maps): plane p (channel c = (c0 + p) mod C) of the padded input x
- * (planes `plane` elements apart, rows xStride apart) correlated with its kernel h + c·kh·kw (valid, corr2d.ts),
- * starting from bias[c] (or 0), into out + p·oh·ow. Each plane is exactly what corr2d computes from an output
- * filled with the bias and accumulate = 1.
+ * channel cost more than the arithmetic on 7 × 7 maps): plane p (channel c = (c0 + p) mod C) of the padded input
+ * ([ph, pw] planes) correlated with its kernel h + c·kh·kw (valid, corr2d.ts), starting from bias[c] (or 0), into
+ * out + p·oh·ow. Each plane is exactly what corr2d computes from an output filled with the bias and accumulate = 1.
+ * mode < 0: x holds the padded planes. mode ≥ 0 (an extension code, as padPlanes): x holds the [H, W] planes, and each
+ * is padded into `pad` (pbH rows above, pbW columns left) just before it is read: on large planes (112² maps and up)
+ * that beat padding every plane first in a pass of its own, on small ones it lost (src/nn/paths/planes.ts).
  * Rows whose width is not a multiple of the lanes (7 and 14 in MobileNetV2) are computed wide, in whole vectors, into
  * tmp (oh rows of ow rounded up to the lanes), then copied out without their extra columns: each output is still
  * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
- * did). The extra columns read past a row's end, into the next row, and past the last plane by fewer than the lanes.
+ * did). The extra columns read past a row's end, into the next row, and past the last (padded) plane by fewer than the
+ * lanes.
  * stride 2 (3×3 kernels only): plane3x3s2, wide in the same way, reading up to 2·(lanes − 1) samples past a row.
  */
 // @ts-ignore: decorator
 @inline function dwPlanes<T>(
-  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
+  x: usize, P: i32, C: i32, c0: i32, H: i32, W: i32, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32, h: usize, kh: i32,
+  kw: i32, bias: usize, hasBias: i32, out: usize, oh: i32, ow: i32, tmp: usize, pad: usize, stride: i32,
 ): void {
   const size = <usize>sizeof<T>();
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
@@ -295,7 +299,13 @@ export function dwconv_f64(
       for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
     }
     for (; i < end; i += size) store<T>(dst + i, b);
-    const xp = x + <usize>p * <usize>plane * size;
+    let xp = x + <usize>p * <usize>(ph * pw) * size;
+    if (mode >= 0) {
+      // A large plane, padded into `pad` just before it is read.
+      xp = pad;
+      padPlanes<T>(x + <usize>p * <usize>(H * W) * size, 1, H, W, pad, ph, pw, pbH, pbW, mode);
+    }
+    const xStride = pw;
     const hp = h + <usize>(c * kh * kw) * size;
     const cols = wide ? owR : ow;
     if (stride != 1) {
@@ -322,15 +332,15 @@ export function dwconv_f64(
 }
 
 export function dw_planes_f32(
-  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
+  x: usize, P: i32, C: i32, c0: i32, H: i32, W: i32, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32, h: usize, kh: i32,
+  kw: i32, bias: usize, hasBias: i32, out: usize, oh: i32, ow: i32, tmp: usize, pad: usize, stride: i32,
 ): void {
-  dwPlanes<f32>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp, stride);
+  dwPlanes<f32>(x, P, C, c0, H, W, ph, pw, pbH, pbW, mode, h, kh, kw, bias, hasBias, out, oh, ow, tmp, pad, stride);
 }
 
 export function dw_planes_f64(
-  x: usize, P: i32, C: i32, c0: i32, plane: i32, xStride: i32, h: usize, kh: i32, kw: i32, bias: usize, hasBias: i32,
-  out: usize, oh: i32, ow: i32, tmp: usize, stride: i32,
+  x: usize, P: i32, C: i32, c0: i32, H: i32, W: i32, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32, h: usize, kh: i32,
+  kw: i32, bias: usize, hasBias: i32, out: usize, oh: i32, ow: i32, tmp: usize, pad: usize, stride: i32,
 ): void {
-  dwPlanes<f64>(x, P, C, c0, plane, xStride, h, kh, kw, bias, hasBias, out, oh, ow, tmp, stride);
+  dwPlanes<f64>(x, P, C, c0, H, W, ph, pw, pbH, pbW, mode, h, kh, kw, bias, hasBias, out, oh, ow, tmp, pad, stride);
 }

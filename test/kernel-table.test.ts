@@ -162,12 +162,15 @@ const CASES: Record<keyof Kernels, Maker> = {
   },
   dwPlanes: (_b, _nr, v) => {
     // v = 1: stride 2 (3×3 only), an odd width whose last vector reads past its row.
+    // Padded planes [ph, pw]. v = 0, 1: x holds them (mode −1); v = 2: x holds [H, W] planes that dwPlanes pads one
+    // by one (reflected, pbH = 1 row above, pbW = 2 columns left).
     const [P, C, c0, oh, ow, kh, kw, stride] = [[1, 1, 0, 1, 1, 1, 1, 1], [3, 2, 1, 4, 7, 3, 3, 2], [5, 3, 2, 5, 13, 3, 5, 1]][v];
-    const xStride = (ow - 1) * stride + kw + v;
-    const plane = ((oh - 1) * stride + kh) * xStride;
+    const pw = (ow - 1) * stride + kw + v;
+    const ph = (oh - 1) * stride + kh;
+    const [H, W, pbH, pbW, mode] = v === 2 ? [ph - 2, pw - 3, 1, 2, 2] : [ph, pw, 0, 0, -1];
     return {
-      sizes: { x: P * plane, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4 },
-      args: { P, C, c0, plane, xStride, kh, kw, hasBias: v % 2, oh, ow, stride },
+      sizes: { x: P * H * W, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4, pad: v === 2 ? ph * pw : 1 },
+      args: { P, C, c0, H, W, ph, pw, pbH, pbW, mode, kh, kw, hasBias: v % 2, oh, ow, stride },
     };
   },
   fftCols: (_b, _nr, v) => {

@@ -394,6 +394,23 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     });
   }
 
+  it('planes: planes past 32 KiB padded, which dwPlanes pads one by one (every padding mode, stride 1 and 2, rank 1 and 2)', () => {
+    const cases: Case[] = [];
+    for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
+      for (const s of [1, 2]) {
+        cases.push({
+          rank: 2, N: 1, groups: 2, cinG: 1, coutG: 1, size: [96, 101], kernel: [3, 3], stride: [s, s], dilation: [1, 1],
+          padding: [1, 1], paddingMode, bias: s === 1, layout: 'channels-first', seed: s,
+        });
+      }
+      cases.push({
+        rank: 1, N: 2, groups: 3, cinG: 1, coutG: 1, size: [9001], kernel: [5], stride: [1], dilation: [1],
+        padding: [2], paddingMode, bias: true, layout: 'channels-first', seed: 3,
+      });
+    }
+    for (const c of cases) for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, 'planes', true);
+  });
+
   it('identity: flip: true equals correlation with the kernel reversed on every spatial axis', () => {
     fc.assert(
       fc.property(arbCase('im2col'), (c) => {

@@ -48,8 +48,9 @@ export interface Family {
   ): void;
   direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: number, ow: number, w: number, Cout: number, out: number, ldo: number, nr: number): void;
   dwPlanes(
-    mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-    bias: number, hasBias: number, out: number, oh: number, ow: number, tmp: number, stride: number,
+    mem: Float, x: number, P: number, C: number, c0: number, H: number, W: number, ph: number, pw: number, pbH: number,
+    pbW: number, mode: number, h: number, kh: number, kw: number, bias: number, hasBias: number, out: number, oh: number,
+    ow: number, tmp: number, pad: number, stride: number,
   ): void;
 }
 
@@ -258,18 +259,25 @@ function direct3(mem: Float, x: number, wp: number, sh: number, sw: number, oh: 
 }
 
 /**
- * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) correlated (valid, at `stride` on
- * both axes) with its kernel h + c·kh·kw, from bias[c] (or 0), into out + p·oh·ow (assembly/dwconv.ts; its scratch tmp
- * is unused here).
+ * P channels-first depthwise planes in one call: plane p (channel (c0 + p) mod C) of the padded input ([ph, pw]
+ * planes) correlated (valid, at `stride` on both axes) with its kernel h + c·kh·kw, from bias[c] (or 0), into
+ * out + p·oh·ow. mode < 0: x holds the padded planes; mode ≥ 0: x holds [H, W] planes, each padded into pad first
+ * (as padPlanes). assembly/dwconv.ts; its scratch tmp is unused here.
  */
 function dwPlanes(
-  mem: Float, x: number, P: number, C: number, c0: number, plane: number, xStride: number, h: number, kh: number, kw: number,
-  bias: number, hasBias: number, out: number, oh: number, ow: number, _tmp: number, stride: number,
+  mem: Float, x: number, P: number, C: number, c0: number, H: number, W: number, ph: number, pw: number, pbH: number,
+  pbW: number, mode: number, h: number, kh: number, kw: number, bias: number, hasBias: number, out: number, oh: number,
+  ow: number, _tmp: number, pad: number, stride: number,
 ): void {
   const n = oh * ow;
+  const xStride = pw;
   for (let p = 0, c = c0; p < P; p++, c = c + 1 === C ? 0 : c + 1) {
     const o = out + p * n;
-    const xp = x + p * plane;
+    let xp = x + p * ph * pw;
+    if (mode >= 0) {
+      padPlanes(mem, x + p * H * W, 1, H, W, pad, ph, pw, pbH, pbW, mode);
+      xp = pad;
+    }
     const hp = h + c * kh * kw;
     mem.fill(hasBias ? mem[bias + c] : 0, o, o + n);
     if (stride === 1) {

@@ -82,7 +82,7 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('direct3', 'x* wp sh sw oh ow w* Cout out*! ldo nr~'),
   // Rows of ow not a multiple of the lanes run wide into tmp (oh rows of ow rounded up to 4): past the last plane
   // they read fewer than the lanes at stride 1, 2·(lanes − 1) at stride 2 (3×3 only).
-  kernel('dwPlanes', 'x* P C c0 plane xStride h* kh kw bias* hasBias out*! oh ow tmp*! stride', { reads: { x: 24 } }),
+  kernel('dwPlanes', 'x* P C c0 H W ph pw pbH pbW mode h* kh kw bias* hasBias out*! oh ow tmp*! pad*! stride', { reads: { x: 24, pad: 24 } }),
   // fft: assembly/fft.ts
   kernel('fftCols', 're*! im*! n inner width count dist work*! tw* twStride'),
   kernel('rfftRows', 'x* xLen xStride rows re*! im*! specStride work*! tw* m'),
