@@ -22,7 +22,7 @@ export interface PointwisePlanesPlan extends ForwardBase {
   readonly K: number;
   readonly nOut: number;
   readonly threads: number;
-  readonly buffers: Readonly<{ xs: number; a: number; bp: number; out: number }>;
+  readonly buffers: Readonly<{ xs: number; a: number; bp: number; out: number; wraw: number }>;
 }
 
 export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePlanesPlan {
@@ -42,6 +42,8 @@ export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePla
         a: req.prepared ? preparedScratch(conv, dtype, 'pointwise', req.bias, backend) : conv.outChannels * K,
         bp: Math.ceil(HW / nr) * (nr + K * nr),
         out: nOut,
+        // The weights as given, which packWeights spreads into A's rows of K (with a bias only).
+        wraw: req.bias && !req.prepared ? conv.outChannels * conv.inPerGroup : 0,
       }),
     });
   }
@@ -93,7 +95,7 @@ function runPointwisePlanes(
     const { mem, k } = ws;
     const { xs, bp, out } = at;
     const a = pre ? prepackedAt(mem, pre, at.a) : at.a;
-    if (!pre) packWeights(mem, k, p.conv, p.dtype, 'pointwise', w, bias, 0, 0, a, false);
+    if (!pre) packWeights(mem, k, p.conv, p.dtype, 'pointwise', w, bias, at.wraw, 0, a, false);
     if (bias) mem.fill(1, xs + cinG * HW, xs + K * HW);
     if (p.stepsAside && k.nonFinite(mem, a, Cout * K)) return undefined;
     for (let n = 0; n < N; n++) {
