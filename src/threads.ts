@@ -28,7 +28,7 @@ export const DONE = 2;
  * Milliseconds a thread spins on a control word before it sleeps in Atomics.wait: the calling thread waiting for a
  * worker's share, a worker waiting for the next region (waking from Atomics.wait took 0.1–0.3 ms here).
  */
-export const SPIN_MS = Number(globalThis.process?.env?.SPIN ?? 2);
+export const SPIN_MS = 2;
 /** Milliseconds a worker may run one list before the call gives up on the pool (it then runs on one thread). */
 const STALL_MS = 120_000;
 
