@@ -192,15 +192,25 @@ export function dwconv_f64(
   return i64x2.shuffle(a, b, 1, 2);
 }
 
+/** v with lane 0 set to zero (the left padding column, where a plane is read without a padded copy). */
+// @ts-ignore: decorator
+@inline function zeroLane0<T>(v: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.replace_lane(v, 0, 0);
+  return f64x2.replace_lane(v, 0, 0);
+}
+
 /**
  * One plane of a 3×3 depthwise layer at stride 2, SIMD across output columns: dst (oh rows of cols, a multiple of the
  * lanes, row stride cols, holding the bias) += Σ_{i,j<3} x[2r + i, 2c + j]·h[i, j], taps in row-major order as
  * corr2d. A vector of L outputs reads the 2L samples from 2c (two loads, split into even and odd lanes for taps 0 and
  * 1) and one more for tap 2. cols ≤ ow + L − 1 and rows of at least 2·ow + 1 samples: the last vector reads at most
  * 2·(L − 1) samples past its row's end.
+ * Unpadded planes (zero padding of one row above and one column left): `top` points at a row of zeros that stands
+ * for padded row 0, x at where padded row 0, column 0 would be (one row and one sample before the plane), and with
+ * `edge` lane 0 of each row's first loads (padded column 0, which x puts on the previous row's last sample) is zero.
  */
 // @ts-ignore: decorator
-@inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32): void {
+@inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32, top: usize, edge: bool): void {
   const size = <usize>sizeof<T>();
   const L = lanes<T>();
   const w00 = v128.load_splat<T>(h), w01 = v128.load_splat<T>(h + size), w02 = v128.load_splat<T>(h + 2 * size);
@@ -208,25 +218,29 @@ export function dwconv_f64(
   const w20 = v128.load_splat<T>(h + 6 * size), w21 = v128.load_splat<T>(h + 7 * size), w22 = v128.load_splat<T>(h + 8 * size);
   const step = <usize>(2 * L) * size;
   for (let r = 0; r < oh; r++) {
-    const p0 = x + <usize>(2 * r) * xRow;
-    const p1 = p0 + xRow;
+    const p1 = x + <usize>(2 * r + 1) * xRow;
+    const p0 = top && r == 0 ? top : p1 - xRow;
     const p2 = p1 + xRow;
     let o = dst + <usize>r * <usize>cols * size;
     const oEnd = o + <usize>cols * size;
+    const first = o;
     let q0 = p0, q1 = p1, q2 = p2;
     for (; o < oEnd; o += 16) {
       let a = v128.load(o);
       let u = v128.load(q0), v = v128.load(q0, 16);
+      if (edge && o == first) u = zeroLane0<T>(u);
       let e = evens<T>(u, v);
       a = madd<T>(a, e, w00);
       a = madd<T>(a, odds<T>(u, v), w01);
       a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q0 + step)), w02);
       u = v128.load(q1); v = v128.load(q1, 16);
+      if (edge && o == first) u = zeroLane0<T>(u);
       e = evens<T>(u, v);
       a = madd<T>(a, e, w10);
       a = madd<T>(a, odds<T>(u, v), w11);
       a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q1 + step)), w12);
       u = v128.load(q2); v = v128.load(q2, 16);
+      if (edge && o == first) u = zeroLane0<T>(u);
       e = evens<T>(u, v);
       a = madd<T>(a, e, w20);
       a = madd<T>(a, odds<T>(u, v), w21);
@@ -287,6 +301,10 @@ export function dwconv_f64(
   const n = <usize>(oh * ow);
   const bytes = n * size;
   const wideBytes = <usize>(oh * owR) * size;
+  // 3×3 at stride 2 with one row and column of zeros before even-sized planes (MobileNet's downsampling layers):
+  // the kernel reads the planes in place, padded row 0 from a row of zeros in pad, and no padded copy is made.
+  const direct = ASC_FEATURE_SIMD && stride == 2 && kh == 3 && kw == 3 && mode == 0 && pbH == 1 && pbW == 1 && ((H | W) & 1) == 0;
+  if (direct) memory.fill(pad, 0, <usize>(W + 8) * size);
   let c = c0;
   for (let p = 0; p < P; p++) {
     const o = out + <usize>p * bytes;
@@ -300,16 +318,23 @@ export function dwconv_f64(
     }
     for (; i < end; i += size) store<T>(dst + i, b);
     let xp = x + <usize>p * <usize>(ph * pw) * size;
-    if (mode >= 0) {
+    let xStride = pw;
+    if (direct) {
+      // Read in place: padded row r is the plane's row r − 1 (row 0: the zeros in pad), column 0 lane-zeroed.
+      xp = x + <usize>p * <usize>(H * W) * size - <usize>(W + 1) * size;
+      xStride = W;
+    } else if (mode >= 0) {
       // A large plane, padded into `pad` just before it is read.
       xp = pad;
       padPlanes<T>(x + <usize>p * <usize>(H * W) * size, 1, H, W, pad, ph, pw, pbH, pbW, mode);
     }
-    const xStride = pw;
     const hp = h + <usize>(c * kh * kw) * size;
     const cols = wide ? owR : ow;
     if (stride != 1) {
-      if (ASC_FEATURE_SIMD) plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols);
+      if (ASC_FEATURE_SIMD) {
+        if (direct) plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, pad, true);
+        else plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, 0, false);
+      }
       else planeStrided<T>(xp, xStride, hp, kh, kw, stride, dst, oh, ow, cols);
     } else if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
     else corr2d_f64(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);

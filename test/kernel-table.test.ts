@@ -162,14 +162,15 @@ const CASES: Record<keyof Kernels, Maker> = {
   },
   dwPlanes: (_b, _nr, v) => {
     // v = 1: stride 2 (3×3 only), an odd width whose last vector reads past its row.
-    // Padded planes [ph, pw]. v = 0, 1: x holds them (mode −1); v = 2: x holds [H, W] planes that dwPlanes pads one
-    // by one (reflected, pbH = 1 row above, pbW = 2 columns left).
+    // Padded planes [ph, pw]. v = 0: x holds them (mode −1); v = 1: [8, 14] planes with zeros one row above and one
+    // column left, which the stride-2 kernel reads in place (no padded copy); v = 2: [H, W] planes that dwPlanes pads
+    // one by one (reflected, pbH = 1 row above, pbW = 2 columns left).
     const [P, C, c0, oh, ow, kh, kw, stride] = [[1, 1, 0, 1, 1, 1, 1, 1], [3, 2, 1, 4, 7, 3, 3, 2], [5, 3, 2, 5, 13, 3, 5, 1]][v];
     const pw = (ow - 1) * stride + kw + v;
     const ph = (oh - 1) * stride + kh;
-    const [H, W, pbH, pbW, mode] = v === 2 ? [ph - 2, pw - 3, 1, 2, 2] : [ph, pw, 0, 0, -1];
+    const [H, W, pbH, pbW, mode] = [[ph, pw, 0, 0, -1], [ph - 1, pw - 2, 1, 1, 0], [ph - 2, pw - 3, 1, 2, 2]][v];
     return {
-      sizes: { x: P * H * W, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4, pad: v === 2 ? ph * pw : 1 },
+      sizes: { x: P * H * W, h: C * kh * kw, bias: C, out: P * oh * ow, tmp: oh * Math.ceil(ow / 4) * 4, pad: v === 0 ? 1 : ph * pw },
       args: { P, C, c0, H, W, ph, pw, pbH, pbW, mode, kh, kw, hasBias: v % 2, oh, ow, stride },
     };
   },

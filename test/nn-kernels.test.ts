@@ -411,6 +411,20 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     for (const c of cases) for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, 'planes', true);
   });
 
+  it('planes: 3×3 stride 2, read in place (zeros one row above and one column left, even sizes) or padded first', () => {
+    for (const [H, W] of [[2, 2], [2, 8], [4, 2], [6, 10], [14, 14], [8, 30], [7, 14], [14, 9]]) {
+      for (const paddingMode of ['zeros', 'reflect'] as const) {
+        for (const [N, C, bias] of [[1, 1, true], [2, 5, false]] as const) {
+          const c: Case = {
+            rank: 2, N, groups: C, cinG: 1, coutG: 1, size: [H, W], kernel: [3, 3], stride: [2, 2], dilation: [1, 1],
+            padding: [1, 1], paddingMode, bias, layout: 'channels-first', seed: H * 31 + W,
+          };
+          for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, 'planes', true);
+        }
+      }
+    }
+  });
+
   it('identity: flip: true equals correlation with the kernel reversed on every spatial axis', () => {
     fc.assert(
       fc.property(arbCase('im2col'), (c) => {

@@ -56,7 +56,11 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
   const n = oh * ow;
   const threads = threadsFor(conv.op, backend, nOut * taps);
   const bandPlanes = threads > 1 ? N * C : Math.min(N * C, Math.max(1, Math.floor(PLANES_BAND / n)));
-  const padEach = Ph * Pw * (dtype === 'float32' ? 4 : 8) > PAD_EACH_BYTES;
+  // dwPlanes reads 3×3 stride-2 planes with one row and column of zeros before them in place (even sizes; its SIMD
+  // builds): they skip the padding pass too.
+  const inPlace = conv.paddingMode === 'zeros' && g3.stride[1] === 2 && g3.stride[2] === 2 && kh === 3 && kw === 3 &&
+    g3.padBefore[1] === 1 && g3.padBefore[2] === 1 && H % 2 === 0 && W % 2 === 0;
+  const padEach = inPlace || Ph * Pw * (dtype === 'float32' ? 4 : 8) > PAD_EACH_BYTES;
   return freeze({
     conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
     g3, threads, bandPlanes, nOut, padEach,
