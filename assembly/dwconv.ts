@@ -207,7 +207,8 @@ export function dwconv_f64(
  * 2·(L − 1) samples past its row's end.
  * Unpadded planes (zero padding of one row above and one column left): `top` points at a row of zeros that stands
  * for padded row 0, x at where padded row 0, column 0 would be (one row and one sample before the plane), and with
- * `edge` lane 0 of each row's first loads (padded column 0, which x puts on the previous row's last sample) is zero.
+ * `edge` lane 0 of each row's first loads (padded column 0, which x puts on the previous row's last sample, or for the
+ * first plane's first row on the sample before the buffer: any readable memory, never used) is zero.
  */
 // @ts-ignore: decorator
 @inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32, top: usize, edge: bool): void {
