@@ -270,6 +270,9 @@ const STRIP_MAX_OUTPUT = 1 << 27;
 /** Elements of scratch (input rows + output rows) one strip aims at: small enough to stay in a core's L2. */
 const STRIP_ELEMENTS = 1 << 16;
 
+/** With a thread pool, strips this many times larger (4 M elements): few regions, each with chunks enough to share out. */
+const THREAD_STRIP_FACTOR = 64;
+
 /**
  * Rank 2 in strips of output rows: each strip's input rows are copied into scratch, correlated, and the output rows
  * copied straight to the result, so neither scratch buffer leaves the cache (whole-image buffers would make three
@@ -300,14 +303,15 @@ function runStrips2d(
   const perRow = mainW + leftW + rightW + ow;
   const { taps } = plan;
   const nt = taps ? taps.length : 0;
-  // With a pool, strips T times as tall, each strip's rows computed in chunks by the threads (the copies in and out
-  // stay on the calling thread: they read and write the caller's arrays). Only where the arithmetic outweighs those
-  // copies: at fewer than 16 products an output the copies bound the time, and splitting measured slower (1024²
-  // 3×3: 0.6–0.76× of one thread).
+  // With a pool, strips THREAD_STRIP_FACTOR times larger (a whole 1024² image), each strip's rows computed in chunks by
+  // the threads (the copies in and out stay on the calling thread: they read and write the caller's arrays). Cache-
+  // sized strips made a region per strip, each with as few as two chunks, and the workers idle through every strip's
+  // copies: 1024² 7×7 ran 1.24× on two threads. Only where the arithmetic outweighs the copies: at fewer than 16
+  // products an output they bound the time, and splitting measured slower (1024² 3×3: 0.6–0.76× of one thread).
   const perOutput = taps ? nt : kh * kw;
   const work = oh * ow * perOutput;
   const T = perOutput >= 16 ? threadsFor(op, backend, work) : 1;
-  let rows = T * Math.max(4, Math.floor(stripElements / perRow / 4) * 4, 2 * (kh - 1));
+  let rows = Math.max(4, Math.floor((T > 1 ? THREAD_STRIP_FACTOR * stripElements : stripElements) / perRow / 4) * 4, 2 * (kh - 1));
   if (rows >= oh) rows = oh;
   const inRows = rows + kh - 1;
   const sum = plan.sum ?? plan.dtype;
