@@ -510,11 +510,13 @@ function broadcastProduct(op: string, backend: Backend, P: FftProblem): Float {
 /**
  * Method 'fft' of convolve/correlate: the direct plan's window, computed by FFT (tiled when that is cheaper).
  * `auto`: method 'auto' chose the FFT by cost; if a staged input turns out to hold NaN or ±Infinity, the FFT steps
- * aside to `direct` (src/nonfinite.ts, path 'fft-auto').
+ * aside to `direct` (src/nonfinite.ts, path 'fft-auto'). `into`: the caller's `output` (of the plan's dtype, sharing no
+ * memory with the inputs), written in place; without it the result was made fresh and then copied into `output`,
+ * which cost a 4 MB result's page faults on every call.
  */
 export function runFft(
   op: string, backend: BackendOption, plan: DirectPlan, x: Float, h: Float, auto = false,
-  direct: (op: string, backend: Backend, plan: DirectPlan, x: Float, h: Float) => Float = runDirect,
+  direct: (op: string, backend: Backend, plan: DirectPlan, x: Float, h: Float) => Float = runDirect, into?: Float,
 ): Float {
   const be = planBackend(op, backend);
   const s1 = plan.xShape;
@@ -523,6 +525,7 @@ export function runFft(
   const res = fftOn(op, be, {
     dtype: plan.dtype, x1: x, s1, x2: h, s2, reverse2: !plan.flip, axes,
     start: plan.lo.map((l, a) => l + s2[a] - 1), outShape: plan.outShape, tiling: 'auto', nonFinite: NONFINITE[auto ? 'fft-auto' : 'fft'],
+    into,
   });
   return res ?? direct(op, be, plan, x, h);
 }

@@ -85,7 +85,7 @@ function signalOp(op: string, flip: boolean, in1: unknown, in2: unknown, opts: u
   const direct = (op: string, be: Backend, p: DirectPlan, a: Float, b: Float) =>
     (numpyPath ? runDirectOverlap : runDirect)(op, be, p, a, b, into);
   const data = P.method === 'fft'
-    ? runFft(op, P.backend, P.direct, x, h, P.nonFinite.onNonFinite === 'step-aside', direct)
+    ? runFft(op, P.backend, P.direct, x, h, P.nonFinite.onNonFinite === 'step-aside', direct, into)
     : direct(op, P.backend, P.direct, x, h);
   if (P.reverse) data.reverse();
   return wrap(delivered(out, data), outShape, t1.nd || t2.nd);
