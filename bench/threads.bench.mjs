@@ -29,12 +29,16 @@ export default async function threads(convcorr) {
   };
   console.log(`threads: convcorr 1 vs ${n} (wasm build ${getBackend().variant}); onnxruntime-web ${version}, numThreads = ${n}`);
   const results = [];
-  /** One case: convcorr on 1 and n threads (same bits checked), and optionally a peer. */
-  const run = async (id, flops, fn, peer) => {
+  /**
+   * One case: convcorr on 1 and n threads (same bits checked), and optionally a peer. `copy` makes the checked copy of
+   * a result written into a given output (outside the timed calls: a fresh 4 MB copy's page faults in every call
+   * were a serial millisecond or more on each side).
+   */
+  const run = async (id, flops, fn, peer, copy = (r) => r) => {
     await one();
-    const ref = await fn();
+    const ref = copy(await fn());
     await many();
-    checkSame(`${id}: ${n} threads`, await fn(), ref, 0);
+    checkSame(`${id}: ${n} threads`, copy(await fn()), ref, 0);
     if (peer) checkSame(`${id}: ${peer.name}`, await peer.fn(), ref, 1e-3);
     // A pool is started anew in each round's `before`: its workers are warmed by a few calls there (a fresh worker's
     // first calls are slower), as an application's long-lived pool is.
@@ -103,8 +107,9 @@ export default async function threads(convcorr) {
   await run('threads conv2d shape A forward (1×64×56² → 64, 3×3)', 2 * macsA, () => conv2d(x, w, { padding: 1 }).data,
     { name: `onnxruntime-web, ${n} threads`, fn: async () => (await sA.run({ X: new ort.Tensor('float32', x.data, x.shape) })).Y.data });
   const outA = new Float32Array(64 * 56 * 56);
-  await run('threads conv2d shape A forward, output given', 2 * macsA, () => conv2d(x, w, { padding: 1, output: outA }).data.slice(),
-    { name: `onnxruntime-web, ${n} threads`, fn: async () => (await sA.run({ X: new ort.Tensor('float32', x.data, x.shape) })).Y.data });
+  await run('threads conv2d shape A forward, output given', 2 * macsA, () => conv2d(x, w, { padding: 1, output: outA }).data,
+    { name: `onnxruntime-web, ${n} threads`, fn: async () => (await sA.run({ X: new ort.Tensor('float32', x.data, x.shape) })).Y.data },
+    (r) => r.slice());
   await sA.release();
   await run('threads conv2d shape A input gradient', 2 * macsA, () => conv2dGradInput(x.shape, w, dy, { padding: 1 }).data);
   await run('threads conv2d shape A weight gradient', 2 * macsA, () => conv2dGradWeight(x, w.shape, dy, { padding: 1 }).data);
@@ -115,7 +120,7 @@ export default async function threads(convcorr) {
   for (const k of [3, 7]) {
     const h = { data: randomFloats(Float32Array, k * k, 5), shape: [k, k] };
     await run(`threads ndimage.correlate 1024² ${k}×${k}, output given`, 2 * 1024 * 1024 * k * k,
-      () => ndimage.correlate(img, h, { output: out }).data.slice());
+      () => ndimage.correlate(img, h, { output: out }).data, undefined, (r) => r.slice());
   }
   const sig = randomFloats(Float32Array, 1_000_000, 6);
   const ker = randomFloats(Float32Array, 1023, 7);
