@@ -226,6 +226,8 @@ function attachPool(m: WasmModule, threads: number): Promise<void> {
   });
   ready.catch(() => undefined); // awaited by init; initSync lets the workers start on their own
   m.pool = pool;
+  // Calls too small to split run on the one-thread build of the same variant (src/workspace.ts oneThread).
+  m.solo = wasm?.variant === m.variant ? wasm : undefined;
   threaded = m;
   return ready;
 }
@@ -237,6 +239,7 @@ function endPool(why?: string): void {
     poolCode!.stopPool(m.pool);
     for (const b of m.pool.blocks) m.arena.unpersist(b, PACK_BYTES);
     m.pool = undefined;
+    m.solo = undefined;
   }
   threaded = undefined;
   if (why) threadsReason = why;

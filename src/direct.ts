@@ -8,7 +8,7 @@ import { indexMap, padInto, sourceIndex, type Extension } from './boundary';
 import { scanNonFinite } from './nonfinite';
 import type { BackendOption } from './plan';
 import { chunking } from './threads';
-import { copyOut, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
+import { copyOut, oneThread, planBackend, threadsFor, tooSmallToSplit, withWorkspace, type Backend, type Workspace } from './workspace';
 
 export interface DirectPlan {
   dtype: DType;
@@ -64,7 +64,9 @@ function directOn(op: string, be: Backend, plan: DirectPlan, x: Float, h: Float,
   const { taps } = plan;
   const sum = plan.sum ?? plan.dtype;
   const kernelSize = taps ? tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, taps.length) : nh;
-  return withWorkspace(op, be, sum, [nx, kernelSize, nOut], (ws) => {
+  // correlateTaps and correlateValid split outputs × taps multiply-adds (ws.threadsFor).
+  const small = tooSmallToSplit(nOut * (taps ? taps.length : nh));
+  return withWorkspace(op, small ? oneThread(be) : be, sum, [nx, kernelSize, nOut], (ws) => {
     const [xo, ho, oo] = ws.off;
     const { mem } = ws;
     padInto(mem, xo, x, plan.xShape, padShape, plan.lo, plan.mode, plan.cval);
@@ -317,7 +319,8 @@ function runStrips2d(
   const sum = plan.sum ?? plan.dtype;
   // The tap table is written once per block width (main, left, right): a tap's offset depends on the row length.
   const table = tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, nt);
-  return withWorkspace(op, backend, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
+  const be = T > 1 ? backend : oneThread(backend);
+  return withWorkspace(op, be, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
     const [mo, lo, ro, ho, oo] = ws.off;
     const { mem, k } = ws;
     let result: Float;

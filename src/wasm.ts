@@ -35,6 +35,11 @@ export interface WasmModule {
   /** A threads build (shared memory): its pool, while one runs (src/threads.ts). */
   threaded?: boolean;
   pool?: Pool;
+  /**
+   * While its pool runs: the one-thread build of the same variant, where calls too small to split run (their copies
+   * in and out of shared memory cost about four times those of plain memory).
+   */
+  solo?: WasmModule;
 }
 
 const PAGE = 65536;

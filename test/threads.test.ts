@@ -235,6 +235,43 @@ describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this proj
     expect(firstDiff(conv2d(big, wb, { padding: 1 }).data, r2)).toBe(-1);
   });
 
+  it('calls too small to split run on the one-thread build, outside the shared memory, with the same bits', async () => {
+    const x = { data: data(8 * 30 * 30, 5, 'float32'), shape: [1, 8, 30, 30] };
+    const w = { data: data(8 * 8 * 9, 6, 'float32'), shape: [8, 8, 3, 3] };
+    const dw = { data: data(8 * 9, 7, 'float32'), shape: [8, 1, 3, 3] };
+    const img = { data: data(64 * 64, 8, 'float64'), shape: [64, 64] };
+    const h3 = { data: data(9, 9, 'float64'), shape: [3, 3] };
+    const h5 = { data: data(25, 10, 'float64'), shape: [5, 5] };
+    const calls = [
+      () => conv2d(x, w, { padding: 1 }).data,
+      () => conv2d(x, dw, { padding: 1, groups: 8, bias: data(8, 11, 'float32') }).data,
+      () => ndimage.correlate(img, h3).data,
+      () => (correlate(img, h5, { mode: 'same', method: 'direct' }) as NDArray).data,
+    ];
+    const saved = tuning.minWork;
+    tuning.minWork = 1 << 23; // the default: none of these calls splits
+    try {
+      await init({ backend: 'wasm', variant, threads: 1 });
+      const ref = calls.map((c) => c().slice());
+      const info = await init({ backend: 'wasm', variant, threads: 2 });
+      if (info.threads === 1) return;
+      const m = loadedThreadsModule(variant as 'simd' | 'relaxed')!;
+      // Where a call's scratch would go in the shared memory: marked, and still marked after the calls.
+      const marked = () => new Uint8Array(m.exports.memory.buffer, m.arena.top, Math.min(1 << 20, m.exports.memory.buffer.byteLength - m.arena.top));
+      marked().fill(0xa5);
+      const regions = tuning.regions;
+      calls.forEach((c, i) => expect(firstDiff(c(), ref[i])).toBe(-1));
+      expect(marked().every((b) => b === 0xa5)).toBe(true);
+      expect(tuning.regions).toBe(regions);
+      // The same calls split (threshold 0) do run in the shared memory: the mark can fail.
+      tuning.minWork = 0;
+      calls.forEach((c, i) => expect(firstDiff(c(), ref[i])).toBe(-1));
+      expect(marked().every((b) => b === 0xa5)).toBe(false);
+    } finally {
+      tuning.minWork = saved;
+    }
+  });
+
   it('a worker that dies: the pool falls back to one thread, says why, and calls keep their results', async () => {
     const info = await init({ backend: 'wasm', variant, threads: 3 });
     if (info.threads === 1) return;

@@ -9,10 +9,10 @@
 // layers), or im2col + GEMM. Channels-first depthwise layers skip the layout change (the planes path: per-channel 2-D
 // correlations of padded planes), and so do channels-first 1×1 layers without padding (a GEMM of the weights with
 // the input planes).
-import { asTensor, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
+import { asTensor, product, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError } from '../errors';
 import { delivered, outputOption, writable } from '../output';
-import { planBackend, type Backend } from '../workspace';
+import { oneThread, planBackend, tooSmallToSplit, type Backend } from '../workspace';
 import { packsStrided, type Prepacked, type WeightStrides } from './pack';
 import { convPath, planConv, type ConvPath, type ConvPlan, type GeometryOptions } from './plan';
 import { planDepthwise, runDepthwise, type DepthwisePlan } from './paths/depthwise';
@@ -111,6 +111,10 @@ export function planForward(conv: ConvPlan, dtype: DType, backend: Backend, opts
   if (weightStrides && (conv.groups !== 1 || opts.prepared || !packsStrided(conv, path))) {
     throw new Error(`planForward: weightStrides on a ${path} path (groups ${conv.groups}) the packing would not read them on`);
   }
+  // A layer too small to split runs on the one-thread build when a pool runs (its weights, unless prepared, are
+  // packed per call, so nothing of it lives in the pool's memory).
+  const macs = conv.batch * conv.outChannels * product(conv.outSize) * conv.inPerGroup * product(conv.kernel);
+  if (!opts.prepared && tooSmallToSplit(macs)) backend = oneThread(backend);
   const req: ForwardRequest = { conv, dtype, backend, path, bias, prepared: opts.prepared ?? false, finiteOnly, weightStrides };
   // Winograd declines NaN and ±Infinity before writing anything; im2col, on the weights as given, takes every input.
   if (stepsAside(req) && !finiteOnly) req.fallback = planIm2col({ conv, dtype, backend, path: 'im2col', bias, prepared: false, finiteOnly, weightStrides });
