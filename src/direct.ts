@@ -143,7 +143,8 @@ function overlapSums(op: string, be: Backend, plan: DirectPlan, x: Float, h: Flo
   const m = x.length;
   const nh = h.length;
   const lo = plan.lo[0];
-  return withWorkspace(op, be, plan.dtype, [m, nh, n], (ws) => {
+  // Never split: on the one-thread build while a pool runs.
+  return withWorkspace(op, oneThread(be), plan.dtype, [m, nh, n], (ws) => {
     const [xo, ho, oo] = ws.off;
     const { mem, k } = ws;
     mem.set(x, xo);

@@ -248,6 +248,11 @@ describe.skipIf(!variant)(`thread pool (${variant ?? 'no SIMD build in this proj
       () => ndimage.correlate(img, h3).data,
       () => (correlate(img, h5, { mode: 'same', method: 'direct' }) as NDArray).data,
       () => (correlate(img, h5, { method: 'fft' }) as NDArray).data, // 2-D transforms never split
+      () => {
+        const g = conv2dBackward(x, w, { data: data(8 * 30 * 30, 12, 'float32'), shape: [1, 8, 30, 30] }, { padding: 1 });
+        return Float32Array.from([...g.gradInput.data, ...g.gradWeight.data]);
+      },
+      () => correlate(data(500, 13, 'float64'), Float64Array.of(1, NaN, 2)) as Float64Array, // NumPy's overlap sums
     ];
     const saved = tuning.minWork;
     tuning.minWork = 1 << 23; // the default: none of these calls splits
