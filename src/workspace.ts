@@ -34,7 +34,7 @@ export interface Workspace {
  * the work is worth splitting, else 1. Drivers size per-thread scratch from it and pass it to `parallel`.
  */
 export function threadsFor(op: string, backend: unknown, work: number): number {
-  if (work < tuning.minWork) return 1;
+  if (tooSmallToSplit(work)) return 1;
   const be = resolved(op, backend);
   const pool = be.name === 'wasm' ? be.module.pool : undefined;
   return pool && !pool.broken ? pool.size : 1;
@@ -155,7 +155,7 @@ export function withWorkspace<R>(op: string, backend: unknown, dtype: DType, siz
     const m = be.module;
     const parallel = (threads: number, chunks: number, body: (c0: number, c1: number, slot: number) => void) => runParallel(m, threads, chunks, body);
     const size = m.pool && !m.pool.broken ? m.pool.size : 1;
-    const threadsFor = (work: number) => (work < tuning.minWork ? 1 : size);
+    const threadsFor = (work: number) => (tooSmallToSplit(work) ? 1 : size);
     return fn({ mem, off: off.map((o) => o + base / bpe), k: wasmKernels(m, dtype), backend: 'wasm', parallel, threadsFor });
   } finally {
     arena.release(mark);
