@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './gemm_core';
+import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -159,6 +159,14 @@ export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c
   gemmRows<f64>(M, N, K, a, lda, w, c, ldc);
 }
 
+export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  gemmTRows<f32>(M, N, K, a, lda, w, c, ldc);
+}
+
+export function gemm_t_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  gemmTRows<f64>(M, N, K, a, lda, w, c, ldc);
+}
+
 export function conv_gemm_f32(
   x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,
   sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32,
@@ -193,7 +201,33 @@ export function conv_gemm_f64(
     const n = min(NR, coutG - c0);
     for (let t = 0; t < taps; t++) {
       const tt = flip ? taps - 1 - t : t;
-      for (let ci = 0; ci < cinG; ci++) {
+      let ci = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && ciS == 1 && coS != 1 && n == NR) {
+        // Rows of input channels (channels-first 1×1 weights): 4 channels of the 8 rows at a time, two 4 × 4
+        // transposes, in place of 32 strided scalar copies.
+        const s = src + <usize>(c0 * coS + tt * tapS) * size;
+        const rB = <usize>coS * size;
+        for (; ci + 4 <= cinG; ci += 4) {
+          for (let h = 0; h < 2; h++) {
+            const p = s + <usize>(4 * h) * rB + <usize>ci * size;
+            const r0 = v128.load(p);
+            const r1 = v128.load(p + rB);
+            const r2 = v128.load(p + 2 * rB);
+            const r3 = v128.load(p + 3 * rB);
+            const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+            const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+            const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+            const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+            const q = d + <usize>(16 * h);
+            v128.store(q, v128.shuffle<f64>(lo01, lo23, 0, 2));
+            v128.store(q, v128.shuffle<f64>(lo01, lo23, 1, 3), 32);
+            v128.store(q, v128.shuffle<f64>(hi01, hi23, 0, 2), 64);
+            v128.store(q, v128.shuffle<f64>(hi01, hi23, 1, 3), 96);
+          }
+          d += <usize>(4 * NR) * size;
+        }
+      }
+      for (; ci < cinG; ci++) {
         const s = src + <usize>(c0 * coS + ci * ciS + tt * tapS) * size;
         if (coS == 1 && n == NR) {
           copyElems<T>(d, s, NR);

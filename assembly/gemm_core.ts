@@ -550,3 +550,131 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   for (; i < bytes; i += size) store<T>(dst + i, load<T>(src + i));
 }
 
+
+/**
+ * Store a 4-row tile transposed: tile column q (its rows 0…mr−1) at c + q·ldcB, for q < nq (≤ NR). A 4 × 4 transpose
+ * per vector of columns (float32), 2 × 2 ones (float64).
+ */
+// @ts-ignore: decorator
+@inline function storeTile4T<T>(
+  c: usize, ldcB: usize, nq: i32, mr: i32,
+  v0x0: v128, v0x1: v128, v1x0: v128, v1x1: v128, v2x0: v128, v2x1: v128, v3x0: v128, v3x1: v128,
+): void {
+  for (let h = 0; h < 2; h++) {
+    const r0 = h ? v0x1 : v0x0;
+    const r1 = h ? v1x1 : v1x0;
+    const r2 = h ? v2x1 : v2x0;
+    const r3 = h ? v3x1 : v3x0;
+    const q0 = h * lanes<T>();
+    if (q0 >= nq) return;
+    const p = c + <usize>q0 * ldcB;
+    if (sizeof<T>() == 4) {
+      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const n = nq - q0;
+      storeRow<T>(p, v128.shuffle<f64>(lo01, lo23, 0, 2), r0, mr);
+      if (n > 1) storeRow<T>(p + ldcB, v128.shuffle<f64>(lo01, lo23, 1, 3), r0, mr);
+      if (n > 2) storeRow<T>(p + 2 * ldcB, v128.shuffle<f64>(hi01, hi23, 0, 2), r0, mr);
+      if (n > 3) storeRow<T>(p + 3 * ldcB, v128.shuffle<f64>(hi01, hi23, 1, 3), r0, mr);
+    } else {
+      storeRow<T>(p, v128.shuffle<f64>(r0, r1, 0, 2), v128.shuffle<f64>(r2, r3, 0, 2), mr);
+      if (nq - q0 > 1) storeRow<T>(p + ldcB, v128.shuffle<f64>(r0, r1, 1, 3), v128.shuffle<f64>(r2, r3, 1, 3), mr);
+    }
+  }
+}
+
+/**
+ * packedRows4 with A's k-th values `sB` bytes apart (16·size/4 when packed) and the tile stored transposed: column j
+ * of C at c + j·ldcB, its rows 0…mr−1 contiguous.
+ */
+// @ts-ignore: decorator
+@inline function stridedRows4T<T>(nc: i32, K: i32, pa: usize, sB: usize, w: usize, c: usize, ldcB: usize, mr: i32): void {
+  const NR = 2 * lanes<T>();
+  const end = pa + <usize>K * sB;
+  let wp = w;
+  for (let j = 0; j < nc; j += NR) {
+    let v0x0 = v128.load(wp);
+    let v0x1 = v128.load(wp, 16);
+    let v1x0 = v0x0, v1x1 = v0x1;
+    let v2x0 = v0x0, v2x1 = v0x1;
+    let v3x0 = v0x0, v3x1 = v0x1;
+    wp += 32;
+    for (let p = pa; p < end; p += sB) {
+      const b0 = v128.load(wp);
+      const b1 = v128.load(wp, 16);
+      let x = splatLoad<T>(p);
+      v0x0 = madd<T>(v0x0, x, b0);
+      v0x1 = madd<T>(v0x1, x, b1);
+      x = splat1<T>(p);
+      v1x0 = madd<T>(v1x0, x, b0);
+      v1x1 = madd<T>(v1x1, x, b1);
+      x = splat2<T>(p);
+      v2x0 = madd<T>(v2x0, x, b0);
+      v2x1 = madd<T>(v2x1, x, b1);
+      x = splat3<T>(p);
+      v3x0 = madd<T>(v3x0, x, b0);
+      v3x1 = madd<T>(v3x1, x, b1);
+      wp += 32;
+    }
+    storeTile4T<T>(c + <usize>j * ldcB, ldcB, nc - j, mr, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
+  }
+}
+
+/** K rows of 4 elements, `sB` bytes apart from a, into dst as [K][4]. */
+// @ts-ignore: decorator
+@inline function gather4<T>(a: usize, sB: usize, K: i32, dst: usize): void {
+  const end = dst + <usize>K * 4 * sizeof<T>();
+  for (let d = dst, p = a; d < end; d += 4 * sizeof<T>(), p += sB) {
+    v128.store(d, v128.load(p));
+    if (sizeof<T>() == 8) v128.store(d, v128.load(p, 16), 16);
+  }
+}
+
+/**
+ * gemmRows on transposed A and C: C[i, j] = bias[j] + Σ_k A[i, k] · B[k, j] with A[i, k] at a + k·lda + i and C[i, j]
+ * at c + j·ldc + i (strides in elements). A channels-first 1×1 convolution in its own layout: rows are pixels, k input
+ * channels (planes lda apart), columns output channels (planes ldc apart), so neither the input nor the output is
+ * packed or transposed. Rows past M in the last block read up to 3 elements past A's rows (their lanes are dropped).
+ */
+// @ts-ignore: decorator
+@inline export function gemmTRows<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+  const size = <usize>sizeof<T>();
+  const NR = 2 * lanes<T>();
+  const ldaB = <usize>lda * size;
+  const ldcB = <usize>ldc * size;
+  if (ASC_FEATURE_SIMD) {
+    // A block read in place touches K cache lines per panel. Gathering it first ([K][4], in packBuf) repaid its copy
+    // only across many panels: MobileNetV2's last 1×1 layer (K = 320, 160 panels) ran 1.05× faster gathered, layers
+    // of 8–40 panels 0.93–1.0× (K = 384…960), so blocks are gathered from 64 panels up.
+    const pack = N >= 64 * NR && <usize>K * 4 * size <= PACK_BYTES;
+    const gc = groupCols<T>(K);
+    const panelB = <usize>(NR + K * NR) * size;
+    for (let j0 = 0; j0 < N; j0 += gc) {
+      const nc = min(gc, N - j0);
+      const wg = w + <usize>(j0 / NR) * panelB;
+      for (let i = 0; i < M; i += 4) {
+        const ai = a + <usize>i * size;
+        const ci = c + <usize>j0 * ldcB + <usize>i * size;
+        if (pack) {
+          gather4<T>(ai, ldaB, K, packBuf);
+          stridedRows4T<T>(nc, K, packBuf, 4 * size, wg, ci, ldcB, min(4, M - i));
+        } else {
+          stridedRows4T<T>(nc, K, ai, ldaB, wg, ci, ldcB, min(4, M - i));
+        }
+      }
+    }
+    return;
+  }
+  const panel = <usize>(NR + K * NR) * size;
+  for (let j = 0; j < N; j++) {
+    const wp = w + <usize>(j / NR) * panel + <usize>(j % NR) * size;
+    const cr = c + <usize>j * ldcB;
+    for (let i = 0; i < M; i++) {
+      let s = load<T>(wp);
+      for (let k = 0; k < K; k++) s += load<T>(a + <usize>k * ldaB + <usize>i * size) * load<T>(wp + <usize>((k + 1) * NR) * size);
+      store<T>(cr + <usize>i * size, s);
+    }
+  }
+}

@@ -18,7 +18,7 @@ const FAMILIES = {
     tests: ['corr2d', 'signal', 'signal2d', 'ndimage', 'ndimage-sum', 'properties', 'identities', 'numeric'],
   },
   gemm: {
-    kernels: ['gemm', 'convGemm', 'dwconv', 'transpose', 'packGemm', 'padPlanes', 'winogradWeights', 'winograd', 'direct3', 'dwPlanes'],
+    kernels: ['gemm', 'gemmT', 'convGemm', 'dwconv', 'transpose', 'packGemm', 'padPlanes', 'winogradWeights', 'winograd', 'direct3', 'dwPlanes'],
     tests: ['nn-kernels', 'nn', 'nn-grad', 'conv-transpose'],
   },
   fft: { kernels: ['fftCols', 'rfftRows', 'irfftRows', 'cmul'], tests: ['fft', 'signal', 'identities', 'lags'] },

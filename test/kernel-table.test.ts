@@ -89,6 +89,13 @@ const CASES: Record<keyof Kernels, Maker> = {
     const ldc = N + v;
     return { sizes: { a: M * lda, w: panelsOf(N, nr) * (nr + K * nr), c: (M - 1) * ldc + N }, args: { M, N, K, lda, ldc } };
   },
+  gemmT: (_b, nr, v) => {
+    // v = 2: enough panels that gemmT gathers its 4-row blocks first.
+    const [M, N, K] = [[1, 1, 1], [5, 9, 4], [7, 520, 9]][v];
+    const lda = M + v;
+    const ldc = M + 2 * v;
+    return { sizes: { a: (K - 1) * lda + M, w: panelsOf(N, nr) * (nr + K * nr), c: (N - 1) * ldc + M }, args: { M, N, K, lda, ldc } };
+  },
   convGemm: (_b, nr, v) => {
     // v = 1: a 1 × k kernel (the wasm kernel reads A in place); v = 2: stride 2, dilation 2, a channel offset.
     const [hp, wp, C, cinG, cOff, kh, kw, s, d, coutG, tileRows] = [
@@ -330,7 +337,7 @@ function gradWalk(v: number): Case {
  */
 const COVERED: Record<keyof Kernels, string> = {
   corr2d: 'corr2d', corr2dHwcU8: 'numeric', u8Widen: 'numeric', corrTaps: 'ndimage-sum', narrow: 'ndimage-sum', widen: 'ndimage-sum',
-  gemm: 'nn-kernels', convGemm: 'nn-kernels', dwconv: 'nn-kernels', transpose: 'nn-kernels', packGemm: 'nn-kernels',
+  gemm: 'nn-kernels', gemmT: 'nn-kernels', convGemm: 'nn-kernels', dwconv: 'nn-kernels', transpose: 'nn-kernels', packGemm: 'nn-kernels',
   padPlanes: 'nn-kernels', winogradWeights: 'nn-kernels', winograd: 'nn-kernels', direct3: 'nn-kernels', dwPlanes: 'nn-kernels',
   fftCols: 'fft', rfftRows: 'fft', irfftRows: 'fft', cmul: 'fft', fftColsMul: 'similarity-fft', nonFinite: 'nonfinite-policy',
   gradIm2col: 'nn-grad', gradCol2im: 'nn-grad', gradPack: 'nn-grad', gradAdd: 'nn-grad', gradWinoU: 'nn-grad', gradWinoV: 'nn-grad',

@@ -20,18 +20,23 @@ const EDGE = [1, 3, 4, 5, 7, 8, 9, 17];
 const GUARD = 12345.5;
 const ops = [conv1d, conv2d, conv3d];
 
-/** gemm on M × K times K × N (bias, lda/ldc wider than the data, guards after each output row) against a plain loop. */
-function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number): void {
+/**
+ * gemm on M × K times K × N (bias, lda/ldc wider than the data, guards after each output row) against a plain loop;
+ * with `t`, gemmT: A stored as K rows of M (A[i, k] at k·lda + i) and C as N rows of M, guards after each.
+ */
+function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number, t = false): void {
   const nr = panelWidth(dtype);
-  const lda = K + 3;
-  const ldc = N + 2;
-  const A = randomArray(M * lda, M * 100 + K, 'float64');
+  const lda = (t ? M : K) + 3;
+  const ldc = (t ? M : N) + 2;
+  const aAt = (i: number, k: number) => (t ? k * lda + i : i * lda + k);
+  const cAt = (i: number, j: number) => (t ? j * ldc + i : i * ldc + j);
+  const A = randomArray((t ? K : M) * lda, M * 100 + K, 'float64');
   const B = randomArray(K * N, N * 7 + K, 'float64');
   const bias = randomArray(N, N + 1, 'float64');
   const panels = Math.ceil(N / nr);
   const wSize = panels * (nr + K * nr);
-  const cSize = M * ldc;
-  const got = withWorkspace('test', undefined, dtype, [M * lda, wSize, cSize], (ws) => {
+  const cSize = (t ? N : M) * ldc;
+  const got = withWorkspace('test', undefined, dtype, [A.length, wSize, cSize], (ws) => {
     const [a, w, c] = ws.off;
     ws.mem.set(A, a);
     for (let p = 0; p < panels; p++) {
@@ -43,29 +48,30 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
       }
     }
     ws.mem.fill(GUARD, c, c + cSize);
-    ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
+    if (t) ws.k.gemmT(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
+    else ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
     return ws.mem.slice(c, c + cSize);
   });
   // A K-term sum of products in the dtype, each factor first rounded to it: |error| ≤ (K + 3)·u·(|bias| + Σ|a·b|).
   // Checked in a loop and asserted once (an expect per element cost more than the kernel): the same conditions.
   const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
   const bad: string[] = [];
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < ldc; j++) {
-      if (j >= N) {
-        if (!Object.is(got[i * ldc + j], GUARD)) bad.push(`guard at row ${i} column ${j} is ${got[i * ldc + j]}`);
+  for (let i = 0; i < (t ? ldc : M); i++) {
+    for (let j = 0; j < (t ? N : ldc); j++) {
+      if (i >= M || j >= N) {
+        if (!Object.is(got[cAt(i, j)], GUARD)) bad.push(`guard at row ${i} column ${j} is ${got[cAt(i, j)]}`);
         continue;
       }
       let s = bias[j];
       let mag = Math.abs(bias[j]);
       for (let k = 0; k < K; k++) {
-        s += A[i * lda + k] * B[k * N + j];
-        mag += Math.abs(A[i * lda + k] * B[k * N + j]);
+        s += A[aAt(i, k)] * B[k * N + j];
+        mag += Math.abs(A[aAt(i, k)] * B[k * N + j]);
       }
-      if (!(Math.abs(got[i * ldc + j] - s) <= (K + 3) * u * mag)) bad.push(`C[${i}, ${j}] = ${got[i * ldc + j]}, reference ${s}`);
+      if (!(Math.abs(got[cAt(i, j)] - s) <= (K + 3) * u * mag)) bad.push(`C[${i}, ${j}] = ${got[cAt(i, j)]}, reference ${s}`);
     }
   }
-  expect(bad.slice(0, 4), `M=${M} N=${N} K=${K}: ${bad.length} wrong`).toEqual([]);
+  expect(bad.slice(0, 4), `${t ? 'gemmT' : 'gemm'} M=${M} N=${N} K=${K}: ${bad.length} wrong`).toEqual([]);
 }
 
 describe.each(backendCases())('conv kernels on %s', (be) => {
@@ -87,6 +93,18 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       const K = dtype === 'float32' ? 16384 : 8192;
       checkGemm(dtype, 5, 17, K + 1);
       checkGemm(dtype, 5, 17, K); // the longest rows that still pack
+    });
+
+    it(`gemmT ${dtype}: every M, N, K in ${EDGE.join(', ')}, A and C transposed, lda/ldc > height and guards`, () => {
+      for (const M of EDGE) for (const N of EDGE) for (const K of [1, 4, 9, 17]) checkGemm(dtype, M, N, K, true);
+    });
+
+    it(`gemmT ${dtype}: 4-row blocks gathered before the tile (64 panels or more), long rows, several groups of panels`, () => {
+      // 64 panels are 512 columns in float32, 256 in float64: N either side of both. N = 120 at K = 4608 / 2304 spans
+      // two groups of panels (PANEL_GROUP_BYTES), the last ragged.
+      for (const N of [255, 256, 511, 512, 520]) for (const [M, K] of [[5, 17], [4, 9], [13, 40]]) checkGemm(dtype, M, N, K, true);
+      for (const k of [300, 600]) checkGemm(dtype, 7, 17, k, true);
+      checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304, true);
     });
 
     it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {

@@ -23,6 +23,7 @@ export function panelWidth(dtype: DType): number {
 
 export interface Family {
   gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void;
+  gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void;
   convGemm(
     mem: Float, x: number, hp: number, wp: number, C: number, cOff: number, cinG: number, kd: number, kh: number, kw: number,
     sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
@@ -64,6 +65,20 @@ function gemm(mem: Float, M: number, N: number, K: number, a: number, lda: numbe
       let s = mem[wp];
       for (let k = 0; k < K; k++) s += mem[ar + k] * mem[wp + (k + 1) * nr];
       mem[cr + j] = s;
+    }
+  }
+}
+
+/** gemm with A and C transposed: A[i, k] at a + k·lda + i, C[i, j] at c + j·ldc + i. */
+function gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void {
+  const panel = nr + K * nr;
+  for (let j = 0; j < N; j++) {
+    const wp = w + Math.floor(j / nr) * panel + (j % nr);
+    const cr = c + j * ldc;
+    for (let i = 0; i < M; i++) {
+      let s = mem[wp];
+      for (let k = 0; k < K; k++) s += mem[a + k * lda + i] * mem[wp + (k + 1) * nr];
+      mem[cr + i] = s;
     }
   }
 }
@@ -297,4 +312,4 @@ function dwPlanes(
   }
 }
 
-export const js: Family = { gemm, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3, dwPlanes };
+export const js: Family = { gemm, gemmT, convGemm, dwconv, transpose, padPlanes, packGemm, winogradWeights, winograd, direct3, dwPlanes };

@@ -1,7 +1,6 @@
 // Weight packing of the forward conv paths, shared by plain calls (src/nn/paths/*) and prepared layers
 // (src/nn/prepared.ts): what each path reads its weights as, and how large a packed block is.
 import { product, type DType, type Float } from '../arrays';
-import { EXTENSION_CODE } from '../boundary';
 import { panelWidth } from '../kernels/gemm';
 import type { Kernels } from '../kernels';
 import { chunking } from '../threads';
@@ -19,15 +18,18 @@ export interface Prepacked {
 }
 
 /**
- * What a layer's packed weights are: the planes path's (flipped) kernels [C][taps]; the channels-first unpadded 1×1
- * path's A [Cout][cinG (+ 1 bias column)]; or the main paths' packed block (packedWeightSize) followed by the bias.
+ * What a layer's packed weights are: the planes path's (flipped) kernels [C][taps], or the main paths' packed block
+ * (packedWeightSize) followed by the bias.
  */
-export type PackKind = 'planes' | 'pointwise-planes' | 'main';
+export type PackKind = 'planes' | 'main';
 
-export function packKind(plan: ConvPlan, path: ConvPath): PackKind {
-  if (path === 'planes') return 'planes';
-  const unpadded = plan.padBefore.every((p) => p === 0) && plan.padAfter.every((p) => p === 0);
-  return path === 'pointwise' && plan.layout === 'channels-first' && unpadded ? 'pointwise-planes' : 'main';
+export function packKind(_plan: ConvPlan, path: ConvPath): PackKind {
+  return path === 'planes' ? 'planes' : 'main';
+}
+
+/** Whether a pointwise layer runs in the channels-first layout as it is (channels-first, no padding: gemmT). */
+export function planesLayout(plan: ConvPlan): boolean {
+  return plan.layout === 'channels-first' && plan.padBefore.every((p) => p === 0) && plan.padAfter.every((p) => p === 0);
 }
 
 /** Elements of the main paths' packed weights (depthwise [bias C][taps × C], Winograd's 16 sets, or GEMM panels). */
@@ -44,7 +46,6 @@ export function packedWeightSize(plan: ConvPlan, dtype: DType, path: ConvPath): 
 export function preparedSize(plan: ConvPlan, dtype: DType, path: ConvPath, hasBias: boolean): number {
   const kind = packKind(plan, path);
   if (kind === 'planes') return plan.inChannels * product(plan.kernel);
-  if (kind === 'pointwise-planes') return plan.outChannels * (plan.inPerGroup + (hasBias ? 1 : 0));
   return packedWeightSize(plan, dtype, path) + plan.outChannels;
 }
 
@@ -83,20 +84,6 @@ export function packWeights(
   if (kind === 'planes') {
     if (plan.flip) {
       for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) mem[dst + c * taps + t] = w[c * taps + taps - 1 - t];
-    } else {
-      mem.set(w, dst);
-    }
-    return;
-  }
-  if (kind === 'pointwise-planes') {
-    if (bias) {
-      // Rows of cinG + 1: the weights in one copy to wraw, spread into rows with a zero column by the padPlanes kernel,
-      // the bias into that column. A copy per row cost 3× as much into a thread pool's shared memory (V8 copies into
-      // a SharedArrayBuffer more slowly, and per call): 0.15 against 0.05 ms for 960 rows of 160.
-      const K = cinG + 1;
-      if (!staged) mem.set(w, wraw);
-      k.padPlanes(mem, wraw, 1, Cout, cinG, dst, Cout, K, 0, 0, EXTENSION_CODE.constant);
-      for (let co = 0; co < Cout; co++) mem[dst + co * K + cinG] = bias[co];
     } else {
       mem.set(w, dst);
     }
