@@ -152,8 +152,16 @@ function weightIndex(plan: ConvPlan, taps: number, co: number, ci: number, tap: 
 /** Depthwise weights: [bias C][taps × C], channels innermost so that a tap's weights are one vector load. */
 export function packDepthwise(mem: Float, off: number, plan: ConvPlan, taps: number, w: Float, bias?: Float | number[]): void {
   const C = plan.outChannels;
+  if (bias) mem.set(bias, off);
+  else mem.fill(0, off, off + C);
+  if (plan.layout === 'channels-last') {
+    // [...k, 1, C] is already taps × C: one copy, or one per tap when flipped (an element loop cost a 960-channel
+    // 3×3 layer at 7² a fifth of its time, measured).
+    if (!plan.flip) mem.set(w, off + C);
+    else for (let tap = 0; tap < taps; tap++) mem.set(w.subarray((taps - 1 - tap) * C, (taps - tap) * C), off + C + tap * C);
+    return;
+  }
   for (let c = 0; c < C; c++) {
-    mem[off + c] = bias ? bias[c] : 0;
     for (let tap = 0; tap < taps; tap++) {
       mem[off + C + tap * C + c] = w[weightIndex(plan, taps, c, 0, plan.flip ? taps - 1 - tap : tap)];
     }
