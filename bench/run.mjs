@@ -1,5 +1,6 @@
 // `npm run bench [-- name …]`: runs bench/*.bench.mjs (or those whose name contains an argument), prints the
-// machine, engine and wasm build that actually ran, and writes bench/results/latest.json and latest.md.
+// machine, engine and wasm build that actually ran, and writes bench/results/latest.json and latest.md (and, when
+// the nets suite ran, nets.json and nets.md).
 // `npm run bench:relaxed` runs Node with relaxed SIMD enabled (fused multiply-add, as Chromium has by default) and
 // writes latest-relaxed.json and latest-relaxed.md instead.
 // Each suite runs in a child process of its own: a suite's heap, peers and wasm memory would otherwise tax the
@@ -62,4 +63,10 @@ const md = `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.nod
 const name = info.variant === 'relaxed' ? 'latest-relaxed' : 'latest';
 writeFileSync(new URL(`results/${name}.json`, here), JSON.stringify({ machine, suites: all }, null, 2));
 writeFileSync(new URL(`results/${name}.md`, here), md);
+// The networks' run (long: every layer of two nets) also keeps a file of its own, which the README's table reads, so
+// that a later partial run of other suites does not drop the networks from it.
+if (all.nets && info.variant !== 'relaxed') {
+  writeFileSync(new URL('results/nets.json', here), JSON.stringify({ machine, suites: { nets: all.nets } }, null, 2));
+  writeFileSync(new URL('results/nets.md', here), `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', one thread.\n\n${markdownTable(all.nets)}\n`);
+}
 console.log(`\n${md}`);

@@ -16,7 +16,28 @@ export const END = '<!-- bench-table:end -->';
  * each case (a string, or one per case). convcorr vs peer = peer's time ÷ ours, from the suite's medians of
  * per-round ratios (each against the case's first variant; exact when either is that first variant).
  */
+const NETS = [
+  ['ResNet-18', 20, 'every conv of ResNet-18 (224², batch 1)'],
+  ['MobileNetV2', 52, 'every conv of MobileNetV2 (224², batch 1)'],
+];
+const chain = (net, n) => `nets ${net}: ${n} convolutions chained (float32, bias, fresh results)`;
+
 const ROWS = [
+  ...NETS.flatMap(([net, n, label]) => [
+    {
+      file: 'nets', suite: 'nets', label: `${label} chained, fresh results, channels-first`,
+      peerLabel: 'tfjs-backend-wasm (NHWC) / onnxruntime-web (NCHW), whole graph', cases: [chain(net, n), chain(net, n)],
+      ours: 'convcorr channels-first', peer: ['tfjs-backend-wasm (NHWC)', 'onnxruntime-web (NCHW)'],
+    },
+    {
+      file: 'nets', suite: 'nets', label: 'the same through prepared layers (`prepareConv2d`), channels-first / channels-last',
+      peerLabel: 'tfjs-backend-wasm (NHWC)', cases: [chain(net, n), chain(net, n)],
+      ours: ['convcorr prepared channels-first', 'convcorr prepared channels-last'], peer: 'tfjs-backend-wasm (NHWC)',
+    },
+    // The slowest single layers against tfjs (plain calls, channels-first and channels-last): where convcorr is weakest.
+    { file: 'nets', suite: 'nets', worst: net, label: `the slowest of ${net}'s layers on its own, channels-first / channels-last`,
+      peerLabel: 'tfjs-backend-wasm (NHWC)', ours: ['convcorr channels-first', 'convcorr channels-last'], peer: 'tfjs-backend-wasm (NHWC)' },
+  ]),
   {
     file: 'latest', suite: 'image', label: '1024² RGBA `ImageData` → 3×3 / 5×5 Gaussian → the same `ImageData`',
     peerLabel: 'OpenCV.js `filter2D` on a CV_8UC4 Mat, with its copies',
@@ -68,6 +89,7 @@ const ROWS = [
 ];
 
 const FILES = {
+  nets: 'bench/results/nets.json',
   latest: 'bench/results/latest.json',
   'latest-relaxed': 'bench/results/latest-relaxed.json',
 };
@@ -98,6 +120,23 @@ export function renderTable() {
   for (const row of ROWS) {
     const suite = results[row.file]?.suites?.[row.suite];
     if (!suite) continue;
+    if (row.worst) {
+      // The layer with the lowest ratio, per layout; left out when the run timed the chains only.
+      const prefix = `nets ${row.worst} `;
+      const layers = suite.filter((c) => c.id.startsWith(prefix));
+      if (!layers.length) continue;
+      const figures = [0, 1].map((i) => {
+        const scored = layers.map((c) => {
+          const where = `'${c.id}' (${FILES[row.file]})`;
+          return { c, r: pick(c.rows, at(row.ours, i), where).ratio / pick(c.rows, at(row.peer, i), where).ratio };
+        });
+        const w = scored.reduce((a, b) => (b.r < a.r ? b : a));
+        return `${fmt(w.r)} (${w.c.id.slice(prefix.length).replace(/:.*$/, '')})`;
+      });
+      used.add(row.file);
+      lines.push(`| ${row.label} | ${row.peerLabel} | ${figures.join(' / ')} | \`${row.suite}\` | ${row.file} |`);
+      continue;
+    }
     const figures = row.cases.map((id, i) => {
       const c = suite.find((x) => x.id === id);
       if (!c) throw new Error(`bench-table: no case '${id}' in suite ${row.suite} of ${FILES[row.file]}`);
