@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6 } from './gemm_core';
+import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6, storeTransposed4 } from './gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -99,7 +99,7 @@ import { lanes } from './simd';
                 }
               }
             }
-            packedRows4<T>(nc, <usize>K * size, packBuf, wg, c0, c1, c2, c3);
+            packedRows4<T>(nc, K, packBuf, 4 * size, wg, c0, c1, c2, c3);
           } else if (ASC_FEATURE_RELAXED_SIMD) {
             const c4 = mr > 4 ? c3 + ldoB : c3;
             const c5 = mr > 5 ? c4 + ldoB : c4;
@@ -210,19 +210,7 @@ export function conv_gemm_f64(
         for (; ci + 4 <= cinG; ci += 4) {
           for (let h = 0; h < 2; h++) {
             const p = s + <usize>(4 * h) * rB + <usize>ci * size;
-            const r0 = v128.load(p);
-            const r1 = v128.load(p + rB);
-            const r2 = v128.load(p + 2 * rB);
-            const r3 = v128.load(p + 3 * rB);
-            const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-            const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-            const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-            const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-            const q = d + <usize>(16 * h);
-            v128.store(q, v128.shuffle<f64>(lo01, lo23, 0, 2));
-            v128.store(q, v128.shuffle<f64>(lo01, lo23, 1, 3), 32);
-            v128.store(q, v128.shuffle<f64>(hi01, hi23, 0, 2), 64);
-            v128.store(q, v128.shuffle<f64>(hi01, hi23, 1, 3), 96);
+            storeTransposed4(v128.load(p), v128.load(p + rB), v128.load(p + 2 * rB), v128.load(p + 3 * rB), d + <usize>(16 * h), 32);
           }
           d += <usize>(4 * NR) * size;
         }

@@ -374,6 +374,19 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   return max<i32>(2, <i32>(PANEL_GROUP_BYTES / panelB)) * NR;
 }
 
+/** Four float32 vectors (rows) transposed: column q of them stored at dst + q·stride. */
+// @ts-ignore: decorator
+@inline export function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f64>(lo01, lo23, 0, 2));
+  v128.store(dst + stride, v128.shuffle<f64>(lo01, lo23, 1, 3));
+  v128.store(dst + 2 * stride, v128.shuffle<f64>(hi01, hi23, 0, 2));
+  v128.store(dst + 3 * stride, v128.shuffle<f64>(hi01, hi23, 1, 3));
+}
+
 /** Rows a0…a3 (kB bytes each) into dst as [K][4]: the four rows' k-th elements side by side. */
 // @ts-ignore: decorator
 @inline export function packRows4<T>(kB: usize, a0: usize, a1: usize, a2: usize, a3: usize, dst: usize): void {
@@ -382,19 +395,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   if (sizeof<T>() == 4) {
     // Four k at a time: a 4×4 transpose of one vector from each row.
     for (; k + 16 <= kB; k += 16) {
-      const r0 = v128.load(a0 + k);
-      const r1 = v128.load(a1 + k);
-      const r2 = v128.load(a2 + k);
-      const r3 = v128.load(a3 + k);
-      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-      const d = dst + k * 4;
-      v128.store(d, v128.shuffle<f64>(lo01, lo23, 0, 2));
-      v128.store(d, v128.shuffle<f64>(lo01, lo23, 1, 3), 16);
-      v128.store(d, v128.shuffle<f64>(hi01, hi23, 0, 2), 32);
-      v128.store(d, v128.shuffle<f64>(hi01, hi23, 1, 3), 48);
+      storeTransposed4(v128.load(a0 + k), v128.load(a1 + k), v128.load(a2 + k), v128.load(a3 + k), dst + k * 4, 16);
     }
   } else {
     // Two k at a time: one vector from each row, low lanes then high lanes.
@@ -424,11 +425,17 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
  * one pointer. Six loads and 16 arithmetic ops per pass fit the registers with the accumulators (no spills), and
  * V8 unrolls the short loop itself; on shape D's GEMM (196 × 256 × 256) this ran at 44 GFLOP/s against rows4's 39.
  */
+// Generalised for gemmT: A's k-th values `sB` bytes apart (4 elements when packed) and, with `transposed` (a constant
+// at each call site, so each instance keeps one store), the tile stored transposed: column j at c0 + j·ldcB, its
+// rows 0…mr−1 contiguous.
 // @ts-ignore: decorator
-@inline export function packedRows4<T>(nc: i32, kB: usize, pa: usize, w: usize, c0: usize, c1: usize, c2: usize, c3: usize): void {
+@inline export function packedRows4<T>(
+  nc: i32, K: i32, pa: usize, sB: usize, w: usize, c0: usize, c1: usize, c2: usize, c3: usize,
+  transposed: bool = false, ldcB: usize = 0, mr: i32 = 4,
+): void {
   const size = <usize>sizeof<T>();
   const NR = 2 * lanes<T>();
-  const end = pa + kB * 4;
+  const end = pa + <usize>K * sB;
   let wp = w;
   for (let j = 0; j < nc; j += NR) {
     let v0x0 = v128.load(wp);
@@ -437,7 +444,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
     let v2x0 = v0x0, v2x1 = v0x1;
     let v3x0 = v0x0, v3x1 = v0x1;
     wp += 32;
-    for (let p = pa; p < end; p += 4 * size) {
+    for (let p = pa; p < end; p += sB) {
       const b0 = v128.load(wp);
       const b1 = v128.load(wp, 16);
       let x = splatLoad<T>(p);
@@ -454,7 +461,8 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
       v3x1 = madd<T>(v3x1, x, b1);
       wp += 32;
     }
-    storeTile4<T>(c0, c1, c2, c3, <usize>j * size, nc - j, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
+    if (transposed) storeTile4T<T>(c0 + <usize>j * ldcB, ldcB, nc - j, mr, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
+    else storeTile4<T>(c0, c1, c2, c3, <usize>j * size, nc - j, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
   }
 }
 
@@ -506,7 +514,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
           const c2 = mr > 2 ? c1 + ldcB : c1;
           const c3 = mr > 3 ? c2 + ldcB : c2;
           packRows4<T>(kB, a0, a1, a2, a3, packBuf);
-          packedRows4<T>(nc, kB, packBuf, wg, c0, c1, c2, c3);
+          packedRows4<T>(nc, K, packBuf, 4 * size, wg, c0, c1, c2, c3);
         }
       }
     } else {
@@ -585,43 +593,6 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   }
 }
 
-/**
- * packedRows4 with A's k-th values `sB` bytes apart (16·size/4 when packed) and the tile stored transposed: column j
- * of C at c + j·ldcB, its rows 0…mr−1 contiguous.
- */
-// @ts-ignore: decorator
-@inline function stridedRows4T<T>(nc: i32, K: i32, pa: usize, sB: usize, w: usize, c: usize, ldcB: usize, mr: i32): void {
-  const NR = 2 * lanes<T>();
-  const end = pa + <usize>K * sB;
-  let wp = w;
-  for (let j = 0; j < nc; j += NR) {
-    let v0x0 = v128.load(wp);
-    let v0x1 = v128.load(wp, 16);
-    let v1x0 = v0x0, v1x1 = v0x1;
-    let v2x0 = v0x0, v2x1 = v0x1;
-    let v3x0 = v0x0, v3x1 = v0x1;
-    wp += 32;
-    for (let p = pa; p < end; p += sB) {
-      const b0 = v128.load(wp);
-      const b1 = v128.load(wp, 16);
-      let x = splatLoad<T>(p);
-      v0x0 = madd<T>(v0x0, x, b0);
-      v0x1 = madd<T>(v0x1, x, b1);
-      x = splat1<T>(p);
-      v1x0 = madd<T>(v1x0, x, b0);
-      v1x1 = madd<T>(v1x1, x, b1);
-      x = splat2<T>(p);
-      v2x0 = madd<T>(v2x0, x, b0);
-      v2x1 = madd<T>(v2x1, x, b1);
-      x = splat3<T>(p);
-      v3x0 = madd<T>(v3x0, x, b0);
-      v3x1 = madd<T>(v3x1, x, b1);
-      wp += 32;
-    }
-    storeTile4T<T>(c + <usize>j * ldcB, ldcB, nc - j, mr, v0x0, v0x1, v1x0, v1x1, v2x0, v2x1, v3x0, v3x1);
-  }
-}
-
 /** K rows of 4 elements, `sB` bytes apart from a, into dst as [K][4]. */
 // @ts-ignore: decorator
 @inline function gather4<T>(a: usize, sB: usize, K: i32, dst: usize): void {
@@ -659,9 +630,9 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
         const ci = c + <usize>j0 * ldcB + <usize>i * size;
         if (pack) {
           gather4<T>(ai, ldaB, K, packBuf);
-          stridedRows4T<T>(nc, K, packBuf, 4 * size, wg, ci, ldcB, min(4, M - i));
+          packedRows4<T>(nc, K, packBuf, 4 * size, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
         } else {
-          stridedRows4T<T>(nc, K, ai, ldaB, wg, ci, ldcB, min(4, M - i));
+          packedRows4<T>(nc, K, ai, ldaB, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
         }
       }
     }
