@@ -34,6 +34,10 @@ const ROWS = [
       peerLabel: 'tfjs-backend-wasm (NHWC)', cases: [chain(net, n), chain(net, n)],
       ours: ['convcorr prepared channels-first', 'convcorr prepared channels-last'], peer: 'tfjs-backend-wasm (NHWC)',
     },
+    {
+      file: 'nets', suite: 'nets', label: 'the same, prepared channels-first, into `output` arrays reused every pass (no page faults of fresh results)',
+      peerLabel: 'tfjs-backend-wasm (NHWC)', cases: [chain(net, n)], ours: 'convcorr prepared CF, outputs reused', peer: 'tfjs-backend-wasm (NHWC)',
+    },
     // The slowest single layers against tfjs (plain calls, channels-first and channels-last): where convcorr is weakest.
     { file: 'nets', suite: 'nets', worst: net, label: `the slowest of ${net}'s layers on its own, channels-first / channels-last`,
       peerLabel: 'tfjs-backend-wasm (NHWC)', ours: ['convcorr channels-first', 'convcorr channels-last'], peer: 'tfjs-backend-wasm (NHWC)' },
