@@ -70,22 +70,11 @@ import { lanes, madd } from './simd';
               for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
             }
           }
-          // A row of 4 or more pixels ends in a 4-pixel tile overlapping the one before it (its first pixels computed
-          // again, with the same bits), not in single pixels, which reload every weight per pixel.
-          if (ow >= 4 && o < ow) {
-            tile3x3s1<T>(xrow + <usize>(ow - 4) * pix, orow + <usize>(ow - 4) * sW, C, w, wTap, sW, <usize>dh * sH);
-            o = ow;
-          }
-        } else if (kd == 1 && kh == 3 && kw == 3 && sw == 2 && dw == 1 && ow >= 4) {
-          // 3×3 at stride 2 along W: 4 neighbouring outputs read 9 input columns per row, each loaded once; the last
-          // tile overlapping as above.
-          for (; o + 4 <= ow; o += 4) tile3x3s2<T>(xrow + <usize>o * pix, orow + <usize>o * sW, C, w, wTap, sW, <usize>dh * sH);
-          if (o < ow) {
-            tile3x3s2<T>(xrow + <usize>(ow - 4) * pix, orow + <usize>(ow - 4) * sW, C, w, wTap, sW, <usize>dh * sH);
-            o = ow;
-          }
+          if (ow >= 4 && o < ow) o = ow - 4; // the row's last tile: the general loop below, overlapping
         }
-        for (; o + 4 <= ow; o += 4) {
+        // Tiles of 4 pixels; a row that is not whole tiles ends in one overlapping the tile before it (its first
+        // pixels computed again, with the same bits), not in single pixels, which reload every weight per pixel.
+        for (; o + 4 <= ow; o = o + 4 < ow && o + 8 > ow ? ow - 4 : o + 4) {
           const xo = xrow + <usize>o * pix;
           const op = orow + <usize>o * sW;
           let c = 0;
@@ -147,101 +136,6 @@ import { lanes, madd } from './simd';
       }
     }
   }
-}
-
-/** Channel c ≥ C − C % lanes of the 4 pixels whose first taps are at xo, xo + pix, … in scalars. */
-// @ts-ignore: decorator
-@inline function channelTail<T>(
-  xo: usize, op: usize, C: i32, kd: i32, kh: i32, kw: i32, dd: i32, dh: i32, sD: usize, sH: usize, pix: usize, tapW: usize,
-  w: usize, wTap: usize,
-): void {
-  const sW = <usize>C * sizeof<T>();
-  for (let c = C - C % lanes<T>(); c < C; c++) {
-    for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
-  }
-}
-
-/**
- * 4 neighbouring output pixels of a 3×3 kernel at stride 1 (first taps at xo): 6 input columns per row of taps. The
- * same arithmetic as dwconv's own stride-1 loop, out of line for the overlapping last tile of a row. Both ways of
- * sharing one copy measured slower: inlined here too, dwconv's loops ran 5–7 % slower on 56² and 112² maps; called
- * for every tile, 5–15 % slower on stride-1 layers. tile3x3s2 is out of line for the same reason.
- */
-function tile3x3s1<T>(xo: usize, op: usize, C: i32, w: usize, wTap: usize, sW: usize, rowStep: usize): void {
-  const size = <usize>sizeof<T>();
-  for (let c = 0; c + lanes<T>() <= C; c += lanes<T>()) {
-    const cb = <usize>c * size;
-    let acc0 = v128.load(w + cb);
-    let acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    let wr = w + wTap + cb;
-    let xr = xo + cb;
-    for (let b = 0; b < 3; b++) {
-      const w0 = v128.load(wr), w1 = v128.load(wr + wTap), w2 = v128.load(wr + 2 * wTap);
-      let xv = v128.load(xr);
-      acc0 = madd<T>(acc0, xv, w0);
-      xv = v128.load(xr + sW);
-      acc0 = madd<T>(acc0, xv, w1);
-      acc1 = madd<T>(acc1, xv, w0);
-      xv = v128.load(xr + 2 * sW);
-      acc0 = madd<T>(acc0, xv, w2);
-      acc1 = madd<T>(acc1, xv, w1);
-      acc2 = madd<T>(acc2, xv, w0);
-      xv = v128.load(xr + 3 * sW);
-      acc1 = madd<T>(acc1, xv, w2);
-      acc2 = madd<T>(acc2, xv, w1);
-      acc3 = madd<T>(acc3, xv, w0);
-      xv = v128.load(xr + 4 * sW);
-      acc2 = madd<T>(acc2, xv, w2);
-      acc3 = madd<T>(acc3, xv, w1);
-      xv = v128.load(xr + 5 * sW);
-      acc3 = madd<T>(acc3, xv, w2);
-      wr += 3 * wTap;
-      xr += rowStep;
-    }
-    v128.store(op + cb, acc0);
-    v128.store(op + sW + cb, acc1);
-    v128.store(op + 2 * sW + cb, acc2);
-    v128.store(op + 3 * sW + cb, acc3);
-  }
-  channelTail<T>(xo, op, C, 1, 3, 3, 1, 1, 0, rowStep, sW, sW, w, wTap);
-}
-
-/** 4 neighbouring output pixels of a 3×3 kernel at stride 2 (first taps at xo): 9 input columns per row of taps. */
-function tile3x3s2<T>(xo: usize, op: usize, C: i32, w: usize, wTap: usize, sW: usize, rowStep: usize): void {
-  const size = <usize>sizeof<T>();
-  for (let c = 0; c + lanes<T>() <= C; c += lanes<T>()) {
-    const cb = <usize>c * size;
-    let acc0 = v128.load(w + cb);
-    let acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    let wr = w + wTap + cb;
-    let xr = xo + cb;
-    for (let b = 0; b < 3; b++) {
-      const w0 = v128.load(wr), w1 = v128.load(wr + wTap), w2 = v128.load(wr + 2 * wTap);
-      let xv = v128.load(xr);
-      acc0 = madd<T>(acc0, xv, w0);
-      acc0 = madd<T>(acc0, v128.load(xr + sW), w1);
-      xv = v128.load(xr + 2 * sW);
-      acc0 = madd<T>(acc0, xv, w2);
-      acc1 = madd<T>(acc1, xv, w0);
-      acc1 = madd<T>(acc1, v128.load(xr + 3 * sW), w1);
-      xv = v128.load(xr + 4 * sW);
-      acc1 = madd<T>(acc1, xv, w2);
-      acc2 = madd<T>(acc2, xv, w0);
-      acc2 = madd<T>(acc2, v128.load(xr + 5 * sW), w1);
-      xv = v128.load(xr + 6 * sW);
-      acc2 = madd<T>(acc2, xv, w2);
-      acc3 = madd<T>(acc3, xv, w0);
-      acc3 = madd<T>(acc3, v128.load(xr + 7 * sW), w1);
-      acc3 = madd<T>(acc3, v128.load(xr + 8 * sW), w2);
-      wr += 3 * wTap;
-      xr += rowStep;
-    }
-    v128.store(op + cb, acc0);
-    v128.store(op + sW + cb, acc1);
-    v128.store(op + 2 * sW + cb, acc2);
-    v128.store(op + 3 * sW + cb, acc3);
-  }
-  channelTail<T>(xo, op, C, 1, 3, 3, 1, 1, 0, rowStep, 2 * sW, sW, w, wTap);
 }
 
 /** One output value in scalars: channel c of the pixel whose first tap is at xo. */

@@ -163,9 +163,6 @@ export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize,
   gemmTRows<f32>(M, N, K, a, lda, w, c, ldc);
 }
 
-export function gemm_t_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
-  gemmTRows<f64>(M, N, K, a, lda, w, c, ldc);
-}
 
 export function conv_gemm_f32(
   x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,

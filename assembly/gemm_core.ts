@@ -628,12 +628,8 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
       for (let i = 0; i < M; i += 4) {
         const ai = a + <usize>i * size;
         const ci = c + <usize>j0 * ldcB + <usize>i * size;
-        if (pack) {
-          gather4<T>(ai, ldaB, K, packBuf);
-          packedRows4<T>(nc, K, packBuf, 4 * size, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
-        } else {
-          packedRows4<T>(nc, K, ai, ldaB, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
-        }
+        if (pack) gather4<T>(ai, ldaB, K, packBuf);
+        packedRows4<T>(nc, K, pack ? packBuf : ai, pack ? 4 * size : ldaB, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
       }
     }
     return;

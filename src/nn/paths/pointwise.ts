@@ -26,7 +26,7 @@ export interface PointwisePlanesPlan extends ForwardBase {
 
 export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePlanesPlan {
   const { conv, dtype, backend } = req;
-  if (planesLayout(conv)) {
+  if (planesLayout(conv, dtype)) {
     const HW = product(conv.inSize);
     const nOut = conv.batch * conv.outChannels * HW;
     return freeze({
