@@ -163,7 +163,6 @@ export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize,
   gemmTRows<f32>(M, N, K, a, lda, w, c, ldc);
 }
 
-
 export function conv_gemm_f32(
   x: usize, hp: i32, wp: i32, C: i32, cOff: i32, cinG: i32, kd: i32, kh: i32, kw: i32,
   sd: i32, sh: i32, sw: i32, dd: i32, dh: i32, dw: i32, od: i32, oh: i32, ow: i32,

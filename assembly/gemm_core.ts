@@ -558,10 +558,9 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   for (; i < bytes; i += size) store<T>(dst + i, load<T>(src + i));
 }
 
-
 /**
  * Store a 4-row tile transposed: tile column q (its rows 0…mr−1) at c + q·ldcB, for q < nq (≤ NR). A 4 × 4 transpose
- * per vector of columns (float32), 2 × 2 ones (float64).
+ * per vector of columns (float32), 2 × 2 ones (float64: written, though the builds export gemmT for float32 only).
  */
 // @ts-ignore: decorator
 @inline function storeTile4T<T>(
