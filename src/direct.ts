@@ -8,7 +8,7 @@ import { indexMap, padInto, sourceIndex, type Extension } from './boundary';
 import { scanNonFinite } from './nonfinite';
 import type { BackendOption } from './plan';
 import { chunking } from './threads';
-import { copyOut, oneThread, planBackend, threadsFor, tooSmallToSplit, withWorkspace, type Backend, type Workspace } from './workspace';
+import { backendFor, copyOut, oneThread, planBackend, threadsFor, tooSmallToSplit, withWorkspace, type Backend, type Workspace } from './workspace';
 
 export interface DirectPlan {
   dtype: DType;
@@ -320,7 +320,7 @@ function runStrips2d(
   const sum = plan.sum ?? plan.dtype;
   // The tap table is written once per block width (main, left, right): a tap's offset depends on the row length.
   const table = tapTableSize(ctorOf(sum).BYTES_PER_ELEMENT, nt);
-  const be = T > 1 ? backend : oneThread(backend);
+  const be = backendFor(backend, T);
   return withWorkspace(op, be, sum, [inRows * mainW, inRows * leftW, inRows * rightW, taps ? 3 * table : kh * kw, rows * ow], (ws) => {
     const [mo, lo, ro, ho, oo] = ws.off;
     const { mem, k } = ws;

@@ -11,7 +11,7 @@ import { colWork, rowWork } from './kernels/fft';
 import { NONFINITE, stagedNonFinite, type NonFiniteRule } from './nonfinite';
 import type { BackendOption } from './plan';
 import { chunking } from './threads';
-import { copyOut, oneThread, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
+import { backendFor, copyOut, planBackend, threadsFor, withWorkspace, type Backend, type Workspace } from './workspace';
 
 /**
  * The smallest n' ≥ n of the form 2^a·3^b·5^c that is a multiple of `multiple` (a power of two).
@@ -269,7 +269,7 @@ function fftOn(op: string, backend: Backend, P: FftProblem): Float | undefined {
   const scale = 1 / (m * product(f.slice(0, T - 1)));
 
   // Only the 1-D blocks split: every other transform runs on the one-thread build (outside a pool's shared memory).
-  return withWorkspace(op, TT > 1 ? backend : oneThread(backend), P.dtype, sizes, (ws): Float | undefined => {
+  return withWorkspace(op, backendFor(backend, TT), P.dtype, sizes, (ws): Float | undefined => {
     const { mem, k } = ws;
     const [st1, st2, spec2, spec1, work, ...rest] = ws.off;
     const tw = rest.slice(0, T);

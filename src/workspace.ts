@@ -89,6 +89,11 @@ export function oneThread(backend: Backend): Backend {
   return solo ? frozenBackend({ name: 'wasm', module: solo }) : backend;
 }
 
+/** The backend for a call planned to run on `threads` threads: `backend` when it splits, else oneThread(backend). */
+export function backendFor(backend: Backend, threads: number): Backend {
+  return threads > 1 ? backend : oneThread(backend);
+}
+
 /** Whether a call of `work` multiply-adds stays on one thread whatever the pool (below the split threshold). */
 export function tooSmallToSplit(work: number): boolean {
   return work < tuning.minWork;

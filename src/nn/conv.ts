@@ -7,8 +7,8 @@
 // pack the weights, and run one kernel: depthwise with channels in lanes, a plain GEMM for 1×1 kernels, Winograd
 // F(2×2, 3×3) for 3×3 (and 1-D 9-tap) kernels at unit stride, a direct kernel for 3×3 on 3 input channels (first
 // layers), or im2col + GEMM. Channels-first depthwise layers skip the layout change (the planes path: per-channel 2-D
-// correlations of padded planes), and so do channels-first 1×1 layers without padding (a GEMM of the weights with
-// the input planes).
+// correlations of padded planes), and so do float32 channels-first 1×1 layers without padding (the GEMM with its
+// input and output transposed, reading and writing planes: gemmT).
 import { asTensor, product, resultDtype, type DType, type Float, type NDArray, type Numeric } from '../arrays';
 import { options, rangeError } from '../errors';
 import { delivered, outputOption, writable } from '../output';

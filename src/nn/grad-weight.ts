@@ -10,7 +10,7 @@ import { product, type DType, type Float } from '../arrays';
 import { padInto, padPlanesInto, TORCH_PADDING } from '../boundary';
 import { panelWidth } from '../kernels/gemm';
 import { chunking } from '../threads';
-import { copyOut, oneThread, threadsFor, withBuffers, type Backend, type Offsets, type Workspace } from '../workspace';
+import { backendFor, copyOut, oneThread, threadsFor, withBuffers, type Backend, type Offsets, type Workspace } from '../workspace';
 import { geometry3, WINOGRAD_MIN_CHANNELS, type ConvPlan, type Geometry3 } from './plan';
 
 /**
@@ -147,7 +147,7 @@ export function planGradWeight(conv: ConvPlan, dtype: DType, backend: Backend, w
       wo: 9 * Cout * C, // dW, one [Cout, C] plane per tap
     }));
     const fallback = planGradWeight(conv, dtype, backend, false) as GradWeightIm2colPlan;
-    return Object.freeze({ conv, g3, dtype, backend: T > 1 ? backend : oneThread(backend), nW, path: 'winograd', stepsAside: true, fallback, threads: T, th, tw, tileChunk, buffers });
+    return Object.freeze({ conv, g3, dtype, backend: backendFor(backend, T), nW, path: 'winograd', stepsAside: true, fallback, threads: T, th, tw, tileChunk, buffers });
   }
   if (cinG === 1 && coutG === 1 && g3.stride.every((s) => s === 1)) {
     const buffers = Object.freeze(Object.assign(staged, { acc: C * taps, out: nW }));
@@ -164,7 +164,7 @@ export function planGradWeight(conv: ConvPlan, dtype: DType, backend: Backend, w
     acc: conv.groups * K * coutG, // accumulated dWᵀ per group (rows (ci, tap), columns co)
     out: nW, // result in the caller's layout
   }));
-  return Object.freeze({ conv, g3, dtype, backend: T > 1 ? backend : oneThread(backend), nW, path: 'im2col', stepsAside: false, threads: T, Pt, buffers });
+  return Object.freeze({ conv, g3, dtype, backend: backendFor(backend, T), nW, path: 'im2col', stepsAside: false, threads: T, Pt, buffers });
 }
 
 /** The weight gradient, in the plan's weight layout (a Winograd plan that steps aside runs its fallback). */
