@@ -59,7 +59,8 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 const results = Object.values(all).flat();
-const md = `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', one thread (the threads suite says where it runs two).\n\n${markdownTable(results)}\n`;
+const header = (threads) => `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', ${threads}.\n\n`;
+const md = `${header('one thread (the threads suite says where it runs two)')}${markdownTable(results)}\n`;
 const name = info.variant === 'relaxed' ? 'latest-relaxed' : 'latest';
 writeFileSync(new URL(`results/${name}.json`, here), JSON.stringify({ machine, suites: all }, null, 2));
 writeFileSync(new URL(`results/${name}.md`, here), md);
@@ -67,6 +68,6 @@ writeFileSync(new URL(`results/${name}.md`, here), md);
 // that a later partial run of other suites does not drop the networks from it.
 if (all.nets && info.variant !== 'relaxed') {
   writeFileSync(new URL('results/nets.json', here), JSON.stringify({ machine, suites: { nets: all.nets } }, null, 2));
-  writeFileSync(new URL('results/nets.md', here), `Machine: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, V8 ${machine.v8}, wasm build '${machine.wasm}', one thread.\n\n${markdownTable(all.nets)}\n`);
+  writeFileSync(new URL('results/nets.md', here), `${header('one thread')}${markdownTable(all.nets)}\n`);
 }
 console.log(`\n${md}`);

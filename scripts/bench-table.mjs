@@ -114,6 +114,12 @@ function pick(rows, want, where) {
 }
 
 const at = (v, i) => (Array.isArray(v) ? v[i] : v);
+
+/** convcorr vs peer in case c for the row's i-th figure: the peer's median ratio over ours (both against one variant). */
+const speedUp = (c, row, i) => {
+  const where = `'${c.id}' (${FILES[row.file]})`;
+  return pick(c.rows, at(row.ours, i), where).ratio / pick(c.rows, at(row.peer, i), where).ratio;
+};
 const fmt = (x) => `${x.toFixed(1)}×`;
 
 /** The README's table and the machines' line, from the results files: the text between the markers. */
@@ -124,29 +130,23 @@ export function renderTable() {
   for (const row of ROWS) {
     const suite = results[row.file]?.suites?.[row.suite];
     if (!suite) continue;
+    let figures;
     if (row.worst) {
       // The layer with the lowest ratio, per layout; left out when the run timed the chains only.
       const prefix = `nets ${row.worst} `;
       const layers = suite.filter((c) => c.id.startsWith(prefix));
       if (!layers.length) continue;
-      const figures = [0, 1].map((i) => {
-        const scored = layers.map((c) => {
-          const where = `'${c.id}' (${FILES[row.file]})`;
-          return { c, r: pick(c.rows, at(row.ours, i), where).ratio / pick(c.rows, at(row.peer, i), where).ratio };
-        });
-        const w = scored.reduce((a, b) => (b.r < a.r ? b : a));
+      figures = [0, 1].map((i) => {
+        const w = layers.map((c) => ({ c, r: speedUp(c, row, i) })).reduce((a, b) => (b.r < a.r ? b : a));
         return `${fmt(w.r)} (${w.c.id.slice(prefix.length).replace(/:.*$/, '')})`;
       });
-      used.add(row.file);
-      lines.push(`| ${row.label} | ${row.peerLabel} | ${figures.join(' / ')} | \`${row.suite}\` | ${row.file} |`);
-      continue;
+    } else {
+      figures = row.cases.map((id, i) => {
+        const c = suite.find((x) => x.id === id);
+        if (!c) throw new Error(`bench-table: no case '${id}' in suite ${row.suite} of ${FILES[row.file]}`);
+        return fmt(speedUp(c, row, i));
+      });
     }
-    const figures = row.cases.map((id, i) => {
-      const c = suite.find((x) => x.id === id);
-      if (!c) throw new Error(`bench-table: no case '${id}' in suite ${row.suite} of ${FILES[row.file]}`);
-      const where = `'${id}' (${FILES[row.file]})`;
-      return fmt(pick(c.rows, at(row.ours, i), where).ratio / pick(c.rows, at(row.peer, i), where).ratio);
-    });
     used.add(row.file);
     lines.push(`| ${row.label} | ${row.peerLabel} | ${figures.join(' / ')} | \`${row.suite}\` | ${row.file} |`);
   }
