@@ -49,6 +49,30 @@ export const WRAP: i32 = 4;
 }
 
 /**
+ * Zero padding on short rows (a plane's rows in whole vectors, at most 128 bytes; SIMD builds): padPlanes' zero-filled planes, and
+ * dw_planes' one padded plane whose zeros are written once for all the planes copied into it.
+ */
+// @ts-ignore: decorator
+@inline export function shortZeroRows<T>(mode: i32, w: i32): bool {
+  return mode == CONSTANT && w >= lanes<T>() && <usize>w * sizeof<T>() <= 128;
+}
+
+/**
+ * The h rows of w samples (wb bytes, at least a vector) from src into dst (row stride `row` bytes), in whole vectors,
+ * the last one overlapping the one before so that it ends at the row's end: nothing outside the rows is written.
+ */
+// @ts-ignore: decorator
+@inline export function copyShortRows(src: usize, h: i32, wb: usize, dst: usize, row: usize): void {
+  for (let y = 0; y < h; y++) {
+    const sr = src + <usize>y * wb;
+    const dr = dst + <usize>y * row;
+    let j: usize = 0;
+    for (; j + 16 <= wb; j += 16) v128.store(dr + j, v128.load(sr + j));
+    if (j < wb) v128.store(dr + wb - 16, v128.load(sr + wb - 16));
+  }
+}
+
+/**
  * Pad P planes [h, w] into [ph, pw] with pbH rows above and pbW columns to the left, through extension `mode`. Not
  * inlined: pad_planes and dw_planes (which pads large planes one at a time, just before it reads them) share one body
  * per type.
@@ -56,7 +80,7 @@ export const WRAP: i32 = 4;
 export function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph: i32, pw: i32, pbH: i32, pbW: i32, mode: i32): void {
   const size = <usize>sizeof<T>();
   const row = <usize>pw * size;
-  if (ASC_FEATURE_SIMD && mode == CONSTANT && w >= lanes<T>() && <usize>w * size <= 128) {
+  if (ASC_FEATURE_SIMD && shortZeroRows<T>(mode, w)) {
     // Zeros on short rows: each plane zeroed whole in vectors, then its rows copied in whole vectors, the last one
     // overlapping the one before so that it ends at the row's end (no element-by-element tails, which cost more than
     // the copy on the 7 × 7 … 28 × 28 maps of a network's later layers; on longer rows the second write of the
@@ -69,13 +93,7 @@ export function padPlanes<T>(src: usize, P: i32, h: i32, w: i32, dst: usize, ph:
       let i: usize = 0;
       for (; i + 16 <= planeBytes; i += 16) v128.store(d + i, i64x2.splat(0));
       for (; i < planeBytes; i += size) store<T>(d + i, <T>0);
-      for (let y = 0; y < h; y++) {
-        const sr = s + <usize>y * wb;
-        const dr = d + <usize>(y + pbH) * row + <usize>pbW * size;
-        let j: usize = 0;
-        for (; j + 16 <= wb; j += 16) v128.store(dr + j, v128.load(sr + j));
-        if (j < wb) v128.store(dr + wb - 16, v128.load(sr + wb - 16));
-      }
+      copyShortRows(s, h, wb, d + <usize>pbH * row + <usize>pbW * size, row);
     }
     return;
   }

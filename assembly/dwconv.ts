@@ -4,7 +4,7 @@
 // 4 neighbouring output pixels, so a multiply-add costs 1.25 loads instead of 2 (3×3 at unit stride: 0.75, as the
 // 4 outputs share their input columns). w is packed [bias C][taps × C]; padding is already in xpad [dp, hp, wp, C].
 // Channel counts that are not a multiple of the lanes end in scalars.
-import { padPlanes } from './boundary';
+import { copyShortRows, padPlanes, shortZeroRows } from './boundary';
 import { corr2d_f32, corr2d_f64 } from './corr2d';
 import { lanes, madd } from './simd';
 
@@ -285,7 +285,8 @@ export function dwconv_f64(
  * out + p·oh·ow. Each plane is exactly what corr2d computes from an output filled with the bias and accumulate = 1.
  * mode < 0: x holds the padded planes. mode ≥ 0 (an extension code, as padPlanes): x holds the [H, W] planes, and each
  * is padded into `pad` (pbH rows above, pbW columns left) just before it is read: on large planes (112² maps and up)
- * that beat padding every plane first in a pass of its own, on small ones it lost (src/nn/paths/planes.ts).
+ * that beat padding every plane first in a pass of its own, on small ones it lost (src/nn/paths/planes.ts), unless
+ * the padding is zeros around short rows: then pad's zeros are written once and each plane copies only its rows in.
  * Rows whose width is not a multiple of the lanes (7 and 14 in MobileNetV2) are computed wide, in whole vectors, into
  * tmp (oh rows of ow rounded up to the lanes), then copied out without their extra columns: each output is still
  * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
@@ -309,6 +310,9 @@ export function dwconv_f64(
   // the kernel reads the planes in place, padded row 0 from a row of zeros in pad, and no padded copy is made.
   const direct = ASC_FEATURE_SIMD && stride == 2 && kh == 3 && kw == 3 && mode == 0 && pbH == 1 && pbW == 1 && ((H | W) & 1) == 0;
   if (direct) memory.fill(pad, 0, <usize>(W + 8) * size);
+  // Zero padding of short rows: the padded plane's zeros are written once, and each plane copies only its rows in.
+  const zeroed = ASC_FEATURE_SIMD && !direct && shortZeroRows<T>(mode, W);
+  if (zeroed) memory.fill(pad, 0, <usize>(ph * pw) * size);
   let c = c0;
   for (let p = 0; p < P; p++) {
     const o = out + <usize>p * bytes;
@@ -330,7 +334,9 @@ export function dwconv_f64(
     } else if (mode >= 0) {
       // A large plane, padded into `pad` just before it is read.
       xp = pad;
-      padPlanes<T>(x + <usize>p * <usize>(H * W) * size, 1, H, W, pad, ph, pw, pbH, pbW, mode);
+      const src = x + <usize>p * <usize>(H * W) * size;
+      if (ASC_FEATURE_SIMD && zeroed) copyShortRows(src, H, <usize>W * size, pad + <usize>(pbH * pw + pbW) * size, <usize>pw * size);
+      else padPlanes<T>(src, 1, H, W, pad, ph, pw, pbH, pbW, mode);
     }
     const hp = h + <usize>(c * kh * kw) * size;
     const cols = wide ? owR : ow;
