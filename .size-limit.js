@@ -53,6 +53,9 @@ export default [
   // kernel past 32 KiB and stride-2 planes read in place (1.36–1.53× on MobileNetV2's stride-2 layers), and the
   // Winograd weight transform a panel at a time (plain 512-channel layers 1.4× faster); budgeted at 39 kB.
   chunk('relaxed', '39 kB'),
+  // The SIMD builds too with shrinkLevel 1 since issue 16's packing and padding kernels (35.0 → 34.4 kB): the old and
+  // new builds in one process gave the same times on MobileNetV2's and ResNet-18's chains (0.996–1.007×, prepared and
+  // plain) and on bench/ab-table.mjs's cases (inside the 0.94–1.07× of the old build against itself), the same bits.
   chunk('simd'),
   chunk('scalar'),
   chunk('threads-relaxed', '39 kB'),
