@@ -195,6 +195,34 @@ export function conv_gemm_f64(
     for (let r = 0; r < NR; r++) store<T>(d + <usize>r * size, hasBias && c0 + r < coutG ? load<T>(bias + <usize>(c0 + r) * size) : <T>0);
     d += <usize>NR * size;
     const n = min(NR, coutG - c0);
+    if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && n == NR && tapS == 1 && ciS == taps && taps > 1 && (cinG * taps & 3) == 0) {
+      // Channels-first weights with taps: a row's samples f = ci·taps + tap run taps fastest, so 4 rows' vectors at
+      // f, transposed, are 4 consecutive samples' rows side by side, each sample stored where its (tap, ci) goes, in
+      // place of strided scalar copies across rows (which cost as much as the GEMM of ResNet-18's 512-channel
+      // stride-2 layer).
+      const rB = <usize>coS * size;
+      const s = src + <usize>(c0 * coS) * size;
+      let ci = 0, tt = 0;
+      for (let f = 0; f < cinG * taps; f += 4) {
+        // packBuf: sample j's 8 rows at packBuf + 32·j, its panel row.
+        for (let h = 0; h < 2; h++) {
+          const p = s + <usize>f * size + <usize>(4 * h) * rB;
+          storeTransposed4(v128.load(p), v128.load(p + rB), v128.load(p + 2 * rB), v128.load(p + 3 * rB), packBuf + <usize>(16 * h), 32);
+        }
+        for (let j = 0; j < 4; j++) {
+          const q = d + <usize>(((flip ? taps - 1 - tt : tt) * cinG + ci) * NR) * size;
+          const b = packBuf + <usize>(32 * j);
+          v128.store(q, v128.load(b));
+          v128.store(q, v128.load(b, 16), 16);
+          if (++tt == taps) {
+            tt = 0;
+            ci++;
+          }
+        }
+      }
+      d += <usize>(taps * cinG * NR) * size;
+      continue;
+    }
     for (let t = 0; t < taps; t++) {
       const tt = flip ? taps - 1 - t : t;
       let ci = 0;

@@ -445,6 +445,20 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     }
   });
 
+  it('im2col: channels-first float32 weights with taps, packed 4 rows × 4 samples at a time (flip; sample counts not a multiple of 4 the other way)', () => {
+    // packGemm's transposing branch: full 8-channel panels (coutG 8, and 17: two and a partial third), cinG·taps
+    // samples a row, a multiple of 4 (4 … 72) or not (the strided copies); exact, so a swapped or scaled sample shows.
+    for (const [cinG, kernel] of [[1, [2, 2]], [2, [2, 2]], [4, [1, 3]], [4, [3, 3]], [8, [3, 3]], [3, [3, 3]], [5, [2, 3]], [7, [1, 2]]] as const) {
+      for (const coutG of [8, 17]) {
+        const c: Case = {
+          rank: 2, N: 1, groups: cinG === 3 || cinG === 8 ? 2 : 1, cinG, coutG, size: [5, 9], kernel: [...kernel], stride: [2, 1], dilation: [1, 1],
+          padding: [1, 1], paddingMode: 'zeros', bias: coutG === 17, layout: 'channels-first', seed: cinG * 10 + coutG,
+        };
+        for (const flip of [false, true]) check(c, 'float32', c.layout, flip, 'im2col', true);
+      }
+    }
+  });
+
   it('identity: flip: true equals correlation with the kernel reversed on every spatial axis', () => {
     fc.assert(
       fc.property(arbCase('im2col'), (c) => {
