@@ -203,34 +203,36 @@ export function dwconv_f64(
 }
 
 /**
- * One plane of a 3×3 depthwise layer at stride 2, SIMD across output columns: dst (oh rows of cols, a multiple of the
- * lanes, row stride cols, holding the bias) += Σ_{i,j<3} x[2r + i, 2c + j]·h[i, j], taps in row-major order as
- * corr2d. A vector of L outputs reads the 2L samples from 2c (two loads, split into even and odd lanes for taps 0 and
- * 1) and one more for tap 2. cols ≤ ow + L − 1 and rows of at least 2·ow + 1 samples: the last vector reads at most
- * 2·(L − 1) samples past its row's end.
+ * One plane of a 3×3 depthwise layer at stride 2, SIMD across output columns: dst (oh rows of cols ≥ L, row stride
+ * cols) = b + Σ_{i,j<3} x[2r + i, 2c + j]·h[i, j], taps in row-major order as corr2d from an output holding the bias. A
+ * vector of L outputs reads the 2L samples from 2c (two loads, split into even and odd lanes for taps 0 and 1) and one
+ * more for tap 2. A row whose cols are not whole vectors ends in a vector overlapping the one before it (its first
+ * outputs computed again, the same bits), so nothing past the row is written. Rows of at least 2·cols + 1 samples:
+ * a vector reads at most 2·(L − 1) samples past its row's end.
  * Unpadded planes (zero padding of one row above and one column left): `top` points at a row of zeros that stands
  * for padded row 0, x at where padded row 0, column 0 would be (one row and one sample before the plane), and with
  * `edge` lane 0 of each row's first loads (padded column 0, which x puts on the previous row's last sample, or for the
  * first plane's first row on the sample before the buffer: any readable memory, never used) is zero.
  */
 // @ts-ignore: decorator
-@inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32, top: usize, edge: bool): void {
+@inline function plane3x3s2<T>(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, cols: i32, top: usize, edge: bool, b: T): void {
   const size = <usize>sizeof<T>();
   const L = lanes<T>();
   const w00 = v128.load_splat<T>(h), w01 = v128.load_splat<T>(h + size), w02 = v128.load_splat<T>(h + 2 * size);
   const w10 = v128.load_splat<T>(h + 3 * size), w11 = v128.load_splat<T>(h + 4 * size), w12 = v128.load_splat<T>(h + 5 * size);
   const w20 = v128.load_splat<T>(h + 6 * size), w21 = v128.load_splat<T>(h + 7 * size), w22 = v128.load_splat<T>(h + 8 * size);
+  const bias = v128.splat<T>(b);
   const step = <usize>(2 * L) * size;
   for (let r = 0; r < oh; r++) {
     const p1 = x + <usize>(2 * r + 1) * xRow;
     const p0 = top && r == 0 ? top : p1 - xRow;
     const p2 = p1 + xRow;
-    let o = dst + <usize>r * <usize>cols * size;
-    const oEnd = o + <usize>cols * size;
-    const first = o;
+    const first = dst + <usize>r * <usize>cols * size;
+    const last = first + <usize>(cols - L) * size;
+    let o = first;
     let q0 = p0, q1 = p1, q2 = p2;
-    for (; o < oEnd; o += 16) {
-      let a = v128.load(o);
+    while (true) {
+      let a = bias;
       let u = v128.load(q0), v = v128.load(q0, 16);
       if (edge && o == first) u = zeroLane0<T>(u);
       let e = evens<T>(u, v);
@@ -250,9 +252,14 @@ export function dwconv_f64(
       a = madd<T>(a, odds<T>(u, v), w21);
       a = madd<T>(a, nextEvens<T>(e, v128.load_splat<T>(q2 + step)), w22);
       v128.store(o, a);
-      q0 += step;
-      q1 += step;
-      q2 += step;
+      if (o == last) break;
+      // The next vector, or the row's last one, overlapping this one when the row is not whole vectors.
+      const next = min(o + 16, last);
+      const back = (o + 16 - next) * 2;
+      o = next;
+      q0 += step - back;
+      q1 += step - back;
+      q2 += step - back;
     }
   }
 }
@@ -292,7 +299,8 @@ export function dwconv_f64(
  * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
  * did). The extra columns read past a row's end, into the next row, and past the last (padded) plane by fewer than the
  * lanes.
- * stride 2 (3×3 kernels only): plane3x3s2, wide in the same way, reading up to 2·(lanes − 1) samples past a row.
+ * stride 2 (3×3 kernels only): plane3x3s2, straight into the output (each row ending in an overlapping vector) from
+ * the bias, wide only on rows shorter than a vector, reading up to 2·(lanes − 1) samples past a row.
  */
 // @ts-ignore: decorator
 @inline function dwPlanes<T>(
@@ -302,7 +310,10 @@ export function dwconv_f64(
   const size = <usize>sizeof<T>();
   const L = ASC_FEATURE_SIMD ? lanes<T>() : 1;
   const owR = (ow + L - 1) / L * L;
-  const wide = owR != ow;
+  // SIMD stride 2 (plane3x3s2): rows end in an overlapping vector and start from the bias, so only rows shorter than
+  // a vector are computed wide, and no plane is filled with its bias first.
+  const s2 = ASC_FEATURE_SIMD && stride != 1;
+  const wide = s2 ? ow < L : owR != ow;
   const n = <usize>(oh * ow);
   const bytes = n * size;
   const wideBytes = <usize>(oh * owR) * size;
@@ -319,7 +330,7 @@ export function dwconv_f64(
     const dst = wide ? tmp : o;
     const end = wide ? wideBytes : bytes;
     const b: T = hasBias ? load<T>(bias + <usize>c * size) : <T>0;
-    let i: usize = 0;
+    let i: usize = s2 ? end : 0;
     if (ASC_FEATURE_SIMD) {
       const v = v128.splat<T>(b);
       for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
@@ -342,8 +353,8 @@ export function dwconv_f64(
     const cols = wide ? owR : ow;
     if (stride != 1) {
       if (ASC_FEATURE_SIMD) {
-        if (direct) plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, pad, true);
-        else plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, 0, false);
+        if (direct) plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, pad, true, b);
+        else plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, 0, false, b);
       }
       else planeStrided<T>(xp, xStride, hp, kh, kw, stride, dst, oh, ow, cols);
     } else if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
