@@ -265,6 +265,44 @@ export function dwconv_f64(
 }
 
 /**
+ * One padded plane of a 3×3 depthwise layer at unit stride, float32 SIMD across output columns, straight into dst (oh
+ * rows of ow ≥ 4, row stride ow): each output is its first product, plus b, plus the other eight in row-major tap
+ * order, the sums corr2d makes from an output holding the bias. A row that is not whole vectors ends in one overlapping
+ * the vector before it, so no output is filled with the bias first, none is computed wide, and nothing past a row is
+ * written (on 7² and 14² maps those passes cost as much as the products).
+ */
+// @ts-ignore: decorator
+@inline function plane3x3s1(x: usize, xRow: usize, h: usize, dst: usize, oh: i32, ow: i32, b: f32): void {
+  const w00 = v128.load_splat<f32>(h), w01 = v128.load_splat<f32>(h + 4), w02 = v128.load_splat<f32>(h + 8);
+  const w10 = v128.load_splat<f32>(h + 12), w11 = v128.load_splat<f32>(h + 16), w12 = v128.load_splat<f32>(h + 20);
+  const w20 = v128.load_splat<f32>(h + 24), w21 = v128.load_splat<f32>(h + 28), w22 = v128.load_splat<f32>(h + 32);
+  const bias = f32x4.splat(b);
+  for (let r = 0; r < oh; r++) {
+    let q0 = x + <usize>r * xRow;
+    const first = dst + <usize>(r * ow) * 4;
+    const last = first + <usize>(ow - 4) * 4;
+    let o = first;
+    while (true) {
+      const q1 = q0 + xRow, q2 = q1 + xRow;
+      let a = f32x4.add(f32x4.mul(v128.load(q0), w00), bias);
+      a = madd<f32>(a, v128.load(q0, 4), w01);
+      a = madd<f32>(a, v128.load(q0, 8), w02);
+      a = madd<f32>(a, v128.load(q1), w10);
+      a = madd<f32>(a, v128.load(q1, 4), w11);
+      a = madd<f32>(a, v128.load(q1, 8), w12);
+      a = madd<f32>(a, v128.load(q2), w20);
+      a = madd<f32>(a, v128.load(q2, 4), w21);
+      a = madd<f32>(a, v128.load(q2, 8), w22);
+      v128.store(o, a);
+      if (o == last) break;
+      const next = min(o + 16, last);
+      q0 += next - o;
+      o = next;
+    }
+  }
+}
+
+/**
  * One plane at stride s, any kernel, scalar (the scalar build's stride-2 planes): dst[r, c] (row stride cols, holding
  * the bias) += Σ_{i<kh, j<kw} x[s·r + i, s·c + j]·h[i, j] in row-major tap order, for c < ow.
  */
@@ -313,7 +351,9 @@ export function dwconv_f64(
   // SIMD stride 2 (plane3x3s2): rows end in an overlapping vector and start from the bias, so only rows shorter than
   // a vector are computed wide, and no plane is filled with its bias first.
   const s2 = ASC_FEATURE_SIMD && stride != 1;
-  const wide = s2 ? ow < L : owR != ow;
+  // Float32 3×3 at unit stride on rows of at least a vector: plane3x3s1, the same way.
+  const s1 = ASC_FEATURE_SIMD && sizeof<T>() == 4 && stride == 1 && kh == 3 && kw == 3 && ow >= 4;
+  const wide = s2 ? ow < L : !s1 && owR != ow;
   const n = <usize>(oh * ow);
   const bytes = n * size;
   const wideBytes = <usize>(oh * owR) * size;
@@ -321,8 +361,9 @@ export function dwconv_f64(
   // the kernel reads the planes in place, padded row 0 from a row of zeros in pad, and no padded copy is made.
   const direct = ASC_FEATURE_SIMD && stride == 2 && kh == 3 && kw == 3 && mode == 0 && pbH == 1 && pbW == 1 && ((H | W) & 1) == 0;
   if (direct) memory.fill(pad, 0, <usize>(W + 8) * size);
-  // Zero padding of short rows: the padded plane's zeros are written once, and each plane copies only its rows in.
-  const zeroed = ASC_FEATURE_SIMD && !direct && shortZeroRows<T>(mode, W);
+  // Float32 zero padding of short rows: the padded plane's zeros are written once, and each plane copies only its rows
+  // in (src/nn/paths/planes.ts chooses it).
+  const zeroed = ASC_FEATURE_SIMD && sizeof<T>() == 4 && !direct && shortZeroRows<T>(mode, W);
   if (zeroed) memory.fill(pad, 0, <usize>(ph * pw) * size);
   let c = c0;
   for (let p = 0; p < P; p++) {
@@ -330,7 +371,7 @@ export function dwconv_f64(
     const dst = wide ? tmp : o;
     const end = wide ? wideBytes : bytes;
     const b: T = hasBias ? load<T>(bias + <usize>c * size) : <T>0;
-    let i: usize = s2 ? end : 0;
+    let i: usize = s2 || s1 ? end : 0;
     if (ASC_FEATURE_SIMD) {
       const v = v128.splat<T>(b);
       for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
@@ -357,7 +398,8 @@ export function dwconv_f64(
         else plane3x3s2<T>(xp, <usize>xStride * size, hp, dst, oh, cols, 0, false, b);
       }
       else planeStrided<T>(xp, xStride, hp, kh, kw, stride, dst, oh, ow, cols);
-    } else if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
+    } else if (ASC_FEATURE_SIMD && s1) plane3x3s1(xp, <usize>xStride * size, hp, dst, oh, ow, <f32>b);
+    else if (sizeof<T>() == 4) corr2d_f32(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
     else corr2d_f64(xp, xStride, hp, kh, kw, dst, oh, cols, cols, 1);
     if (ASC_FEATURE_SIMD && wide) {
       // Rows in order, whole vectors: a row's last vector spills into the next row, which is written after it; the

@@ -63,9 +63,9 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
   const inPlace = conv.paddingMode === 'zeros' && g3.stride[1] === 2 && g3.stride[2] === 2 && kh === 3 && kw === 3 &&
     g3.padBefore[1] === 1 && g3.padBefore[2] === 1 && H % 2 === 0 && W % 2 === 0;
   const size = dtype === 'float32' ? 4 : 8;
-  // Zeros around short rows (SIMD builds): one padded plane, its zeros written once (see PAD_EACH_BYTES).
-  const simd = backend.name === 'wasm' && backend.module.variant !== 'scalar';
-  const zeroRows = simd && conv.paddingMode === 'zeros' && W * size >= 16 && W * size <= 128;
+  // Float32 zeros around short rows (SIMD builds): one padded plane, its zeros written once (see PAD_EACH_BYTES).
+  const zeroRows = dtype === 'float32' && backend.name === 'wasm' && backend.module.variant !== 'scalar' &&
+    conv.paddingMode === 'zeros' && W >= 4 && W <= 32;
   const padEach = inPlace || zeroRows || Ph * Pw * size > PAD_EACH_BYTES;
   return freeze({
     conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
