@@ -332,11 +332,12 @@ export function dwconv_f64(
  * is padded into `pad` (pbH rows above, pbW columns left) just before it is read: on large planes (112² maps and up)
  * that beat padding every plane first in a pass of its own, on small ones it lost (src/nn/paths/planes.ts), unless
  * the padding is zeros around short rows: then pad's zeros are written once and each plane copies only its rows in.
- * Rows whose width is not a multiple of the lanes (7 and 14 in MobileNetV2) are computed wide, in whole vectors, into
- * tmp (oh rows of ow rounded up to the lanes), then copied out without their extra columns: each output is still
- * the bias plus its taps in the same order, but none falls to the scalar tail (on 7 × 7 maps 3 outputs of every 7
- * did). The extra columns read past a row's end, into the next row, and past the last (padded) plane by fewer than the
- * lanes.
+ * Float32 3×3 planes (SIMD, rows of at least a vector): plane3x3s1, straight into the output from the bias, each row
+ * ending in a vector that overlaps the one before it. Other kernels' rows whose width is not a multiple of the lanes
+ * are computed wide, in whole vectors, into tmp (oh rows of ow rounded up to the lanes), then copied out without
+ * their extra columns: each output is still the bias plus its taps in the same order, but none falls to the scalar
+ * tail. The extra columns read past a row's end, into the next row, and past the last (padded) plane by fewer than
+ * the lanes.
  * stride 2 (3×3 kernels only): plane3x3s2, straight into the output (each row ending in an overlapping vector) from
  * the bias, wide only on rows shorter than a vector, reading up to 2·(lanes − 1) samples past a row.
  */
