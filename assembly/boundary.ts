@@ -49,8 +49,9 @@ export const WRAP: i32 = 4;
 }
 
 /**
- * Zero padding on short rows (a plane's rows in whole vectors, at most 128 bytes; SIMD builds): padPlanes' zero-filled planes, and
- * dw_planes' one padded plane whose zeros are written once for all the planes copied into it.
+ * Zero padding on short rows (a plane's rows in whole vectors, at most 128 bytes; SIMD builds): padPlanes'
+ * zero-filled planes, and dw_planes' one padded float32 plane whose zeros are written once for all the planes copied
+ * into it.
  */
 // @ts-ignore: decorator
 @inline export function shortZeroRows<T>(mode: i32, w: i32): bool {
