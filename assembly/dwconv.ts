@@ -28,8 +28,9 @@ import { lanes, madd } from './simd';
       if (ASC_FEATURE_SIMD) {
         const L = lanes<T>();
         if (kd == 1 && kh == 3 && kw == 3 && sw == 1 && dw == 1) {
-          // 3×3 at unit stride along W: 4 neighbouring outputs read 6 input columns per row, each loaded once.
-          for (; o + 4 <= ow; o += 4) {
+          // 3×3 at unit stride along W: 4 neighbouring outputs read 6 input columns per row, each loaded once; the
+          // row's last tile overlaps the one before it (its first pixels computed again, the same bits).
+          for (; o + 4 <= ow; o = o + 4 < ow && o + 8 > ow ? ow - 4 : o + 4) {
             const xo = xrow + <usize>o * pix;
             const op = orow + <usize>o * sW;
             for (let c = 0; c + L <= C; c += L) {
@@ -70,7 +71,47 @@ import { lanes, madd } from './simd';
               for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
             }
           }
-          if (ow >= 4 && o < ow) o = ow - 4; // the row's last tile: the general loop below, overlapping
+        } else if (kd == 1 && kh == 3 && kw == 3 && sw == 2 && dw == 1) {
+          // 3×3 at stride 2 along W: 4 neighbouring outputs read 9 input columns per row, each loaded once; the last
+          // tile as above.
+          for (; o + 4 <= ow; o = o + 4 < ow && o + 8 > ow ? ow - 4 : o + 4) {
+            const xo = xrow + <usize>o * pix;
+            const op = orow + <usize>o * sW;
+            for (let c = 0; c + L <= C; c += L) {
+              const cb = <usize>c * size;
+              let acc0 = v128.load(w + cb);
+              let acc1 = acc0, acc2 = acc0, acc3 = acc0;
+              let wr = w + wTap + cb;
+              let xr = xo + cb;
+              for (let b = 0; b < 3; b++) {
+                const w0 = v128.load(wr), w1 = v128.load(wr + wTap), w2 = v128.load(wr + 2 * wTap);
+                acc0 = madd<T>(acc0, v128.load(xr), w0);
+                acc0 = madd<T>(acc0, v128.load(xr + sW), w1);
+                let xv = v128.load(xr + 2 * sW);
+                acc0 = madd<T>(acc0, xv, w2);
+                acc1 = madd<T>(acc1, xv, w0);
+                acc1 = madd<T>(acc1, v128.load(xr + 3 * sW), w1);
+                xv = v128.load(xr + 4 * sW);
+                acc1 = madd<T>(acc1, xv, w2);
+                acc2 = madd<T>(acc2, xv, w0);
+                acc2 = madd<T>(acc2, v128.load(xr + 5 * sW), w1);
+                xv = v128.load(xr + 6 * sW);
+                acc2 = madd<T>(acc2, xv, w2);
+                acc3 = madd<T>(acc3, xv, w0);
+                acc3 = madd<T>(acc3, v128.load(xr + 7 * sW), w1);
+                acc3 = madd<T>(acc3, v128.load(xr + 8 * sW), w2);
+                wr += 3 * wTap;
+                xr += <usize>dh * sH;
+              }
+              v128.store(op + cb, acc0);
+              v128.store(op + sW + cb, acc1);
+              v128.store(op + 2 * sW + cb, acc2);
+              v128.store(op + 3 * sW + cb, acc3);
+            }
+            for (let c = C - C % L; c < C; c++) {
+              for (let i = 0; i < 4; i++) dwPixel<T>(xo + <usize>i * pix, op + <usize>i * sW, c, kd, kh, kw, dd, dh, sD, sH, tapW, w, wTap);
+            }
+          }
         }
         // Tiles of 4 pixels; a row that is not whole tiles ends in one overlapping the tile before it (its first
         // pixels computed again, with the same bits), not in single pixels, which reload every weight per pixel.

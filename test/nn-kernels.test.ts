@@ -476,14 +476,20 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     );
   });
 
-  it('depthwise 3×3 at unit W stride (the shared-column kernel): every channel count either side of the lanes', () => {
+  it('depthwise 3×3 at W stride 1 and 2 (the shared-column tiles): every channel count either side of the lanes', () => {
+    // Stride 2: output widths 4, 5, 7 and 8 (a row of whole tiles, and rows ending in an overlapping tile).
+    const rows = [[4, 1, 1, 1], [6, 2, 1, 1], [9, 1, 2, 1], [13, 1, 1, 1], [8, 1, 1, 2], [10, 2, 1, 2], [13, 1, 2, 2], [15, 1, 1, 2]];
     for (const C of [1, 3, 4, 5, 8, 9, 17]) {
-      for (const [W, sh, dh] of [[4, 1, 1], [6, 2, 1], [9, 1, 2], [13, 1, 1]]) {
+      for (const [W, sh, dh, sw] of rows) {
         const c: Case = {
-          rank: 2, N: 1, groups: C, cinG: 1, coutG: 1, size: [7, W], kernel: [3, 3], stride: [sh, 1], dilation: [dh, 1],
+          rank: 2, N: 1, groups: C, cinG: 1, coutG: 1, size: [7, W], kernel: [3, 3], stride: [sh, sw], dilation: [dh, 1],
           padding: [1, 1], paddingMode: 'zeros', bias: true, layout: 'channels-last', seed: C * 100 + W,
         };
-        for (const dtype of ['float32', 'float64'] as const) check(c, dtype, 'channels-last', W === 9, 'depthwise');
+        for (const dtype of ['float32', 'float64'] as const) {
+          check(c, dtype, 'channels-last', W === 9 || W === 10, 'depthwise');
+          // Small integers: exact sums, so that one weight off by one ulp shows.
+          check(c, dtype, 'channels-last', W === 9 || W === 10, 'depthwise', true);
+        }
       }
     }
   });
