@@ -170,8 +170,12 @@ export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c
   gemmRows<f64>(M, N, K, a, lda, w, c, ldc);
 }
 
-export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
-  gemmTRows<f32>(M, N, K, a, lda, w, c, ldc);
+export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
+  gemmTRows<f32>(M, N, K, a, lda, ia, w, c, ldc);
+}
+
+export function gemm_t_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
+  gemmTRows<f64>(M, N, K, a, lda, ia, w, c, ldc);
 }
 
 export function conv_gemm_f32(

@@ -560,7 +560,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
 
 /**
  * Store a 4-row tile transposed: tile column q (its rows 0…mr−1) at c + q·ldcB, for q < nq (≤ NR). A 4 × 4 transpose
- * per vector of columns (float32), 2 × 2 ones (float64: written, though the builds export gemmT for float32 only).
+ * per vector of columns (float32), 2 × 2 ones (float64).
  */
 // @ts-ignore: decorator
 @inline function storeTile4T<T>(
@@ -592,42 +592,64 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   }
 }
 
-/** K rows of 4 elements, `sB` bytes apart from a, into dst as [K][4]. */
+/**
+ * K rows of 4 elements, `sB` bytes apart from a, into dst as [K][4]: contiguous, or (iB > 0) iB bytes apart, the
+ * elements past the block's mr rows repeating its last one (nothing read past A's rows).
+ */
 // @ts-ignore: decorator
-@inline function gather4<T>(a: usize, sB: usize, K: i32, dst: usize): void {
-  const end = dst + <usize>K * 4 * sizeof<T>();
-  for (let d = dst, p = a; d < end; d += 4 * sizeof<T>(), p += sB) {
+@inline function gather4<T>(a: usize, sB: usize, K: i32, dst: usize, iB: usize, mr: i32): void {
+  const size = <usize>sizeof<T>();
+  const end = dst + <usize>K * 4 * size;
+  const o1 = mr > 1 ? iB : 0;
+  const o2 = mr > 2 ? 2 * iB : o1;
+  const o3 = mr > 3 ? 3 * iB : o2;
+  for (let d = dst, p = a; d < end; d += 4 * size, p += sB) {
+    if (sizeof<T>() == 4 && iB == 8 && mr >= 4) {
+      // Every other element (stride 2): the even lanes of two loads (the last one read is not used).
+      v128.store(d, i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6));
+      continue;
+    }
+    if (iB) {
+      store<T>(d, load<T>(p));
+      store<T>(d + size, load<T>(p + o1));
+      store<T>(d + 2 * size, load<T>(p + o2));
+      store<T>(d + 3 * size, load<T>(p + o3));
+      continue;
+    }
     v128.store(d, v128.load(p));
     if (sizeof<T>() == 8) v128.store(d, v128.load(p, 16), 16);
   }
 }
 
 /**
- * gemmRows on transposed A and C: C[i, j] = bias[j] + Σ_k A[i, k] · B[k, j] with A[i, k] at a + k·lda + i and C[i, j]
- * at c + j·ldc + i (strides in elements). A channels-first 1×1 convolution in its own layout: rows are pixels, k input
- * channels (planes lda apart), columns output channels (planes ldc apart), so neither the input nor the output is
- * packed or transposed. Rows past M in the last block read up to 3 elements past A's rows (their lanes are dropped).
+ * gemmRows on transposed A and C: C[i, j] = bias[j] + Σ_k A[i, k] · B[k, j] with A[i, k] at a + k·lda + i·ia and
+ * C[i, j] at c + j·ldc + i (strides in elements). A channels-first 1×1 convolution in its own layout: rows are pixels
+ * (ia apart: a row of output pixels at stride ia), k input channels (planes lda apart), columns output channels
+ * (planes ldc apart), so neither the input nor the output is packed or transposed. At ia = 1, rows past M in the
+ * last block read up to 3 elements past A's rows (their lanes are dropped).
  */
 // @ts-ignore: decorator
-@inline export function gemmTRows<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
+@inline export function gemmTRows<T>(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
   const size = <usize>sizeof<T>();
   const NR = 2 * lanes<T>();
   const ldaB = <usize>lda * size;
   const ldcB = <usize>ldc * size;
-  if (ASC_FEATURE_SIMD) {
+  const fits = <usize>K * 4 * size <= PACK_BYTES;
+  if (ASC_FEATURE_SIMD && (ia == 1 || fits)) {
     // A block read in place touches K cache lines per panel. Gathering it first ([K][4], in packBuf) repaid its copy
     // only across many panels: MobileNetV2's last 1×1 layer (K = 320, 160 panels) ran 1.05× faster gathered, layers
-    // of 8–40 panels 0.93–1.0× (K = 384…960), so blocks are gathered from 64 panels up.
-    const pack = N >= 64 * NR && <usize>K * 4 * size <= PACK_BYTES;
+    // of 8–40 panels 0.93–1.0× (K = 384…960), so blocks are gathered from 64 panels up; strided rows, always.
+    const iB = ia == 1 ? 0 : <usize>ia * size;
+    const pack = fits && (iB || N >= 64 * NR);
     const gc = groupCols<T>(K);
     const panelB = <usize>(NR + K * NR) * size;
     for (let j0 = 0; j0 < N; j0 += gc) {
       const nc = min(gc, N - j0);
       const wg = w + <usize>(j0 / NR) * panelB;
       for (let i = 0; i < M; i += 4) {
-        const ai = a + <usize>i * size;
+        const ai = a + <usize>(i * ia) * size;
         const ci = c + <usize>j0 * ldcB + <usize>i * size;
-        if (pack) gather4<T>(ai, ldaB, K, packBuf);
+        if (pack) gather4<T>(ai, ldaB, K, packBuf, iB, M - i);
         packedRows4<T>(nc, K, pack ? packBuf : ai, pack ? 4 * size : ldaB, wg, ci, 0, 0, 0, true, ldcB, min(4, M - i));
       }
     }
@@ -639,7 +661,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
     const cr = c + <usize>j * ldcB;
     for (let i = 0; i < M; i++) {
       let s = load<T>(wp);
-      for (let k = 0; k < K; k++) s += load<T>(a + <usize>k * ldaB + <usize>i * size) * load<T>(wp + <usize>((k + 1) * NR) * size);
+      for (let k = 0; k < K; k++) s += load<T>(a + <usize>k * ldaB + <usize>(i * ia) * size) * load<T>(wp + <usize>((k + 1) * NR) * size);
       store<T>(cr + <usize>i * size, s);
     }
   }

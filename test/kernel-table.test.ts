@@ -90,11 +90,12 @@ const CASES: Record<keyof Kernels, Maker> = {
     return { sizes: { a: M * lda, w: panelsOf(N, nr) * (nr + K * nr), c: (M - 1) * ldc + N }, args: { M, N, K, lda, ldc } };
   },
   gemmT: (_b, nr, v) => {
-    // v = 2: enough panels that gemmT gathers its 4-row blocks first.
+    // v = 1: rows of A 2 apart (gathered); v = 2: enough panels that gemmT gathers its 4-row blocks first.
     const [M, N, K] = [[1, 1, 1], [5, 9, 4], [7, 520, 9]][v];
-    const lda = M + v;
+    const ia = v === 1 ? 2 : 1;
+    const lda = M * ia + v;
     const ldc = M + 2 * v;
-    return { sizes: { a: (K - 1) * lda + M, w: panelsOf(N, nr) * (nr + K * nr), c: (N - 1) * ldc + M }, args: { M, N, K, lda, ldc } };
+    return { sizes: { a: (K - 1) * lda + (M - 1) * ia + 1, w: panelsOf(N, nr) * (nr + K * nr), c: (N - 1) * ldc + M }, args: { M, N, K, lda, ia, ldc } };
   },
   convGemm: (_b, nr, v) => {
     // v = 1: a 1 × k kernel (the wasm kernel reads A in place); v = 2: stride 2, dilation 2, a channel offset.

@@ -22,13 +22,13 @@ const ops = [conv1d, conv2d, conv3d];
 
 /**
  * gemm on M × K times K × N (bias, lda/ldc wider than the data, guards after each output row) against a plain loop;
- * with `t`, gemmT: A stored as K rows of M (A[i, k] at k·lda + i) and C as N rows of M, guards after each.
+ * with `t`, gemmT: A stored as K rows of M (A[i, k] at k·lda + i·ia) and C as N rows of M, guards after each.
  */
-function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number, t = false): void {
+function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number, t = false, ia = 1): void {
   const nr = panelWidth(dtype);
-  const lda = (t ? M : K) + 3;
+  const lda = (t ? M * ia : K) + 3;
   const ldc = (t ? M : N) + 2;
-  const aAt = (i: number, k: number) => (t ? k * lda + i : i * lda + k);
+  const aAt = (i: number, k: number) => (t ? k * lda + i * ia : i * lda + k);
   const cAt = (i: number, j: number) => (t ? j * ldc + i : i * ldc + j);
   const A = randomArray((t ? K : M) * lda, M * 100 + K, 'float64');
   const B = randomArray(K * N, N * 7 + K, 'float64');
@@ -48,7 +48,7 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
       }
     }
     ws.mem.fill(GUARD, c, c + cSize);
-    if (t) ws.k.gemmT(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
+    if (t) ws.k.gemmT(ws.mem, M, N, K, a, lda, ia, w, c, ldc, nr);
     else ws.k.gemm(ws.mem, M, N, K, a, lda, w, c, ldc, nr);
     return ws.mem.slice(c, c + cSize);
   });
@@ -71,7 +71,7 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
       if (!(Math.abs(got[cAt(i, j)] - s) <= (K + 3) * u * mag)) bad.push(`C[${i}, ${j}] = ${got[cAt(i, j)]}, reference ${s}`);
     }
   }
-  expect(bad.slice(0, 4), `${t ? 'gemmT' : 'gemm'} M=${M} N=${N} K=${K}: ${bad.length} wrong`).toEqual([]);
+  expect(bad.slice(0, 4), `${t ? 'gemmT' : 'gemm'} M=${M} N=${N} K=${K} ia=${ia}: ${bad.length} wrong`).toEqual([]);
 }
 
 describe.each(backendCases())('conv kernels on %s', (be) => {
@@ -95,19 +95,22 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       checkGemm(dtype, 5, 17, K); // the longest rows that still pack
     });
 
-    // gemmT is float32 only (float64 channels-first 1×1 layers take the transposing path: src/nn/pack.ts planesLayout).
-    if (dtype === 'float32') {
-      it(`gemmT float32: every M, N, K in ${EDGE.join(', ')}, A and C transposed, lda/ldc > height and guards`, () => {
-        for (const M of EDGE) for (const N of EDGE) for (const K of [1, 4, 9, 17]) checkGemm(dtype, M, N, K, true);
-      });
+    it(`gemmT ${dtype}: every M, N, K in ${EDGE.join(', ')}, A and C transposed, lda/ldc > height and guards`, () => {
+      for (const M of EDGE) for (const N of EDGE) for (const K of [1, 4, 9, 17]) checkGemm(dtype, M, N, K, true);
+    });
 
-      it('gemmT float32: 4-row blocks gathered before the tile (64 panels, 512 columns, or more), long rows, two groups of panels', () => {
-        // N either side of 512 columns; N = 120 at K = 4608 spans two groups of panels (PANEL_GROUP_BYTES), the last ragged.
-        for (const N of [511, 512, 520]) for (const [M, K] of [[5, 17], [4, 9], [13, 40]]) checkGemm(dtype, M, N, K, true);
-        for (const k of [300, 600]) checkGemm(dtype, 7, 17, k, true);
-        checkGemm(dtype, 6, 120, 4608, true);
-      });
-    }
+    it(`gemmT ${dtype}: rows of A 2 and 3 apart (a row of output pixels at a stride), gathered, or too long to gather`, () => {
+      for (const ia of [2, 3]) for (const M of EDGE) for (const N of [1, 9, 17]) for (const K of [1, 9]) checkGemm(dtype, M, N, K, true, ia);
+      checkGemm(dtype, 5, 17, dtype === 'float32' ? 16385 : 8193, true, 2);
+    });
+
+    it(`gemmT ${dtype}: 4-row blocks gathered before the tile (64 panels or more), long rows, two groups of panels`, () => {
+      // N either side of 64 panels; N = 120 at K = 4608 spans two groups of panels (PANEL_GROUP_BYTES), the last ragged.
+      const P = 64 * panelWidth(dtype);
+      for (const N of [P - 1, P, P + 8]) for (const [M, K] of [[5, 17], [4, 9], [13, 40]]) checkGemm(dtype, M, N, K, true);
+      for (const k of [300, 600]) checkGemm(dtype, 7, 17, k, true);
+      checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304, true);
+    });
 
     it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {
       // Against float64 sums of the staged weights, per value within the rounding of its few-term sums (≤ 4 roundings).
@@ -303,7 +306,7 @@ function arbCase(path: Path): fc.Arbitrary<Case> {
     const axes = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: rank, maxLength: rank });
     const sizeArb = rank === 1 ? axes(edge) : rank === 2 ? axes(fc.constantFrom(1, 3, 4, 5, 7, 8, 9)) : axes(small);
     const kernelArb = path === 'pointwise' ? axes(fc.constant(1)) : axes(fc.integer({ min: 1, max: rank === 1 ? 5 : 3 }));
-    const strideArb = path === 'pointwise' ? axes(fc.constant(1)) : axes(unitish(fc.integer({ min: 1, max: 3 }), 1));
+    const strideArb = axes(unitish(fc.integer({ min: 1, max: 3 }), 1));
     const chans = rank === 3 ? fc.constantFrom(1, 3, 4, 5) : edge;
     return fc.record({
       rank: fc.constant(rank),
@@ -490,6 +493,22 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
           // Small integers: exact sums, so that one weight off by one ulp shows.
           check(c, dtype, 'channels-last', W === 9 || W === 10, 'depthwise', true);
         }
+      }
+    }
+  });
+
+  it('pointwise channels-first at a stride (a GEMM per row of output pixels): ranks 1–3, groups, batch, exact too', () => {
+    const shapes: [number, number, number, number, number[], number[]][] = [
+      [2, 2, 1, 5, [9, 11], [2, 2]], [2, 1, 2, 3, [7, 14], [1, 3]], [1, 1, 1, 4, [23], [2]], [3, 1, 1, 6, [5, 4, 9], [2, 1, 2]],
+    ];
+    for (const [rank, N, groups, cinG, size, stride] of shapes) {
+      const c: Case = {
+        rank, N, groups, cinG, coutG: 9 + groups * 4, size, kernel: size.map(() => 1), stride, dilation: size.map(() => 1),
+        padding: 'valid', paddingMode: 'zeros', bias: true, layout: 'channels-first', seed: 7 * rank + N,
+      };
+      for (const dtype of ['float32', 'float64'] as const) {
+        check(c, dtype, 'channels-first', rank === 3, 'pointwise');
+        check(c, dtype, 'channels-first', false, 'pointwise', true);
       }
     }
   });

@@ -25,7 +25,7 @@ interface Case {
 const CASES: Case[] = [
   { name: '1×1, unpadded', x: [2, 16, 5, 7], w: [24, 16, 1, 1], opts: {}, path: ['pointwise', 'pointwise'] },
   { name: '1×1, padded', x: [1, 8, 5, 6], w: [12, 8, 1, 1], opts: { padding: 1 }, path: ['pointwise', 'pointwise'] },
-  { name: '1×1, stride 2', x: [1, 16, 9, 9], w: [20, 16, 1, 1], opts: { stride: 2 }, path: ['im2col', 'im2col'] },
+  { name: '1×1, stride 2', x: [1, 16, 9, 9], w: [20, 16, 1, 1], opts: { stride: 2 }, path: ['pointwise', 'im2col'] },
   { name: 'Winograd 3×3', x: [2, 12, 9, 11], w: [10, 12, 3, 3], opts: { padding: 'same' }, path: ['winograd', 'winograd'] },
   { name: 'Winograd, flip, reflect', x: [1, 9, 8, 7], w: [17, 9, 3, 3], opts: { padding: 1, flip: true, paddingMode: 'reflect' }, path: ['winograd', 'winograd'] },
   { name: 'im2col 3×3 stride 2', x: [1, 10, 13, 12], w: [18, 10, 3, 3], opts: { stride: 2, padding: 1 }, path: ['im2col', 'im2col'] },

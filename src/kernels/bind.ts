@@ -32,9 +32,9 @@ export const SITES: Record<number, ((f: Export, s: readonly number[]) => Bound)[
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7); },
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7); },
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7); },
-    (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7); },
   ],
   9: [
+    (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8); },
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8); },
     (f, s) => { const [s0, s1, s2, s3, s4, s5, s6, s7, s8] = s; return (_m: unknown, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number) => f(a0 * s0, a1 * s1, a2 * s2, a3 * s3, a4 * s4, a5 * s5, a6 * s6, a7 * s7, a8 * s8); },
   ],

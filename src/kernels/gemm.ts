@@ -23,7 +23,7 @@ export function panelWidth(dtype: DType): number {
 
 export interface Family {
   gemm(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void;
-  gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void;
+  gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, ia: number, w: number, c: number, ldc: number, nr: number): void;
   convGemm(
     mem: Float, x: number, hp: number, wp: number, C: number, cOff: number, cinG: number, kd: number, kh: number, kw: number,
     sd: number, sh: number, sw: number, dd: number, dh: number, dw: number, od: number, oh: number, ow: number,
@@ -69,15 +69,15 @@ function gemm(mem: Float, M: number, N: number, K: number, a: number, lda: numbe
   }
 }
 
-/** gemm with A and C transposed: A[i, k] at a + k·lda + i, C[i, j] at c + j·ldc + i. */
-function gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, w: number, c: number, ldc: number, nr: number): void {
+/** gemm with A and C transposed: A[i, k] at a + k·lda + i·ia, C[i, j] at c + j·ldc + i. */
+function gemmT(mem: Float, M: number, N: number, K: number, a: number, lda: number, ia: number, w: number, c: number, ldc: number, nr: number): void {
   const panel = nr + K * nr;
   for (let j = 0; j < N; j++) {
     const wp = w + Math.floor(j / nr) * panel + (j % nr);
     const cr = c + j * ldc;
     for (let i = 0; i < M; i++) {
       let s = mem[wp];
-      for (let k = 0; k < K; k++) s += mem[a + k * lda + i] * mem[wp + (k + 1) * nr];
+      for (let k = 0; k < K; k++) s += mem[a + k * lda + i * ia] * mem[wp + (k + 1) * nr];
       mem[cr + i] = s;
     }
   }

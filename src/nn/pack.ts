@@ -27,14 +27,6 @@ export function packKind(_plan: ConvPlan, path: ConvPath): PackKind {
   return path === 'planes' ? 'planes' : 'main';
 }
 
-/**
- * Whether a pointwise layer runs in the channels-first layout as it is (float32, channels-first, no padding: gemmT,
- * which the wasm builds carry for float32 only; float64 takes the channels-last GEMM between two transposes).
- */
-export function planesLayout(plan: ConvPlan, dtype: DType): boolean {
-  return dtype === 'float32' && plan.layout === 'channels-first' && plan.padBefore.every((p) => p === 0) && plan.padAfter.every((p) => p === 0);
-}
-
 /** Elements of the main paths' packed weights (depthwise [bias C][taps × C], Winograd's 16 sets, or GEMM panels). */
 export function packedWeightSize(plan: ConvPlan, dtype: DType, path: ConvPath): number {
   const nr = panelWidth(dtype);

@@ -321,6 +321,14 @@ export function geometry3(plan: ConvPlan, extra: readonly number[] = [0, 0, 0]):
 export type ConvPath = 'planes' | 'depthwise' | 'pointwise' | 'winograd' | 'direct' | 'im2col';
 
 /**
+ * Whether a 1×1 layer runs in the channels-first layout as it is (channels-first, no padding: gemmT on the input
+ * planes, or on every stride-th pixel of them copied in).
+ */
+export function planesLayout(plan: ConvPlan): boolean {
+  return plan.layout === 'channels-first' && plan.padBefore.every((p) => p === 0) && plan.padAfter.every((p) => p === 0);
+}
+
+/**
  * Winograd pays once both channel counts are this large (below, its transforms outweigh the saved multiplies); the
  * gradient's Winograd (src/nn/grad-weight.ts) uses the same bound.
  */
@@ -329,7 +337,7 @@ export const WINOGRAD_MIN_CHANNELS = 8;
 /**
  * Which kernel runs a plan: channels-first depthwise at unit stride and dilation (or 3×3 at stride 2 on 2-D maps) as
  * per-channel 2-D correlations of planes (no layout change), other depthwise channels-last with channels in lanes,
- * 1×1 GEMM, Winograd F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
+ * 1×1 GEMM (at unit stride, or channels-first unpadded at any stride), Winograd F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
  */
 export function convPath(plan: ConvPlan): ConvPath {
   const unit = (a: readonly number[]) => a.every((v) => v === 1);
@@ -339,7 +347,7 @@ export function convPath(plan: ConvPlan): ConvPath {
     const s2x3 = plan.rank === 2 && plan.stride.every((v) => v === 2) && plan.kernel.every((v) => v === 3);
     return plan.layout === 'channels-first' && plan.rank <= 2 && (unit(plan.stride) || s2x3) && unit(plan.dilation) ? 'planes' : 'depthwise';
   }
-  if (product(plan.kernel) === 1 && unit(plan.stride)) return 'pointwise';
+  if (product(plan.kernel) === 1 && (unit(plan.stride) || planesLayout(plan))) return 'pointwise';
   const kd = at3(plan.kernel, 0);
   const kh = at3(plan.kernel, 1);
   const kw = at3(plan.kernel, 2);

@@ -1,11 +1,12 @@
-// The pointwise path (kernel `gemm`): a 1×1 kernel at unit stride is a GEMM. Channels-last (or padded), the padded
-// input is the GEMM's A as it is; channels-first without padding it runs in the caller's layout (pointwisePlanes).
+// The pointwise path (kernel `gemm`): a 1×1 kernel is a GEMM. Channels-last (or padded) at unit stride, the padded
+// input is the GEMM's A as it is; channels-first without padding, at any stride, it runs in the caller's layout
+// (pointwisePlanes).
 import { product, type Float } from '../../arrays';
 import { panelWidth } from '../../kernels/gemm';
 import { chunking } from '../../threads';
 import { copyOut, threadsFor, withBuffers } from '../../workspace';
-import { packedWeightSize, packWeights, planesLayout, prepackedAt, preparedScratch, type Prepacked } from '../pack';
-import { freeze, geometry3 } from '../plan';
+import { packedWeightSize, packWeights, prepackedAt, preparedScratch, type Prepacked } from '../pack';
+import { freeze, geometry3, planesLayout } from '../plan';
 import { finishOutput, runStaged, stagedBuffers, stagedPlan, stepsAside, type ForwardBase, type ForwardRequest, type StagedPlan } from './stage';
 
 export interface PointwisePlan extends StagedPlan {
@@ -17,7 +18,7 @@ export interface PointwisePlan extends StagedPlan {
 export interface PointwisePlanesPlan extends ForwardBase {
   readonly path: 'pointwise';
   readonly planes: true;
-  /** Pixels per image (the GEMM's rows), output elements. */
+  /** Output pixels per image (the GEMM's rows), output elements. */
   readonly HW: number;
   readonly nOut: number;
   readonly threads: number;
@@ -26,8 +27,8 @@ export interface PointwisePlanesPlan extends ForwardBase {
 
 export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePlanesPlan {
   const { conv, dtype, backend } = req;
-  if (planesLayout(conv, dtype)) {
-    const HW = product(conv.inSize);
+  if (planesLayout(conv)) {
+    const HW = product(conv.outSize);
     const nOut = conv.batch * conv.outChannels * HW;
     return freeze({
       conv, dtype, backend, path: 'pointwise', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
@@ -35,7 +36,7 @@ export function planPointwise(req: ForwardRequest): PointwisePlan | PointwisePla
       // One image's input planes, the packed weight panels (as the channels-last path packs them), the output planes,
       // and the weights and bias as given, packed from there.
       buffers: Object.freeze({
-        xs: conv.inChannels * HW,
+        xs: conv.inChannels * product(conv.inSize),
         wk: req.prepared ? preparedScratch(conv, dtype, 'pointwise', req.bias, backend) : packedWeightSize(conv, dtype, 'pointwise'),
         out: nOut,
         wraw: req.prepared ? 0 : product(conv.weightShape),
@@ -75,10 +76,11 @@ export function runPointwise(
 }
 
 /**
- * Channels-first 1×1 convolution at unit stride without padding, in its own layout: per image and group,
+ * Channels-first 1×1 convolution without padding, in its own layout: per image and group,
  * out[co, p] = bias[co] + Σ_ci x[ci, p] · w[co, ci] is the GEMM of the channels-last path with its A (pixels × input
  * channels) and C (pixels × output channels) transposed, which the gemmT kernel reads and writes as planes: the
- * input is copied in as it is, the output copied out as it is, and the weights are packed as every GEMM's panels.
+ * input is copied in as it is, the output copied out as it is, and the weights are packed as every GEMM's panels. At
+ * a stride, one GEMM per row of output pixels, which reads every stride-th input pixel of its row.
  */
 function runPointwisePlanes(
   p: PointwisePlanesPlan, x: Float, w: Float, bias: Float | number[] | undefined, into?: Float, pre?: Prepacked,
@@ -99,20 +101,30 @@ function runPointwisePlanes(
       if (p.stepsAside && k.nonFinite(mem, at.wraw, w.length)) return undefined;
       packWeights(mem, k, p.conv, p.dtype, 'pointwise', w, bias, at.wraw, at.braw, wk, false, ws, p.weightStrides, true);
     }
-    // Chunks of pixels (rows, in blocks of 4) where there are many, else of weight panels (columns); a thread's
-    // chunks of one group in one GEMM (sp.runs).
-    const byRows = HW >= 16 * nr;
+    const g3 = geometry3(p.conv);
+    const [, H, W] = g3.inSize;
+    const [, oh, ow] = g3.outSize;
+    const [sd, sh, sw] = g3.stride;
+    const inVol = product(g3.inSize);
+    // Unit stride: chunks of pixels (rows, in blocks of 4) where there are many, else of weight panels (columns); a
+    // thread's chunks of one group in one GEMM (sp.runs). At a stride, chunks of panels, a GEMM per output row.
+    const rows = sd * sh * sw > 1 ? HW / ow : 1;
+    const byRows = rows === 1 && HW >= 16 * nr;
     const work = coutG * HW * cinG;
     const sp = byRows ? chunking(HW, work, 4) : chunking(coutG, work, nr);
     for (let n = 0; n < N; n++) {
-      mem.set(x.subarray(n * C * HW, (n + 1) * C * HW), xs);
-      if (p.stepsAside && k.nonFinite(mem, xs, C * HW)) return undefined;
+      mem.set(x.subarray(n * C * inVol, (n + 1) * C * inVol), xs);
+      if (p.stepsAside && k.nonFinite(mem, xs, C * inVol)) return undefined;
       ws.parallel(p.threads, G * sp.chunks, (c0, c1) => sp.runs(c0, c1, (g, lo, hi) => {
-        const xg = xs + g * cinG * HW;
+        const xg = xs + g * cinG * inVol;
         const wg = wk + g * groupStride;
         const og = out + (n * Cout + g * coutG) * HW;
-        if (byRows) k.gemmT(mem, hi - lo, coutG, cinG, xg + lo, HW, wg, og + lo, HW, nr);
-        else k.gemmT(mem, HW, hi - lo, cinG, xg, HW, wg + (lo / nr) * (nr + cinG * nr), og + lo * HW, HW, nr);
+        if (byRows) k.gemmT(mem, hi - lo, coutG, cinG, xg + lo, inVol, 1, wg, og + lo, HW, nr);
+        for (let r = 0; r < rows && !byRows; r++) {
+          // Output row r = (z, y) reads input row (z·sd, y·sh).
+          const at = ((Math.floor(r / oh) * sd * H) + (r % oh) * sh) * W;
+          k.gemmT(mem, HW / rows, hi - lo, cinG, xg + at, inVol, sw, wg + (lo / nr) * (nr + cinG * nr), og + lo * HW + r * ow, HW, nr);
+        }
       }));
     }
     return copyOut(mem, out, p.nOut, into);
