@@ -282,7 +282,8 @@ function gradWeightIm2col(p: GradWeightIm2colPlan, x: Float, dy: Float): Float {
         for (let t = 0; t < taps; t++) {
           const row = acc + (g * K + ci * taps + t) * coutG;
           const dst = out + g * coutG * sCo + ci * sCi + (conv.flip ? taps - 1 - t : t) * sT;
-          for (let co = 0; co < coutG; co++) mem[dst + co * sCo] = mem[row + co];
+          if (cl) mem.copyWithin(dst, row, row + coutG); // channels-last: the row is contiguous there too
+          else for (let co = 0; co < coutG; co++) mem[dst + co * sCo] = mem[row + co];
         }
       }
     }
