@@ -73,7 +73,8 @@ import { lanes, madd } from './simd';
           }
         } else if (kd == 1 && kh == 3 && kw == 3 && sw == 2 && dw == 1) {
           // 3×3 at stride 2 along W: 4 neighbouring outputs read 9 input columns per row, each loaded once; the last
-          // tile as above.
+          // tile as above. A loop of its own: one loop for both strides, choosing the column pattern per row of taps,
+          // ran 0.81–0.95× on MobileNetV2's depthwise layers.
           for (; o + 4 <= ow; o = o + 4 < ow && o + 8 > ow ? ow - 4 : o + 4) {
             const xo = xrow + <usize>o * pix;
             const op = orow + <usize>o * sW;
