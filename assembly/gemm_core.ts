@@ -600,9 +600,9 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
 @inline function gather4<T>(a: usize, sB: usize, K: i32, dst: usize, iB: usize, mr: i32): void {
   const size = <usize>sizeof<T>();
   const end = dst + <usize>K * 4 * size;
-  const o1 = mr > 1 ? iB : 0;
-  const o2 = mr > 2 ? 2 * iB : o1;
-  const o3 = mr > 3 ? 3 * iB : o2;
+  const o1: usize = mr > 1 ? iB : 0;
+  const o2: usize = mr > 2 ? 2 * iB : o1;
+  const o3: usize = mr > 3 ? 3 * iB : o2;
   for (let d = dst, p = a; d < end; d += 4 * size, p += sB) {
     if (sizeof<T>() == 4 && iB == 8 && mr >= 4) {
       // Every other element (stride 2): the even lanes of two loads (the last one read is not used).
@@ -639,7 +639,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
     // A block read in place touches K cache lines per panel. Gathering it first ([K][4], in packBuf) repaid its copy
     // only across many panels: MobileNetV2's last 1×1 layer (K = 320, 160 panels) ran 1.05× faster gathered, layers
     // of 8–40 panels 0.93–1.0× (K = 384…960), so blocks are gathered from 64 panels up; strided rows, always.
-    const iB = ia == 1 ? 0 : <usize>ia * size;
+    const iB: usize = ia == 1 ? 0 : <usize>ia * size;
     const pack = fits && (iB || N >= 64 * NR);
     const gc = groupCols<T>(K);
     const panelB = <usize>(NR + K * NR) * size;
