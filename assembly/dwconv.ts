@@ -414,12 +414,15 @@ export function dwconv_f64(
     const dst = wide ? tmp : o;
     const end = wide ? wideBytes : bytes;
     const b: T = hasBias ? load<T>(bias + <usize>c * size) : <T>0;
-    let i: usize = s2 || s1 ? end : 0;
-    if (ASC_FEATURE_SIMD) {
-      const v = v128.splat<T>(b);
-      for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
+    if (!s1 && !s2) {
+      // The kernels that start from an output holding the bias (corr2d, planeStrided): fill it first.
+      let i: usize = 0;
+      if (ASC_FEATURE_SIMD) {
+        const v = v128.splat<T>(b);
+        for (; i + 16 <= end; i += 16) v128.store(dst + i, v);
+      }
+      for (; i < end; i += size) store<T>(dst + i, b);
     }
-    for (; i < end; i += size) store<T>(dst + i, b);
     let xp = x + <usize>p * <usize>(ph * pw) * size;
     let xStride = pw;
     if (direct) {
