@@ -119,11 +119,14 @@ function runPointwisePlanes(
         const xg = xs + g * cinG * inVol;
         const wg = wk + g * groupStride;
         const og = out + (n * Cout + g * coutG) * HW;
-        if (byRows) k.gemmT(mem, hi - lo, coutG, cinG, xg + lo, inVol, 1, wg, og + lo, HW, nr);
-        for (let r = 0; r < rows && !byRows; r++) {
-          // Output row r = (z, y) reads input row (z·sd, y·sh).
-          const at = ((Math.floor(r / oh) * sd * H) + (r % oh) * sh) * W;
-          k.gemmT(mem, HW / rows, hi - lo, cinG, xg + at, inVol, sw, wg + (lo / nr) * (nr + cinG * nr), og + lo * HW + r * ow, HW, nr);
+        if (byRows) {
+          k.gemmT(mem, hi - lo, coutG, cinG, xg + lo, inVol, 1, wg, og + lo, HW, nr);
+          return;
+        }
+        for (let r = 0; r < rows; r++) {
+          // Output row r = (z, y) reads input row (z·sd, y·sh); one row: the whole plane.
+          const src = (Math.floor(r / oh) * sd * H + (r % oh) * sh) * W;
+          k.gemmT(mem, HW / rows, hi - lo, cinG, xg + src, inVol, sw, wg + (lo / nr) * (nr + cinG * nr), og + lo * HW + r * ow, HW, nr);
         }
       }));
     }
