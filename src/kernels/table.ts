@@ -70,7 +70,8 @@ export const KERNELS: readonly KernelDecl[] = [
   kernel('widen', 'at*! n', { dtypes: ['f64'] }),
   // gemm: assembly/gemm.ts (+ gemm_core.ts), dwconv.ts, transpose.ts, boundary.ts (padPlanes), winograd.ts, direct3.ts
   kernel('gemm', 'M N K a* lda w* c*! ldc nr~'),
-  // A and C transposed (A[i, k] at a + k·lda + i·ia): at ia = 1 the last 4-row block reads up to 3 elements past A's rows.
+  // A and C transposed (A[i, k] at a + k·lda + i·ia): at ia = 1 the last 4-row block reads up to 3 elements past A's
+  // rows; at ia = 2 in float32 a block's gather reads one element past its last row.
   kernel('gemmT', 'M N K a* lda ia w* c*! ldc nr~', { reads: { a: 24 } }),
   // Whole vectors spill up to one vector past a run (assembly/gemm.ts): past the input x and the im2col tile col.
   kernel('convGemm', 'x* hp wp C cOff cinG kd kh kw sd sh sw dd dh dw od oh ow w* coutG out*! ldo col*! tileRows nr~',
