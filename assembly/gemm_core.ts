@@ -559,37 +559,45 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
 }
 
 /**
- * Store a 4-row tile transposed: tile column q (its rows 0…mr−1) at c + q·ldcB, for q < nq (≤ NR). A 4 × 4 transpose
- * per vector of columns (float32), 2 × 2 ones (float64).
+ * Store a 4-row tile transposed: tile column q (its rows 0…mr−1) at c + q·ldcB, for q < nq (≤ NR): each half of the
+ * columns (one accumulator of each row) by storeCols4T, straight-line so the accumulators stay in registers (a loop
+ * over the halves spilled them: gemmT ran 0.71× gemm at K = 16).
  */
 // @ts-ignore: decorator
 @inline function storeTile4T<T>(
   c: usize, ldcB: usize, nq: i32, mr: i32,
   v0x0: v128, v0x1: v128, v1x0: v128, v1x1: v128, v2x0: v128, v2x1: v128, v3x0: v128, v3x1: v128,
 ): void {
-  for (let h = 0; h < 2; h++) {
-    const r0 = h ? v0x1 : v0x0;
-    const r1 = h ? v1x1 : v1x0;
-    const r2 = h ? v2x1 : v2x0;
-    const r3 = h ? v3x1 : v3x0;
-    const q0 = h * lanes<T>();
-    if (q0 >= nq) return;
-    const p = c + <usize>q0 * ldcB;
-    if (sizeof<T>() == 4) {
-      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-      const n = nq - q0;
-      storeRow<T>(p, v128.shuffle<f64>(lo01, lo23, 0, 2), r0, mr);
-      if (n > 1) storeRow<T>(p + ldcB, v128.shuffle<f64>(lo01, lo23, 1, 3), r0, mr);
-      if (n > 2) storeRow<T>(p + 2 * ldcB, v128.shuffle<f64>(hi01, hi23, 0, 2), r0, mr);
-      if (n > 3) storeRow<T>(p + 3 * ldcB, v128.shuffle<f64>(hi01, hi23, 1, 3), r0, mr);
-    } else {
-      storeRow<T>(p, v128.shuffle<f64>(r0, r1, 0, 2), v128.shuffle<f64>(r2, r3, 0, 2), mr);
-      if (nq - q0 > 1) storeRow<T>(p + ldcB, v128.shuffle<f64>(r0, r1, 1, 3), v128.shuffle<f64>(r2, r3, 1, 3), mr);
-    }
+  storeCols4T<T>(c, ldcB, nq, mr, v0x0, v1x0, v2x0, v3x0);
+  if (nq > lanes<T>()) storeCols4T<T>(c + <usize>lanes<T>() * ldcB, ldcB, nq - lanes<T>(), mr, v0x1, v1x1, v2x1, v3x1);
+}
+
+/**
+ * Columns q < min(n, lanes) of the tile rows' vectors r0…r3, column q (rows 0…mr−1) at p + q·ldcB: a 4 × 4 transpose
+ * (float32), 2 × 2 ones (float64).
+ */
+// @ts-ignore: decorator
+@inline function storeCols4T<T>(p: usize, ldcB: usize, n: i32, mr: i32, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  if (sizeof<T>() == 4) {
+    const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    storeCol4<T>(p, v128.shuffle<f64>(lo01, lo23, 0, 2), mr);
+    if (n > 1) storeCol4<T>(p + ldcB, v128.shuffle<f64>(lo01, lo23, 1, 3), mr);
+    if (n > 2) storeCol4<T>(p + 2 * ldcB, v128.shuffle<f64>(hi01, hi23, 0, 2), mr);
+    if (n > 3) storeCol4<T>(p + 3 * ldcB, v128.shuffle<f64>(hi01, hi23, 1, 3), mr);
+  } else {
+    storeRow<T>(p, v128.shuffle<f64>(r0, r1, 0, 2), v128.shuffle<f64>(r2, r3, 0, 2), mr);
+    if (n > 1) storeRow<T>(p + ldcB, v128.shuffle<f64>(r0, r1, 1, 3), v128.shuffle<f64>(r2, r3, 1, 3), mr);
   }
+}
+
+/** A float32 tile column's first mr (≤ 4) rows at p. */
+// @ts-ignore: decorator
+@inline function storeCol4<T>(p: usize, v: v128, mr: i32): void {
+  if (mr == 4) v128.store(p, v);
+  else storeFew<T>(p, v, mr);
 }
 
 /**
@@ -636,11 +644,12 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   const ldcB = <usize>ldc * size;
   const fits = <usize>K * 4 * size <= PACK_BYTES;
   if (ASC_FEATURE_SIMD && (ia == 1 || fits)) {
-    // A block read in place touches K cache lines per panel. Gathering it first ([K][4], in packBuf) repaid its copy
-    // only across many panels: MobileNetV2's last 1×1 layer (K = 320, 160 panels) ran 1.05× faster gathered, layers
-    // of 8–40 panels 0.93–1.0× (K = 384…960), so blocks are gathered from 64 panels up; strided rows, always.
+    // A block read in place touches K cache lines per panel; gathered first ([K][4], in packBuf), it stays in L1 with
+    // the panel. Gathering repays its copy from K = 256 (the block's lines no longer sit in L1 beside a panel: K = 576
+    // and 960 on 20–40 panels ran 1.29–1.38× faster gathered; K = 144–192 on 4 panels 0.96–0.98×) or across many
+    // panels (K = 320 on 160 panels: 1.05×); strided rows, always.
     const iB: usize = ia == 1 ? 0 : <usize>ia * size;
-    const pack = fits && (iB || N >= 64 * NR);
+    const pack = fits && (iB || K >= 256 || N >= 64 * NR);
     const gc = groupCols<T>(K);
     const panelB = <usize>(NR + K * NR) * size;
     for (let j0 = 0; j0 < N; j0 += gc) {

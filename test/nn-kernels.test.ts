@@ -104,11 +104,12 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       checkGemm(dtype, 5, 17, dtype === 'float32' ? 16385 : 8193, true, 2);
     });
 
-    it(`gemmT ${dtype}: 4-row blocks gathered before the tile (64 panels or more), long rows, two groups of panels`, () => {
-      // N either side of 64 panels; N = 120 at K = 4608 spans two groups of panels (PANEL_GROUP_BYTES), the last ragged.
+    it(`gemmT ${dtype}: 4-row blocks gathered before the tile (64 panels or more, or K ≥ 256), two groups of panels`, () => {
+      // N either side of 64 panels; K either side of 256; N = 120 at K = 4608 spans two groups of panels
+      // (PANEL_GROUP_BYTES), the last ragged.
       const P = 64 * panelWidth(dtype);
       for (const N of [P - 1, P, P + 8]) for (const [M, K] of [[5, 17], [4, 9], [13, 40]]) checkGemm(dtype, M, N, K, true);
-      for (const k of [300, 600]) checkGemm(dtype, 7, 17, k, true);
+      for (const k of [255, 256, 300, 600]) for (const [M, N] of [[7, 17], [4, 8], [9, 3]]) checkGemm(dtype, M, N, k, true);
       checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304, true);
     });
 
