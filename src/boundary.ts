@@ -156,6 +156,13 @@ export function padPlanesInto(mem: Float, k: Pick<Kernels, 'padPlanes'>, src: nu
   }
 }
 
+/** The positions of a padded axis (P long, the data at pb … pb + n − 1) outside the data. */
+function outside(P: number, pb: number, n: number): number[] {
+  const at: number[] = [];
+  for (let i = 0; i < P; i++) if (i < pb || i >= pb + n) at.push(i);
+  return at;
+}
+
 /**
  * Fill the border of a padded channels-last buffer [N, D', H', W', C] whose interior is in place: W edges of each
  * interior row first, then whole rows along H, then whole planes along D, each copied from an already complete
@@ -167,7 +174,6 @@ export function fillBorders(mem: Float, base: number, N: number, C: number, g: P
   const [pbD, pbH, pbW] = g.padBefore;
   const row = Pw * C;
   const plane = Ph * row;
-  const outside = (P: number, pb: number, n: number) => Array.from({ length: P }, (_, i) => i).filter((i) => i < pb || i >= pb + n);
   const edgeW = outside(Pw, pbW, W);
   const edgeH = outside(Ph, pbH, H);
   const edgeD = outside(Pd, pbD, D);
@@ -175,13 +181,16 @@ export function fillBorders(mem: Float, base: number, N: number, C: number, g: P
     const xb = base + n * Pd * plane;
     if (edgeW.length) {
       for (let z = 0; z < D; z++) {
+        const pz = xb + (z + pbD) * plane + pbH * row;
+        if (ext === 'constant') {
+          // Zeros from each interior row's end to the next one's start: one fill per row (a call costs more than
+          // the few elements it writes).
+          mem.fill(0, pz, pz + pbW * C);
+          for (let y = 0; y < H; y++) mem.fill(0, pz + y * row + (pbW + W) * C, pz + (y + 1) * row + (y + 1 < H ? pbW * C : 0));
+          continue;
+        }
         for (let y = 0; y < H; y++) {
-          const r = xb + (z + pbD) * plane + (y + pbH) * row;
-          if (ext === 'constant') {
-            mem.fill(0, r, r + pbW * C);
-            mem.fill(0, r + (pbW + W) * C, r + row);
-            continue;
-          }
+          const r = pz + y * row;
           for (const i of edgeW) {
             const s = sourceIndex(i - pbW, W, ext) + pbW;
             mem.copyWithin(r + i * C, r + s * C, r + (s + 1) * C);

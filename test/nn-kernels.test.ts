@@ -449,6 +449,25 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     }
   });
 
+  it('channels-last staging: padding on one axis only (the unpadded rows copied an image at a time), every mode', () => {
+    // Rank 3 padded on D only (the image lands pbD planes in), on H only, on W only, and rank 2 on H only; batch 2, so
+    // a wrong image offset shows too. Exact: small integers.
+    const shapes: [number[], number[], number[]][] = [
+      [[3, 4, 5], [3, 1, 1], [1, 0, 0]], [[3, 4, 5], [3, 3, 1], [2, 0, 0]], [[3, 4, 5], [1, 3, 1], [0, 1, 0]],
+      [[3, 4, 5], [1, 1, 3], [0, 0, 1]], [[6, 7], [3, 1], [1, 0]], [[6, 7], [1, 1], [0, 0]],
+    ];
+    for (const [size, kernel, padding] of shapes) {
+      for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
+        const rank = size.length;
+        const c: Case = {
+          rank, N: 2, groups: 1, cinG: 5, coutG: 9, size, kernel, stride: size.map(() => 1), dilation: size.map(() => 1),
+          padding, paddingMode, bias: true, layout: 'channels-last', seed: size.length * 7 + padding.indexOf(Math.max(...padding)),
+        };
+        for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, pathOf(c), true);
+      }
+    }
+  });
+
   it('im2col: channels-first float32 weights with taps, packed 4 rows × 4 samples at a time (flip; sample counts not a multiple of 4 the other way)', () => {
     // packGemm's transposing branch: full 8-channel panels (coutG 8, and 17: two and a partial third), cinG·taps
     // samples a row, a multiple of 4 (4 … 72) or not (the strided copies); exact, so a swapped or scaled sample shows.
