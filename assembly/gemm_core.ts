@@ -8,12 +8,12 @@
 // use, so four k in the 4-row tile held 8 B vectors and 16 splats at once and spilled accumulators to the stack
 // every pass; two k spill less and ran shapes A, C, D and F 5–7 % faster. With FMA (no product temporaries) the
 // 6-row tile was faster at four k than at two (D: 0.63 against 0.69 ms).
-// gemmRows (two or more panels) first packs each 4-row block of A k-major into static scratch, so that the tile
+// gemmRows first packs each 4-row block of A k-major into static scratch, so that the tile
 // reads one k per pass from one pointer: no spills and no per-row address arithmetic. Against rows4, shapes A, C, D
 // and F ran 15–18 % faster; with relaxed SIMD the packed 4-row tile (FMA) beat rows6 by 12–19 % on the same shapes.
 // The implicit GEMM over a convolution's taps (gemm.ts) packs its 4-pixel blocks the same way (1.09–1.13× on
-// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). rows4 and rows6 stay for a single panel and for rows too
-// long for the scratch.
+// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). rows4 and rows6 stay for the implicit GEMM's single panel
+// and for rows too long for the scratch (rows6 in the implicit GEMM only).
 import { lanes, madd } from './simd';
 
 // @ts-ignore: decorator
@@ -475,28 +475,13 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   const ldcB = <usize>ldc * size;
   if (ASC_FEATURE_SIMD) {
     const kB = <usize>K * size;
-    // The packed 4-row tile, also on relaxed SIMD (faster than rows6 there too: see the header).
-    const packed = N > NR && kB * 4 <= PACK_BYTES;
-    if (ASC_FEATURE_RELAXED_SIMD && !packed) {
-      for (let i = 0; i < M; i += 6) {
-        const mr = min(6, M - i);
-        const a0 = a + <usize>i * ldaB;
-        const a1 = mr > 1 ? a0 + ldaB : a0;
-        const a2 = mr > 2 ? a1 + ldaB : a1;
-        const a3 = mr > 3 ? a2 + ldaB : a2;
-        const a4 = mr > 4 ? a3 + ldaB : a3;
-        const a5 = mr > 5 ? a4 + ldaB : a4;
-        const c0 = c + <usize>i * ldcB;
-        const c1 = mr > 1 ? c0 + ldcB : c0;
-        const c2 = mr > 2 ? c1 + ldcB : c1;
-        const c3 = mr > 3 ? c2 + ldcB : c2;
-        const c4 = mr > 4 ? c3 + ldcB : c3;
-        const c5 = mr > 5 ? c4 + ldcB : c4;
-        rows6<T>(N, 1, kB, 1, kB, 1, kB, K, a0, a1, a2, a3, a4, a5, w, c0, c1, c2, c3, c4, c5);
-      }
-    } else if (packed) {
-      // Two or more panels: pack each 4-row block (k-major) for the packed tile; one panel would not repay it.
-      // Panels in groups that stay in L2 (PANEL_GROUP_BYTES), every block per group.
+    // The packed 4-row tile, also on relaxed SIMD (faster than rows6 there too: see the header), and on a single
+    // panel: packing a block for one panel repaid its copy too (N ≤ 8: 1.11–1.26× against rows4 on SIMD, 0.88–1.36×
+    // against rows6 on relaxed SIMD, the loss at K = 576, N = 8). rows4 only for rows too long for the scratch.
+    const packed = kB * 4 <= PACK_BYTES;
+    if (packed) {
+      // Each 4-row block packed k-major for the packed tile; panels in groups that stay in L2 (PANEL_GROUP_BYTES),
+      // every block per group.
       const gc = groupCols<T>(K);
       const panelB = <usize>(NR + K * NR) * size;
       for (let j0 = 0; j0 < N; j0 += gc) {
