@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, rows6, storeTransposed4 } from './gemm_core';
+import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, storeTransposed4 } from './gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -44,11 +44,10 @@ import { lanes } from './simd';
   if (ASC_FEATURE_SIMD) {
     if (seg >= 8) {
       // Runs long enough for the k loop: the microkernel reads the taps in place (implicit GEMM, no im2col copy).
-      // The block's pixel pointers go through col; rows past the edge repeat the last pixel. With two or more
-      // panels, the block's taps are packed k-major for the packed tile first (as gemmRows packs A).
+      // The block's pixel pointers go through col; rows past the edge repeat the last pixel. The block's taps are
+      // packed k-major for the packed tile first (as gemmRows packs A), unless they are too long for the scratch.
       const NR = 2 * lanes<T>();
-      const packed = coutG > NR && <usize>K * size * 4 <= PACK_BYTES;
-      const MR = ASC_FEATURE_RELAXED_SIMD && !packed ? 6 : 4;
+      const packed = <usize>K * size * 4 <= PACK_BYTES;
       const pix = <usize>sw * sW;
       const ps = <usize>sizeof<usize>();
       // Packed: weight panels in groups that stay in L2, every pixel block per group (see PANEL_GROUP_BYTES).
@@ -62,9 +61,9 @@ import { lanes } from './simd';
         let rowBase = zBase;
         let xx = 0;
         let yy = 0;
-        for (let p = 0; p < P; p += MR) {
-          const mr = min(MR, P - p);
-          for (let i = 0; i < MR; i++) {
+        for (let p = 0; p < P; p += 4) {
+          const mr = min(4, P - p);
+          for (let i = 0; i < 4; i++) {
             if (i >= mr) {
               store<usize>(col + <usize>i * ps, load<usize>(col + <usize>(i - 1) * ps));
               continue;
@@ -100,12 +99,6 @@ import { lanes } from './simd';
               }
             }
             packedRows4<T>(nc, K, packBuf, 4 * size, wg, c0, c1, c2, c3);
-          } else if (ASC_FEATURE_RELAXED_SIMD) {
-            const c4 = mr > 4 ? c3 + ldoB : c3;
-            const c5 = mr > 5 ? c4 + ldoB : c4;
-            rows6<T>(nc, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
-              load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps),
-              load<usize>(col + 4 * ps), load<usize>(col + 5 * ps), wg, c0, c1, c2, c3, c4, c5);
           } else {
             rows4<T>(nc, kd, <usize>dd * sD, kh, <usize>dh * sH, segs, segStep, seg,
               load<usize>(col), load<usize>(col + ps), load<usize>(col + 2 * ps), load<usize>(col + 3 * ps), wg, c0, c1, c2, c3);

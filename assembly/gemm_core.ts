@@ -1,19 +1,18 @@
 // The packed GEMM microkernels shared by every convolution kernel (not an entry module: its generics never become
 // exports). C[i, j] = bias[j] + Σ_{k<K} A[i, k] · B[k, j], B packed in panels of NR = 2 vectors of columns, each
-// [bias NR][K × NR]. The MR × NR tile lives in 2·MR accumulators: per k one A splat per row (a broadcast load), two B
-// vectors, 2·MR multiply-adds — XNNPACK's x86 choice. MR = 4 (8 accumulators fit V8's 16 xmm registers), 6 on
-// relaxed SIMD where FMA frees the temporaries. Rows past the edge alias the last real row (branch-free tiles).
-// k is unrolled so that loads take immediate offsets: by 2 in the 4-row tile, by 4 in the 6-row one (measured best
-// for each). V8's TurboFan issues a straight-line block's loads first and keeps each loaded value live until its
-// use, so four k in the 4-row tile held 8 B vectors and 16 splats at once and spilled accumulators to the stack
-// every pass; two k spill less and ran shapes A, C, D and F 5–7 % faster. With FMA (no product temporaries) the
-// 6-row tile was faster at four k than at two (D: 0.63 against 0.69 ms).
-// gemmRows first packs each 4-row block of A k-major into static scratch, so that the tile
-// reads one k per pass from one pointer: no spills and no per-row address arithmetic. Against rows4, shapes A, C, D
-// and F ran 15–18 % faster; with relaxed SIMD the packed 4-row tile (FMA) beat rows6 by 12–19 % on the same shapes.
+// [bias NR][K × NR]. The 4 × NR tile lives in 8 accumulators (they fit V8's 16 xmm registers): per k one A splat per
+// row (a broadcast load), two B vectors, 8 multiply-adds — XNNPACK's x86 choice. Rows past the edge alias the last
+// real row (branch-free tiles). In rows4, k is unrolled by 2 so that loads take immediate offsets: V8's TurboFan
+// issues a straight-line block's loads first and keeps each loaded value live until its use, so four k held 8 B
+// vectors and 16 splats at once and spilled accumulators to the stack every pass; two k spill less and ran shapes A,
+// C, D and F 5–7 % faster.
+// gemmRows first packs each 4-row block of A k-major into static scratch, so that the tile reads one k per pass from
+// one pointer: no spills and no per-row address arithmetic. Against rows4, shapes A, C, D and F ran 15–18 % faster;
+// with relaxed SIMD the packed 4-row tile (FMA) beat a 6-row tile (12 accumulators) by 12–19 % on the same shapes.
 // The implicit GEMM over a convolution's taps (gemm.ts) packs its 4-pixel blocks the same way (1.09–1.13× on
-// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). rows4 and rows6 stay for the implicit GEMM's single panel
-// and for rows too long for the scratch (rows6 in the implicit GEMM only).
+// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). A single panel is packed too (1.05–1.32× on convolutions
+// with 3–8 output channels a group, against rows4 and, on relaxed SIMD, the 6-row tile, which went). rows4 stays
+// for rows too long for the scratch.
 import { lanes, madd } from './simd';
 
 // @ts-ignore: decorator
@@ -179,164 +178,6 @@ import { lanes, madd } from './simd';
 }
 
 /**
- * One block of 6 rows (row pointers a0…, c0…; repeat a pointer for rows past the edge) across all nc columns.
- * The K values of a row are runs of `seg` elements at offsets i·offA + j·offB + l·offE (bytes) from its pointer,
- * for i < nA, j < nB, l < nE: one run for a plain GEMM, the taps of a convolution read in place otherwise.
- */
-// @ts-ignore: decorator
-@inline export function rows6<T>(
-  nc: i32, nA: i32, offA: usize, nB: i32, offB: usize, nE: i32, offE: usize, seg: i32,
-  a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, w: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, c5: usize,
-): void {
-  const size = <usize>sizeof<T>();
-  const NR = 2 * lanes<T>();
-  const kEnd = <usize>seg * size;
-  let wp = w;
-  for (let j = 0; j < nc; j += NR) {
-    let v0x0 = v128.load(wp);
-    let v0x1 = v128.load(wp, 16);
-    let v1x0 = v0x0, v1x1 = v0x1;
-    let v2x0 = v0x0, v2x1 = v0x1;
-    let v3x0 = v0x0, v3x1 = v0x1;
-    let v4x0 = v0x0, v4x1 = v0x1;
-    let v5x0 = v0x0, v5x1 = v0x1;
-    wp += 32;
-    let b0: v128, b1: v128, x: v128;
-    let oa: usize = 0;
-    for (let ia = 0; ia < nA; ia++, oa += offA) {
-      let ob = oa;
-      for (let ib = 0; ib < nB; ib++, ob += offB) {
-        let oe = ob;
-        for (let ie = 0; ie < nE; ie++, oe += offE) {
-          const r0 = a0 + oe;
-          const r1 = a1 + oe;
-          const r2 = a2 + oe;
-          const r3 = a3 + oe;
-          const r4 = a4 + oe;
-          const r5 = a5 + oe;
-          let k: usize = 0;
-          // Four k per pass: A splats and B loads take immediate offsets.
-          for (; k + 4 * size <= kEnd; k += 4 * size) {
-            b0 = v128.load(wp, 0);
-            b1 = v128.load(wp, 16);
-            x = splatLoad<T>(r0 + k);
-            v0x0 = madd<T>(v0x0, x, b0);
-            v0x1 = madd<T>(v0x1, x, b1);
-            x = splatLoad<T>(r1 + k);
-            v1x0 = madd<T>(v1x0, x, b0);
-            v1x1 = madd<T>(v1x1, x, b1);
-            x = splatLoad<T>(r2 + k);
-            v2x0 = madd<T>(v2x0, x, b0);
-            v2x1 = madd<T>(v2x1, x, b1);
-            x = splatLoad<T>(r3 + k);
-            v3x0 = madd<T>(v3x0, x, b0);
-            v3x1 = madd<T>(v3x1, x, b1);
-            x = splatLoad<T>(r4 + k);
-            v4x0 = madd<T>(v4x0, x, b0);
-            v4x1 = madd<T>(v4x1, x, b1);
-            x = splatLoad<T>(r5 + k);
-            v5x0 = madd<T>(v5x0, x, b0);
-            v5x1 = madd<T>(v5x1, x, b1);
-            b0 = v128.load(wp, 32);
-            b1 = v128.load(wp, 48);
-            x = splat1<T>(r0 + k);
-            v0x0 = madd<T>(v0x0, x, b0);
-            v0x1 = madd<T>(v0x1, x, b1);
-            x = splat1<T>(r1 + k);
-            v1x0 = madd<T>(v1x0, x, b0);
-            v1x1 = madd<T>(v1x1, x, b1);
-            x = splat1<T>(r2 + k);
-            v2x0 = madd<T>(v2x0, x, b0);
-            v2x1 = madd<T>(v2x1, x, b1);
-            x = splat1<T>(r3 + k);
-            v3x0 = madd<T>(v3x0, x, b0);
-            v3x1 = madd<T>(v3x1, x, b1);
-            x = splat1<T>(r4 + k);
-            v4x0 = madd<T>(v4x0, x, b0);
-            v4x1 = madd<T>(v4x1, x, b1);
-            x = splat1<T>(r5 + k);
-            v5x0 = madd<T>(v5x0, x, b0);
-            v5x1 = madd<T>(v5x1, x, b1);
-            b0 = v128.load(wp, 64);
-            b1 = v128.load(wp, 80);
-            x = splat2<T>(r0 + k);
-            v0x0 = madd<T>(v0x0, x, b0);
-            v0x1 = madd<T>(v0x1, x, b1);
-            x = splat2<T>(r1 + k);
-            v1x0 = madd<T>(v1x0, x, b0);
-            v1x1 = madd<T>(v1x1, x, b1);
-            x = splat2<T>(r2 + k);
-            v2x0 = madd<T>(v2x0, x, b0);
-            v2x1 = madd<T>(v2x1, x, b1);
-            x = splat2<T>(r3 + k);
-            v3x0 = madd<T>(v3x0, x, b0);
-            v3x1 = madd<T>(v3x1, x, b1);
-            x = splat2<T>(r4 + k);
-            v4x0 = madd<T>(v4x0, x, b0);
-            v4x1 = madd<T>(v4x1, x, b1);
-            x = splat2<T>(r5 + k);
-            v5x0 = madd<T>(v5x0, x, b0);
-            v5x1 = madd<T>(v5x1, x, b1);
-            b0 = v128.load(wp, 96);
-            b1 = v128.load(wp, 112);
-            x = splat3<T>(r0 + k);
-            v0x0 = madd<T>(v0x0, x, b0);
-            v0x1 = madd<T>(v0x1, x, b1);
-            x = splat3<T>(r1 + k);
-            v1x0 = madd<T>(v1x0, x, b0);
-            v1x1 = madd<T>(v1x1, x, b1);
-            x = splat3<T>(r2 + k);
-            v2x0 = madd<T>(v2x0, x, b0);
-            v2x1 = madd<T>(v2x1, x, b1);
-            x = splat3<T>(r3 + k);
-            v3x0 = madd<T>(v3x0, x, b0);
-            v3x1 = madd<T>(v3x1, x, b1);
-            x = splat3<T>(r4 + k);
-            v4x0 = madd<T>(v4x0, x, b0);
-            v4x1 = madd<T>(v4x1, x, b1);
-            x = splat3<T>(r5 + k);
-            v5x0 = madd<T>(v5x0, x, b0);
-            v5x1 = madd<T>(v5x1, x, b1);
-            wp += 128;
-          }
-          for (; k < kEnd; k += size) {
-            b0 = v128.load(wp);
-            b1 = v128.load(wp, 16);
-            x = splatLoad<T>(r0 + k);
-            v0x0 = madd<T>(v0x0, x, b0);
-            v0x1 = madd<T>(v0x1, x, b1);
-            x = splatLoad<T>(r1 + k);
-            v1x0 = madd<T>(v1x0, x, b0);
-            v1x1 = madd<T>(v1x1, x, b1);
-            x = splatLoad<T>(r2 + k);
-            v2x0 = madd<T>(v2x0, x, b0);
-            v2x1 = madd<T>(v2x1, x, b1);
-            x = splatLoad<T>(r3 + k);
-            v3x0 = madd<T>(v3x0, x, b0);
-            v3x1 = madd<T>(v3x1, x, b1);
-            x = splatLoad<T>(r4 + k);
-            v4x0 = madd<T>(v4x0, x, b0);
-            v4x1 = madd<T>(v4x1, x, b1);
-            x = splatLoad<T>(r5 + k);
-            v5x0 = madd<T>(v5x0, x, b0);
-            v5x1 = madd<T>(v5x1, x, b1);
-            wp += 32;
-          }
-        }
-      }
-    }
-    const off = <usize>j * size;
-    const r = nc - j;
-    storeRow<T>(c5 + off, v5x0, v5x1, r);
-    storeRow<T>(c4 + off, v4x0, v4x1, r);
-    storeRow<T>(c3 + off, v3x0, v3x1, r);
-    storeRow<T>(c2 + off, v2x0, v2x1, r);
-    storeRow<T>(c1 + off, v1x0, v1x1, r);
-    storeRow<T>(c0 + off, v0x0, v0x1, r);
-  }
-}
-
-/**
  * Scratch for one 4-row block of A packed k-major ([K][4]): static memory below the caller's arena (heapBase), so
  * no caller passes a buffer. 256 KiB holds K ≤ 16384 in float32, ≤ 8192 in float64 (3×3 kernels on up to 1820
  * channels); longer rows take rows4. It was 32 KiB (K ≤ 2048): 3×3 layers past 227 channels then fell to rows4, and
@@ -475,9 +316,9 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   const ldcB = <usize>ldc * size;
   if (ASC_FEATURE_SIMD) {
     const kB = <usize>K * size;
-    // The packed 4-row tile, also on relaxed SIMD (faster than rows6 there too: see the header), and on a single
-    // panel: packing a block for one panel repaid its copy too (N ≤ 8: 1.11–1.26× against rows4 on SIMD, 0.88–1.36×
-    // against rows6 on relaxed SIMD, the loss at K = 576, N = 8). rows4 only for rows too long for the scratch.
+    // The packed 4-row tile, on a single panel too: packing a block for one panel repaid its copy (N ≤ 8: 1.11–1.26×
+    // against rows4 on SIMD, 0.88–1.36× against the 6-row tile on relaxed SIMD, the loss at K = 576, N = 8). rows4
+    // only for rows too long for the scratch.
     const packed = kB * 4 <= PACK_BYTES;
     if (packed) {
       // Each 4-row block packed k-major for the packed tile; panels in groups that stay in L2 (PANEL_GROUP_BYTES),

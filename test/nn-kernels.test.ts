@@ -449,6 +449,19 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     }
   });
 
+  it('im2col: taps too long for the packing scratch (K > 16384) take the unpacked 4-row tile, on one panel and on two', () => {
+    // Every other implicit GEMM packs its 4-pixel blocks; 2050 channels × 9 taps do not fit 256 KiB as a block.
+    for (const coutG of [3, 9]) {
+      for (const layout of ['channels-last', 'channels-first'] as const) {
+        const c: Case = {
+          rank: 2, N: 1, groups: 1, cinG: 2050, coutG, size: [5, 9], kernel: [3, 3], stride: [2, 2], dilation: [1, 1],
+          padding: [0, 1], paddingMode: 'zeros', bias: true, layout, seed: coutG,
+        };
+        for (const dtype of ['float32', 'float64'] as const) check(c, dtype, layout, false, 'im2col');
+      }
+    }
+  });
+
   it('channels-last staging: padding on one axis only (the unpadded rows copied an image at a time), every mode', () => {
     // Rank 3 padded on D only (the image lands pbD planes in), on H only, on W only, and rank 2 on H only; batch 2, so
     // a wrong image offset shows too. Exact: small integers.
