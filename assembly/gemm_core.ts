@@ -10,8 +10,8 @@
 // one pointer: no spills and no per-row address arithmetic. Against rows4, shapes A, C, D and F ran 15–18 % faster;
 // with relaxed SIMD the packed 4-row tile (FMA) beat a 6-row tile (12 accumulators) by 12–19 % on the same shapes.
 // The implicit GEMM over a convolution's taps (gemm.ts) packs its 4-pixel blocks the same way (1.09–1.13× on
-// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). A single panel is packed too (1.05–1.32× on convolutions
-// with 3–8 output channels a group, against rows4 and, on relaxed SIMD, the 6-row tile, which went). rows4 stays
+// strided and 5×5 layers; 1.13–1.72× with relaxed SIMD). A single panel is packed too (convolutions with 3–8 output
+// channels a group: 1.08–1.30× against rows4 and, on relaxed SIMD, against the 6-row tile, which went). rows4 stays
 // for rows too long for the scratch.
 import { lanes, madd } from './simd';
 
@@ -472,7 +472,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
   if (ASC_FEATURE_SIMD && (ia == 1 || fits)) {
     // A block read in place touches K cache lines per panel; gathered first ([K][4], in packBuf), it stays in L1 with
     // the panel. Gathering repays its copy from K = 256 (the block's lines no longer sit in L1 beside a panel: K = 576
-    // and 960 on 20–40 panels ran 1.29–1.38× faster gathered; K = 144–192 on 4 panels 0.96–0.98×) or across many
+    // and 960 on 20–40 panels ran 1.23–1.38× faster gathered; K = 144–192 on 4 panels 0.96–0.98×) or across many
     // panels (K = 320 on 160 panels: 1.05×); strided rows, always.
     const iB: usize = ia == 1 ? 0 : <usize>ia * size;
     const pack = fits && (iB || K >= 256 || N >= 64 * NR);
