@@ -24,10 +24,10 @@ const ops = [conv1d, conv2d, conv3d];
  * gemm on M × K times K × N (bias, lda/ldc wider than the data, guards after each output row) against a plain loop;
  * with `t`, gemmT: A stored as K rows of M (A[i, k] at k·lda + i·ia) and C as N rows of M, guards after each.
  */
-function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number, t = false, ia = 1): void {
+function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number, t = false, ia = 1, ldcAs?: number): void {
   const nr = panelWidth(dtype);
   const lda = (t ? M * ia : K) + 3;
-  const ldc = (t ? M : N) + 2;
+  const ldc = ldcAs ?? (t ? M : N) + 2;
   const aAt = (i: number, k: number) => (t ? k * lda + i * ia : i * lda + k);
   const cAt = (i: number, j: number) => (t ? j * ldc + i : i * ldc + j);
   const A = randomArray((t ? K : M) * lda, M * 100 + K, 'float64');
@@ -111,6 +111,11 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       for (const N of [P - 1, P, P + 8]) for (const [M, K] of [[5, 17], [4, 9], [13, 40]]) checkGemm(dtype, M, N, K, true);
       for (const k of [255, 256, 300, 600]) for (const [M, N] of [[7, 17], [4, 8], [9, 3]]) checkGemm(dtype, M, N, k, true);
       checkGemm(dtype, 6, 120, dtype === 'float32' ? 4608 : 2304, true);
+    });
+
+    it(`gemmT ${dtype}: C's planes a multiple of 4 KiB apart (gathered in bands, run panel by panel), ragged blocks and panels`, () => {
+      // ldc = 1024 elements: 4 KiB (float32) or 8 KiB (float64) between planes; M up to a band of 64 rows and past it.
+      for (const M of [1, 5, 64, 67, 1021, 1024]) for (const [N, K] of [[17, 9], [8, 1], [3, 40], [9, 300]]) checkGemm(dtype, M, N, K, true, 1, 1024);
     });
 
     it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {
