@@ -29,8 +29,12 @@ const TILE = 32;
     }
     return;
   }
-  for (let j0 = 0; j0 < cols; j0 += TILE) {
-    const j1 = min(cols, j0 + TILE);
+  // Destination rows a multiple of 4 KiB apart (planes of 32², 64², 128² pixels) all fall in the same L1 sets: 32 of
+  // them outnumber a set's ways, and every store missed (CL → CF at 4096 pixels: 9 GB/s against 68 at 4000). Tiles of
+  // 8 columns keep 8 rows live there.
+  const tile = (ld & 4095) == 0 ? 8 : TILE;
+  for (let j0 = 0; j0 < cols; j0 += tile) {
+    const j1 = min(cols, j0 + tile);
     let i = 0;
     if (ASC_FEATURE_SIMD) {
       if (sizeof<T>() == 4) {

@@ -190,6 +190,32 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
         }
       }
     });
+
+    it(`transpose ${dtype}: destination rows 4 KiB apart (tiles of 8 columns there), ragged tiles, with guards`, () => {
+      // ldd = 1024 elements: 4 KiB (float32) or 8 KiB (float64); checked in a loop and asserted once.
+      const ldd = 1024;
+      const bad: string[] = [];
+      for (const rows of [1, 5, 8, 17]) {
+        for (const cols of [1, 7, 8, 9, 33]) {
+          const lds = cols + 2;
+          const src = randomArray(rows * lds, rows * 37 + cols, dtype);
+          const n = cols * ldd + 4;
+          const got = withWorkspace('test', undefined, dtype, [rows * lds, n], (ws) => {
+            const [sAt, d] = ws.off;
+            ws.mem.set(src, sAt);
+            ws.mem.fill(GUARD, d, d + n);
+            ws.k.transpose(ws.mem, sAt, rows, cols, lds, d, ldd);
+            return ws.mem.slice(d, d + n);
+          });
+          for (let t = 0; t < n; t++) {
+            const [j, i] = [Math.floor(t / ldd), t % ldd];
+            const want = j < cols && i < rows ? src[i * lds + j] : GUARD;
+            if (!Object.is(got[t], want)) bad.push(`rows ${rows} cols ${cols}: [${j}, ${i}] = ${got[t]}, want ${want}`);
+          }
+        }
+      }
+      expect(bad.slice(0, 4)).toEqual([]);
+    });
   }
 });
 
