@@ -74,6 +74,19 @@ function checkGemm(dtype: 'float32' | 'float64', M: number, N: number, K: number
   expect(bad.slice(0, 4), `${t ? 'gemmT' : 'gemm'} M=${M} N=${N} K=${K} ia=${ia}: ${bad.length} wrong`).toEqual([]);
 }
 
+/** The transpose kernel on src (rows × cols, row stride lds) into n elements filled with GUARD first, row stride ldd. */
+function transposed(
+  dtype: 'float32' | 'float64', src: ArrayLike<number>, rows: number, cols: number, lds: number, ldd: number, n: number,
+): Float32Array | Float64Array {
+  return withWorkspace('test', undefined, dtype, [rows * lds, n], (ws) => {
+    const [s, d] = ws.off;
+    ws.mem.set(src, s);
+    ws.mem.fill(GUARD, d, d + n);
+    ws.k.transpose(ws.mem, s, rows, cols, lds, d, ldd);
+    return ws.mem.slice(d, d + n);
+  });
+}
+
 describe.each(backendCases())('conv kernels on %s', (be) => {
   beforeAll(() => useBackend(be));
   for (const dtype of ['float64', 'float32'] as const) {
@@ -175,13 +188,7 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
             const lds = cols + 2;
             const src = randomArray(rows * lds, rows * 31 + cols, dtype);
             const n = cols * ldd + 4;
-            const got = withWorkspace('test', undefined, dtype, [rows * lds, n], (ws) => {
-              const [s, d] = ws.off;
-              ws.mem.set(src, s);
-              ws.mem.fill(GUARD, d, d + n);
-              ws.k.transpose(ws.mem, s, rows, cols, lds, d, ldd);
-              return ws.mem.slice(d, d + n);
-            });
+            const got = transposed(dtype, src, rows, cols, lds, ldd, n);
             for (let j = 0; j < cols; j++) {
               for (let i = 0; i < ldd; i++) expect(got[j * ldd + i]).toBe(i < rows ? src[i * lds + j] : GUARD);
             }
@@ -200,13 +207,7 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
           const lds = cols + 2;
           const src = randomArray(rows * lds, rows * 37 + cols, dtype);
           const n = cols * ldd + 4;
-          const got = withWorkspace('test', undefined, dtype, [rows * lds, n], (ws) => {
-            const [sAt, d] = ws.off;
-            ws.mem.set(src, sAt);
-            ws.mem.fill(GUARD, d, d + n);
-            ws.k.transpose(ws.mem, sAt, rows, cols, lds, d, ldd);
-            return ws.mem.slice(d, d + n);
-          });
+          const got = transposed(dtype, src, rows, cols, lds, ldd, n);
           for (let t = 0; t < n; t++) {
             const [j, i] = [Math.floor(t / ldd), t % ldd];
             const want = j < cols && i < rows ? src[i * lds + j] : GUARD;
