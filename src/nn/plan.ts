@@ -337,7 +337,8 @@ export const WINOGRAD_MIN_CHANNELS = 8;
 /**
  * Which kernel runs a plan: channels-first depthwise at unit stride and dilation (or 3×3 at stride 2 on 2-D maps) as
  * per-channel 2-D correlations of planes (no layout change), other depthwise channels-last with channels in lanes,
- * 1×1 GEMM (at unit stride, or channels-first unpadded at any stride), Winograd F(2×2, 3×3), a direct 3×3 kernel on 3-channel inputs, or im2col + GEMM.
+ * 1×1 GEMM (at unit stride, or channels-first unpadded at any stride), Winograd F(2×2, 3×3), a direct 3×3 kernel on
+ * 3-channel inputs, or im2col + GEMM.
  */
 export function convPath(plan: ConvPlan): ConvPath {
   const unit = (a: readonly number[]) => a.every((v) => v === 1);
