@@ -4,7 +4,7 @@
 // B is packed into panels of NR = 2 vectors of columns, each [bias NR][K × NR] (zeros past the last column), as
 // XNNPACK packs its GEMM weights; the microkernels are in gemm_core.ts. Stride, dilation and padding are done in
 // packing (the caller pads the input; im2col gathers the taps), never in the microkernel.
-import { copyElems, gemmRows, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, storeTransposed4 } from './gemm_core';
+import { colsRows, copyElems, gemmRows, gemmTCols, gemmTRows, groupCols, PACK_BYTES, packBuf, packedRows4, packRows4, rows4, storeTransposed4 } from './gemm_core';
 import { lanes } from './simd';
 
 /**
@@ -164,7 +164,12 @@ export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c
 }
 
 export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
-  gemmTRows<f32>(M, N, K, a, lda, ia, w, c, ldc);
+  // Whole blocks of 8 rows in the 8-row tile where it applies (colsRows), the rest in gemmTRows' 4-row one.
+  const m8 = colsRows(M, N, K, ia, ldc);
+  if (ASC_FEATURE_SIMD) {
+    if (m8) gemmTCols(m8, N, K, a, lda, w, c, ldc);
+  }
+  if (m8 < M) gemmTRows<f32>(M - m8, N, K, a + <usize>m8 * 4, lda, ia, w, c + <usize>m8 * 4, ldc);
 }
 
 export function gemm_t_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {

@@ -90,8 +90,9 @@ const CASES: Record<keyof Kernels, Maker> = {
     return { sizes: { a: M * lda, w: panelsOf(N, nr) * (nr + K * nr), c: (M - 1) * ldc + N }, args: { M, N, K, lda, ldc } };
   },
   gemmT: (_b, nr, v) => {
-    // v = 1: rows of A 2 apart (gathered); v = 2: enough panels that gemmT gathers its 4-row blocks first.
-    const [M, N, K] = [[1, 1, 1], [5, 9, 4], [7, 520, 9]][v];
+    // v = 1: rows of A 2 apart (gathered); v = 2: enough panels that gemmT gathers its blocks first, one 8-row block
+    // and a ragged 4-row one.
+    const [M, N, K] = [[1, 1, 1], [5, 9, 4], [11, 520, 9]][v];
     const ia = v === 1 ? 2 : 1;
     const lda = M * ia + v;
     const ldc = M + 2 * v;

@@ -131,6 +131,16 @@ describe.each(backendCases())('conv kernels on %s', (be) => {
       for (const M of [1, 5, 64, 67, 1021, 1024]) for (const [N, K] of [[17, 9], [8, 1], [3, 40], [9, 300]]) checkGemm(dtype, M, N, K, true, 1, 1024);
     });
 
+    it(`gemmT ${dtype}: 8-row tiles (float32: rows in lanes, half panels) on 8–49 rows, ragged halves, in place and gathered`, () => {
+      // M ≥ 8 at unit row step takes the 8-row tile (the last M mod 8 rows the 4-row one); N = 1…17 leaves 1–4 columns
+      // in a half panel; K ≥ 256 or 64 panels gather each 8-row block first; lda = M + 3 leaves rows unaligned. N = 120
+      // at K = 4608 spans two groups of panels, the last ragged.
+      for (const M of [8, 15, 16, 24, 49]) {
+        for (const [N, K] of [[1, 1], [4, 16], [5, 9], [12, 33], [17, 255], [9, 256], [64 * panelWidth(dtype), 3]]) checkGemm(dtype, M, N, K, true);
+      }
+      checkGemm(dtype, 9, 120, dtype === 'float32' ? 4608 : 2304, true);
+    });
+
     it(`winogradWeights ${dtype}: U = G g Gᵀ of every (co, ci), both layouts, flip, channel tails, zero padding columns`, () => {
       // Against float64 sums of the staged weights, per value within the rounding of its few-term sums (≤ 4 roundings).
       const nr = panelWidth(dtype);
