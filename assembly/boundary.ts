@@ -49,13 +49,21 @@ export const WRAP: i32 = 4;
 }
 
 /**
- * Zero padding on short rows (a plane's rows in whole vectors, at most 128 bytes; SIMD builds): padPlanes'
- * zero-filled planes, and dw_planes' one padded float32 plane whose zeros are written once for all the planes copied
- * into it.
+ * Zero padding of rows of at least a vector (SIMD builds), copied in whole vectors: dw_planes' one padded float32
+ * plane, whose zeros are written once for all the planes copied into it.
+ */
+// @ts-ignore: decorator
+@inline export function zeroRows<T>(mode: i32, w: i32): bool {
+  return mode == CONSTANT && w >= lanes<T>();
+}
+
+/**
+ * zeroRows on rows of at most 128 bytes: padPlanes' planes zero-filled whole, then their rows copied in (on longer rows
+ * the second write of the interior costs more than it saves).
  */
 // @ts-ignore: decorator
 @inline export function shortZeroRows<T>(mode: i32, w: i32): bool {
-  return mode == CONSTANT && w >= lanes<T>() && <usize>w * sizeof<T>() <= 128;
+  return zeroRows<T>(mode, w) && <usize>w * sizeof<T>() <= 128;
 }
 
 /**

@@ -4,7 +4,7 @@
 // 4 neighbouring output pixels, so a multiply-add costs 1.25 loads instead of 2 (3×3 at unit stride: 0.75, as the
 // 4 outputs share their input columns). w is packed [bias C][taps × C]; padding is already in xpad [dp, hp, wp, C].
 // Channel counts that are not a multiple of the lanes end in scalars.
-import { copyShortRows, padPlanes, shortZeroRows } from './boundary';
+import { copyShortRows, padPlanes, zeroRows } from './boundary';
 import { corr2d_f32, corr2d_f64 } from './corr2d';
 import { lanes, madd } from './simd';
 
@@ -393,9 +393,9 @@ export function dwconv_f64(
   // the kernel reads the planes in place, padded row 0 from a row of zeros in pad, and no padded copy is made.
   const direct = ASC_FEATURE_SIMD && stride == 2 && kh == 3 && kw == 3 && mode == 0 && pbH == 1 && pbW == 1 && ((H | W) & 1) == 0;
   if (direct) memory.fill(pad, 0, <usize>(W + 8) * size);
-  // Float32 zero padding of short rows: the padded plane's zeros are written once, and each plane copies only its rows
-  // in (src/nn/paths/planes.ts chooses it).
-  const zeroed = ASC_FEATURE_SIMD && sizeof<T>() == 4 && !direct && shortZeroRows<T>(mode, W);
+  // Float32 zero padding: the padded plane's zeros are written once, and each plane copies only its rows in
+  // (src/nn/paths/planes.ts chooses it).
+  const zeroed = ASC_FEATURE_SIMD && sizeof<T>() == 4 && !direct && zeroRows<T>(mode, W);
   if (zeroed) memory.fill(pad, 0, <usize>(ph * pw) * size);
   let c = c0;
   for (let p = 0; p < P; p++) {

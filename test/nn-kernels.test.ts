@@ -477,6 +477,19 @@ describe.each(backendCases())('conv paths against the reference on %s', (be) => 
     for (const c of cases) for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, 'planes', true);
   });
 
+  it('planes: zero padding around rows of any length, each plane copied into one plane of zeros (float32 SIMD)', () => {
+    // Rows of 33–90 elements in planes under 32 KiB (MobileNetV2's 56² maps), several planes through the same zeros.
+    for (const [H, W] of [[56, 56], [40, 33], [5, 90]]) {
+      for (const [kernel, padding] of [[[3, 3], [1, 1]], [[5, 3], [2, 1]]]) {
+        const c: Case = {
+          rank: 2, N: 2, groups: 3, cinG: 1, coutG: 1, size: [H, W], kernel, stride: [1, 1], dilation: [1, 1],
+          padding, paddingMode: 'zeros', bias: true, layout: 'channels-first', seed: H + W,
+        };
+        for (const dtype of ['float32', 'float64'] as const) check(c, dtype, c.layout, false, 'planes', true);
+      }
+    }
+  });
+
   it('planes: 3×3 stride 2, read in place (zeros one row above and one column left, even sizes) or padded first', () => {
     for (const [H, W] of [[2, 2], [2, 8], [4, 2], [6, 10], [14, 14], [8, 30], [7, 14], [14, 9]]) {
       for (const paddingMode of ['zeros', 'reflect'] as const) {

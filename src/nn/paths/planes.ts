@@ -22,9 +22,11 @@ const PLANES_BAND = 16384;
  * Padded planes larger than this (bytes) are padded one by one inside dwPlanes, just before they are read, instead of
  * all planes first in a pass of their own: 96 planes of 112² at stride 2 ran 1.07–1.09× faster, 32 of 512² 1.12× (1.36×
  * at stride 2), and the workspace holds one padded plane per thread instead of all of them. Planes that fit in the
- * first-level cache ran slower so (0.77–0.98× at 7²…56²), unless their padding is zeros around rows of at most 128
- * bytes: then dwPlanes writes the zeros once and copies only each plane's rows in (MobileNetV2 at 7², 14², 28²: 1.13–1.14×
- * faster than padding every plane first, the same bits).
+ * first-level cache ran slower so (0.77–0.98× at 7²…56²), unless their padding is zeros (float32, SIMD builds): then
+ * dwPlanes writes the zeros once and copies only each plane's rows in (MobileNetV2 at 7², 14², 28²: 1.13–1.14× faster
+ * than padding every plane first, the same bits). It was kept to rows of at most 128 bytes at first; on longer rows
+ * it ran 1.11–1.14× faster too (MobileNetV2's 144 planes of 56²), 1.05–1.17× on 36²–64² maps, and 0.99–1.05× on
+ * planes past 32 KiB (112², 256², 512²), which padPlanes had padded one by one.
  */
 const PAD_EACH_BYTES = 32768;
 
@@ -63,9 +65,10 @@ export function planPlanes(req: ForwardRequest): PlanesPlan {
   const inPlace = conv.paddingMode === 'zeros' && g3.stride[1] === 2 && g3.stride[2] === 2 && kh === 3 && kw === 3 &&
     g3.padBefore[1] === 1 && g3.padBefore[2] === 1 && H % 2 === 0 && W % 2 === 0;
   const size = dtype === 'float32' ? 4 : 8;
-  // Float32 zeros around short rows (SIMD builds): one padded plane, its zeros written once (see PAD_EACH_BYTES).
+  // Float32 zeros (SIMD builds, rows of at least a vector): one padded plane, its zeros written once (see
+  // PAD_EACH_BYTES; dwPlanes' zeroRows).
   const zeroRows = dtype === 'float32' && backend.name === 'wasm' && backend.module.variant !== 'scalar' &&
-    conv.paddingMode === 'zeros' && W >= 4 && W <= 32;
+    conv.paddingMode === 'zeros' && W >= 4;
   const padEach = inPlace || zeroRows || Ph * Pw * size > PAD_EACH_BYTES;
   return freeze({
     conv, dtype, backend, path: 'planes', bias: req.bias, prepared: req.prepared, stepsAside: stepsAside(req), fallback: req.fallback,
