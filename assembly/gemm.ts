@@ -165,7 +165,7 @@ export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c
 
 export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
   // Whole blocks of 8 rows in the 8-row tile where it applies (colsRows), the rest in gemmTRows' 4-row one.
-  const m8 = colsRows(M, N, K, ia, ldc);
+  const m8 = colsRows(M, K, ia, ldc);
   if (ASC_FEATURE_SIMD) {
     if (m8) gemmTCols(m8, N, K, a, lda, w, c, ldc);
   }

@@ -559,7 +559,7 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
  * an 8-row block is too long to gather, the multiple of 8 below M; else 0.
  */
 // @ts-ignore: decorator
-@inline export function colsRows(M: i32, N: i32, K: i32, ia: i32, ldc: i32): i32 {
+@inline export function colsRows(M: i32, K: i32, ia: i32, ldc: i32): i32 {
   if (!ASC_FEATURE_SIMD || ia != 1 || M < 8) return 0;
   if (<usize>K * 32 > PACK_BYTES || inBands(<usize>ldc * 4)) return 0;
   return M & ~7;
@@ -569,8 +569,8 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
  * float32 gemmT (gemmTRows' arguments) on rows 0…M8 − 1, M8 a multiple of 8 (colsRows): 8-row tiles with the rows in
  * lanes and each half panel's 4 columns splatted, stored straight into C's planes, where gemmTRows' 4-row tile
  * transposes every tile to store it. Blocks are read in place or gathered as gemmTRows does (gathersBlocks), panels
- * taken in groups (groupCols). Against gemmTRows alone, same bits: 1.01–1.10× at K = 16–192 (MobileNetV2's
- * channels-first 1×1 layers on 28²–112² maps), 0.98–1.01× where blocks are gathered; relaxed SIMD 1.00–1.15×.
+ * taken in groups (groupCols). Against gemmTRows alone, same bits: 1.01–1.13× at K = 16–192 (MobileNetV2's
+ * channels-first 1×1 layers on 28²–112² maps), 0.98–1.02× where blocks are gathered; relaxed SIMD 1.00–1.15×.
  */
 export function gemmTCols(M8: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32): void {
   const ldaB = <usize>lda * 4;
