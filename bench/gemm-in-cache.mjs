@@ -40,6 +40,7 @@ for (const l of layers.filter((q) => q.k === 1)) {
 }
 let flops = 0;
 const weighted = [0, 0];
+const inCache = [[], []];
 for (const [key, { name, M, N, K, count }] of shapes) {
   const ratio = [[], []];
   const gflops = [[], []];
@@ -47,6 +48,7 @@ for (const [key, { name, M, N, K, count }] of shapes) {
     for (const t of [0, 1]) {
       const ref = rate(t, 64, 64, 128);
       const x = rate(t, M, N, K);
+      inCache[t].push(ref);
       gflops[t].push(x);
       ratio[t].push(x / ref);
     }
@@ -57,4 +59,5 @@ for (const [key, { name, M, N, K, count }] of shapes) {
   console.log(`${name.padEnd(20)} ${key.padEnd(12)} gemm ${median(gflops[0]).toFixed(1)} GFLOP/s, ${median(ratio[0]).toFixed(2)} of in-cache; ` +
     `gemmT ${median(gflops[1]).toFixed(1)} GFLOP/s, ${median(ratio[1]).toFixed(2)}`);
 }
-console.log(`flop-weighted: gemm ${(weighted[0] / flops).toFixed(2)}, gemmT ${(weighted[1] / flops).toFixed(2)} of the in-cache rate`);
+console.log(`flop-weighted: gemm ${(weighted[0] / flops).toFixed(2)}, gemmT ${(weighted[1] / flops).toFixed(2)} of the in-cache rate ` +
+  `(64 × 64 × 128: gemm ${median(inCache[0]).toFixed(1)}, gemmT ${median(inCache[1]).toFixed(1)} GFLOP/s, medians of every round)`);
