@@ -165,8 +165,9 @@ export function gemm_f64(M: i32, N: i32, K: i32, a: usize, lda: i32, w: usize, c
 
 export function gemm_t_f32(M: i32, N: i32, K: i32, a: usize, lda: i32, ia: i32, w: usize, c: usize, ldc: i32): void {
   // Whole blocks of 8 rows in the 8-row tile where it applies (colsRows), the rest in gemmTRows' 4-row one.
-  const m8 = colsRows(M, K, ia, ldc);
+  let m8 = 0;
   if (ASC_FEATURE_SIMD) {
+    m8 = colsRows(M, K, ia, ldc);
     if (m8) gemmTCols(m8, N, K, a, lda, w, c, ldc);
   }
   if (m8 < M) gemmTRows<f32>(M - m8, N, K, a + <usize>m8 * 4, lda, ia, w, c + <usize>m8 * 4, ldc);

@@ -555,12 +555,12 @@ export const PANEL_GROUP_BYTES: usize = 2097152;
 }
 
 /**
- * Rows of a float32 gemmT call that gemmTCols takes: at unit row step, unless C's planes lie 4 KiB apart (bands) or
- * an 8-row block is too long to gather, the multiple of 8 below M; else 0.
+ * Rows of a float32 gemmT call that gemmTCols takes (SIMD builds): at unit row step, unless C's planes lie 4 KiB apart
+ * (bands) or an 8-row block is too long to gather, the multiple of 8 below M; else 0.
  */
 // @ts-ignore: decorator
 @inline export function colsRows(M: i32, K: i32, ia: i32, ldc: i32): i32 {
-  if (!ASC_FEATURE_SIMD || ia != 1 || M < 8) return 0;
+  if (ia != 1 || M < 8) return 0;
   if (<usize>K * 32 > PACK_BYTES || inBands(<usize>ldc * 4)) return 0;
   return M & ~7;
 }
